@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using DataForge.Core;
+using DataForge.Core.Inspect;
+using DataForge.Core.Model;
+using DataForge.Core.SampleSets;
+using DataForge.Core.Storage;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary><c>dataforge inspect PATH [--json] [--show N]</c>: what is in a sample set, for a person or a script.</summary>
+public static class InspectCommand
+{
+    public static Command Create(AppContext app)
+    {
+        var path = new Argument<string>("PATH") { Description = "a sample set folder or az:// URI" };
+        var json = new Option<bool>("--json") { Description = "print the summary as one JSON object" };
+        var show = new Option<int>("--show") { Description = "also print the first N samples", DefaultValueFactory = _ => 0 };
+        var command = new Command("inspect", "summarise a sample set: samples, parts by kind, media, rejects by reason") { path, json, show };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory()).Open(parse.GetValue(path)!);
+            if (!await SampleSetInspector.IsSampleSetAsync(storage, cancellationToken))
+            {
+                throw new DataForgeException($"{storage.Uri} is not a sample set (no {SampleSetFiles.Manifest} and no part-*.parquet files)");
+            }
+
+            var summary = await SampleSetInspector.SummarizeAsync(storage, cancellationToken);
+            var samples = new List<Sample>();
+            var showCount = parse.GetValue(show);
+            if (showCount > 0)
+            {
+                await foreach (var sample in SampleSetReader.ReadAsync(storage, cancellationToken).Take(showCount).WithCancellation(cancellationToken))
+                {
+                    samples.Add(sample);
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                var document = JsonSerializer.SerializeToNode(summary, DataForgeJson.Indented)!.AsObject();
+                if (showCount > 0)
+                {
+                    document["samples_shown"] = new System.Text.Json.Nodes.JsonArray([.. samples.Select(SampleText.ToJson)]);
+                }
+
+                await app.Stdout.WriteLineAsync(document.ToJsonString(DataForgeJson.Indented));
+            }
+            else
+            {
+                await app.Stdout.WriteAsync(SummaryText(summary));
+                foreach (var sample in samples)
+                {
+                    await app.Stdout.WriteAsync(SampleText.Describe(sample));
+                }
+            }
+
+            return DataForgeApp.Success;
+        });
+        return command;
+    }
+
+    private static string SummaryText(SampleSetSummary summary)
+    {
+        var text = new System.Text.StringBuilder();
+        var invariant = CultureInfo.InvariantCulture;
+        text.AppendLine(invariant, $"sample set  {summary.Path}  ({(summary.Complete ? "complete" : "INCOMPLETE: no _SUCCESS")})");
+        text.AppendLine(invariant, $"  samples   {summary.Samples:N0} in {summary.Files} file(s)");
+        text.AppendLine(invariant, $"  parts     {summary.Parts.Text:N0} text, {summary.Parts.Image:N0} image, {summary.Parts.Audio:N0} audio");
+        text.AppendLine(invariant, $"  text      {summary.TextChars:N0} characters");
+        if (summary.AudioSeconds > 0)
+        {
+            text.AppendLine(invariant, $"  audio     {summary.AudioSeconds:N1} s");
+        }
+
+        text.AppendLine(invariant, $"  media     {summary.Media.Objects:N0} objects, {FormatBytes(summary.Media.Bytes)}");
+        text.AppendLine(invariant, $"  splits    {string.Join(", ", summary.Splits.Select(split => $"{split.Key} {split.Value:N0}"))}");
+        var rejectTotal = summary.RejectsByReason.Values.Sum();
+        text.AppendLine(invariant, $"  rejects   {rejectTotal:N0}");
+        foreach (var (reason, count) in summary.RejectsByReason.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            text.AppendLine(invariant, $"    {reason,-28} {count,8:N0}");
+        }
+
+        if (summary.ConfigHash is { } hash)
+        {
+            text.AppendLine(invariant, $"  config    {hash[..16]}…");
+        }
+
+        return text.ToString();
+    }
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.0} MiB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using DataForge.Core;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Storage;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary><c>dataforge run PIPELINE.yaml [--workers N] [--task-index I --task-count N]</c></summary>
+public static class RunCommand
+{
+    public static Command Create(AppContext app)
+    {
+        var pipeline = new Argument<FileInfo>("PIPELINE") { Description = "the pipeline YAML file" };
+        var workers = new Option<int>("--workers") { Description = "tasks and per-sample work in parallel (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var taskIndex = new Option<int?>("--task-index") { Description = "run only this task (also from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)" };
+        var taskCount = new Option<int?>("--task-count") { Description = "split the inputs into this many tasks (default: 'tasks' in the pipeline file, else 1)" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
+        var command = new Command("run", "run a pipeline file: inputs through stages to an output folder or az:// URI")
+        {
+            pipeline, workers, taskIndex, taskCount, verbose,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var spec = PipelineFile.Load(parse.GetValue(pipeline)!.FullName);
+            var workerCount = parse.GetValue(workers);
+            if (workerCount < 1)
+            {
+                throw new UsageException("--workers must be at least 1");
+            }
+
+            var selection = TaskSelection.Resolve(parse.GetValue(taskIndex), parse.GetValue(taskCount), app.Environment);
+            var logger = new StderrLogger(app.Stderr, parse.GetValue(verbose));
+            var runner = new PipelineRunner(app.Registry, new StorageFactory(app.Environment, Directory.GetCurrentDirectory()), logger);
+            var counters = new RunCounters();
+            var result = await ProgressDisplay.RunAsync(
+                counters,
+                app.Stderr,
+                () => runner.RunAsync(spec, new RunOptions(selection, workerCount), counters, cancellationToken));
+
+            var summary = result.Manifest is { } manifest
+                ? string.Create(CultureInfo.InvariantCulture, $"{manifest.Samples} samples ({manifest.Parts.Text} text, {manifest.Parts.Image} image, {manifest.Parts.Audio} audio parts), {manifest.Rejects.Total} rejects")
+                : "the run is not complete until every task has finished";
+            await app.Stdout.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{result.Output}: {summary}; tasks run {result.TasksRun}, skipped (already done) {result.TasksSkipped}, of {result.TasksPlanned}"));
+            return DataForgeApp.Success;
+        });
+        return command;
+    }
+}

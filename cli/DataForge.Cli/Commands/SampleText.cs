@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using DataForge.Core.Model;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary>A sample as a person reads it in a terminal, and as JSON for scripts.</summary>
+internal static class SampleText
+{
+    private const int MaxTextShown = 240;
+
+    public static string Describe(Sample sample)
+    {
+        var text = new StringBuilder();
+        var invariant = CultureInfo.InvariantCulture;
+        text.AppendLine();
+        text.AppendLine(invariant, $"── {sample.Id}  {sample.Source}{(sample.Split is null ? string.Empty : $"  [{sample.Split}]")}");
+        foreach (var part in sample.Parts)
+        {
+            var role = part.Role.ToWire();
+            switch (part)
+            {
+                case TextPart textPart:
+                    var shown = textPart.Text.Length > MaxTextShown ? textPart.Text[..MaxTextShown] + "…" : textPart.Text;
+                    text.AppendLine(invariant, $"   text/{role}: {shown.ReplaceLineEndings(" ⏎ ")}");
+                    break;
+                case ImagePart image:
+                    text.AppendLine(invariant, $"   <image {image.Width}x{image.Height} {image.Media.Mime} {image.Media.Sha256[..12]}>/{role}");
+                    break;
+                case AudioPart audio:
+                    text.AppendLine(invariant, $"   <audio {audio.DurationSeconds:0.00}s {audio.SampleRate} Hz {audio.Media.Sha256[..12]}>/{role}");
+                    break;
+            }
+        }
+
+        if (sample.Meta != "{}")
+        {
+            text.AppendLine(invariant, $"   meta: {sample.Meta}");
+        }
+
+        return text.ToString();
+    }
+
+    public static JsonNode ToJson(Sample sample) => new JsonObject
+    {
+        ["id"] = sample.Id,
+        ["source"] = sample.Source,
+        ["split"] = sample.Split,
+        ["meta"] = JsonNode.Parse(sample.Meta),
+        ["parts"] = new JsonArray([.. sample.Parts.Select(PartJson)]),
+    };
+
+    private static JsonNode PartJson(Part part) => part switch
+    {
+        TextPart text => new JsonObject { ["kind"] = "text", ["role"] = text.Role.ToWire(), ["text"] = text.Text },
+        ImagePart image => new JsonObject
+        {
+            ["kind"] = "image", ["role"] = image.Role.ToWire(), ["media"] = image.Media.Sha256, ["mime"] = image.Media.Mime,
+            ["width"] = image.Width, ["height"] = image.Height,
+        },
+        AudioPart audio => new JsonObject
+        {
+            ["kind"] = "audio", ["role"] = audio.Role.ToWire(), ["media"] = audio.Media.Sha256, ["mime"] = audio.Media.Mime,
+            ["duration"] = audio.DurationSeconds, ["sample_rate"] = audio.SampleRate,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(part), part.GetType().Name, "unknown part type"),
+    };
+}

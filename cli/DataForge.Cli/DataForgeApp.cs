@@ -1,0 +1,78 @@
+using System.CommandLine;
+using DataForge.Cli.Commands;
+using DataForge.Core;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Stages;
+
+namespace DataForge.Cli;
+
+/// <summary>
+/// The command tree and the one place exceptions become exit codes (DESIGN.md §6): 0 success, 1 failure,
+/// 2 usage error. A user's mistake is one line on stderr; only a bug shows a stack trace.
+/// </summary>
+public static class DataForgeApp
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+
+    public static StageRegistry Registry() => new(CoreStages.All);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
+    {
+        var app = new AppContext(stdout, stderr, environment, Registry());
+        var root = new RootCommand("DataForge: multimodal raw material in, tokenized and packed training shards out.")
+        {
+            RunCommand.Create(app),
+            InspectCommand.Create(app),
+            StagesCommand.Create(app),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("run 'dataforge --help' for usage");
+            return Usage;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancel.Token);
+        }
+        catch (UsageException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return Usage;
+        }
+        catch (DataForgeException e)
+        {
+            await stderr.WriteLineAsync($"error: {e.Message}");
+            return Failure;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("cancelled; rerun the same command to resume (finished tasks are kept)");
+            return Failure;
+        }
+        catch (Exception e)
+        {
+            // Not a user mistake: a bug. Show everything needed to report it.
+            await stderr.WriteLineAsync($"internal error (please report): {e}");
+            return Failure;
+        }
+    }
+}
+
+/// <summary>What every command needs from the process, passed in so tests can run the CLI in-process.</summary>
+public sealed record AppContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, StageRegistry Registry);

@@ -1,0 +1,3 @@
+using DataForge.Cli;
+
+return await DataForgeApp.RunAsync(args, Console.Out, Console.Error, Environment.GetEnvironmentVariable);

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using DataForge.Core.Media;
+using DataForge.Core.Model;
+using DataForge.Core.Rejects;
+using DataForge.Core.SampleSets;
+using DataForge.Core.Storage;
+
+namespace DataForge.Core.Inspect;
+
+/// <summary>Summarises a sample set by reading it (not by trusting its manifest), streaming.</summary>
+public static class SampleSetInspector
+{
+    public static async Task<bool> IsSampleSetAsync(IStorage storage, CancellationToken cancellationToken = default) =>
+        await storage.ExistsAsync(SampleSetFiles.Manifest, cancellationToken)
+        || (await SampleSetReader.PartFilesAsync(storage, cancellationToken)).Count > 0;
+
+    public static async Task<SampleSetSummary> SummarizeAsync(IStorage storage, CancellationToken cancellationToken = default)
+    {
+        var files = await SampleSetReader.PartFilesAsync(storage, cancellationToken);
+        var parts = new PartCounts();
+        var splits = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        long samples = 0, textChars = 0;
+        double audioSeconds = 0;
+        await foreach (var sample in SampleSetReader.ReadAsync(storage, cancellationToken))
+        {
+            samples++;
+            parts.Add(sample);
+            var split = sample.Split ?? "(none)";
+            splits[split] = splits.GetValueOrDefault(split) + 1;
+            foreach (var part in sample.Parts)
+            {
+                switch (part)
+                {
+                    case TextPart text:
+                        textChars += text.Text.Length;
+                        break;
+                    case AudioPart audio:
+                        audioSeconds += audio.DurationSeconds;
+                        break;
+                }
+            }
+        }
+
+        long mediaObjects = 0, mediaBytes = 0;
+        await foreach (var item in storage.ListAsync(MediaStore.Folder, cancellationToken))
+        {
+            mediaObjects++;
+            mediaBytes += item.Length;
+        }
+
+        string? configHash = null;
+        if (await storage.ExistsAsync(SampleSetFiles.Manifest, cancellationToken))
+        {
+            await using var stream = await storage.OpenReadAsync(SampleSetFiles.Manifest, cancellationToken);
+            using var manifest = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            configHash = manifest.RootElement.TryGetProperty("config_hash", out var hash) ? hash.GetString() : null;
+        }
+
+        return new SampleSetSummary
+        {
+            Path = storage.Uri,
+            Complete = await storage.ExistsAsync(SampleSetFiles.Success, cancellationToken),
+            ConfigHash = configHash,
+            Files = files.Count,
+            Samples = samples,
+            Parts = parts,
+            TextChars = textChars,
+            AudioSeconds = Math.Round(audioSeconds, 3),
+            Splits = splits,
+            Media = new MediaSummary(mediaObjects, mediaBytes),
+            RejectsByReason = await CountRejectsAsync(storage, cancellationToken),
+        };
+    }
+
+    private static async Task<IReadOnlyDictionary<string, long>> CountRejectsAsync(IStorage storage, CancellationToken cancellationToken)
+    {
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var item in storage.ListAsync(SampleSetFiles.RejectsFolder, cancellationToken))
+        {
+            if (!item.Path.EndsWith(".jsonl", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            await using var stream = await storage.OpenReadAsync(item.Path, cancellationToken);
+            using var reader = new StreamReader(stream);
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Length > 0 && JsonSerializer.Deserialize<Reject>(line) is { } reject)
+                {
+                    counts[reject.Reason] = counts.GetValueOrDefault(reject.Reason) + 1;
+                }
+            }
+        }
+
+        return counts;
+    }
+}

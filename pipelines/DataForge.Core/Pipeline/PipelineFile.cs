@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace DataForge.Core.Pipeline;
+
+/// <summary>
+/// Reads pipeline YAML into a <see cref="PipelineSpec"/>. Parsed through the node model, not a deserializer, so
+/// every error names the line and column the user must fix.
+/// </summary>
+public static class PipelineFile
+{
+    private static readonly HashSet<string> KnownKeys = ["name", "inputs", "output", "stages", "tasks"];
+
+    public static PipelineSpec Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"pipeline file not found: {path}");
+        }
+
+        return Parse(File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    public static PipelineSpec Parse(string yaml, string fileName, string baseDirectory)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new UsageException($"{fileName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {Innermost(e).Message}", e);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new UsageException($"{fileName}: a pipeline file is a mapping with 'inputs', 'output' and 'stages'");
+        }
+
+        foreach (var key in root.Children.Keys)
+        {
+            var name = Scalar(key, fileName, "key");
+            if (!KnownKeys.Contains(name))
+            {
+                throw Error(key, fileName, $"unknown key '{name}' (expected one of: {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))})");
+            }
+        }
+
+        var pipelineName = Optional(root, "name") is { } nameNode ? Scalar(nameNode, fileName, "name") : Path.GetFileNameWithoutExtension(fileName);
+        var inputs = Optional(root, "inputs") switch
+        {
+            null => [],
+            YamlSequenceNode sequence => sequence.Children.Select(node => Scalar(node, fileName, "input")).ToList(),
+            YamlScalarNode scalar => [scalar.Value ?? string.Empty],
+            var other => throw Error(other, fileName, "'inputs' must be a list of paths or URIs"),
+        };
+        var output = Optional(root, "output") is { } outputNode
+            ? Scalar(outputNode, fileName, "output")
+            : throw new UsageException($"{fileName}: missing 'output' (the folder or URI the run writes)");
+        var tasks = 1;
+        if (Optional(root, "tasks") is { } tasksNode)
+        {
+            var text = Scalar(tasksNode, fileName, "tasks");
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out tasks) || tasks < 1)
+            {
+                throw Error(tasksNode, fileName, $"'tasks' must be a positive integer, not '{text}'");
+            }
+        }
+
+        var stagesNode = Optional(root, "stages") as YamlSequenceNode
+            ?? throw new UsageException($"{fileName}: missing 'stages' (a list of stage names, each optionally with its options)");
+        var stages = stagesNode.Children.Select(node => ParseStage(node, fileName)).ToList();
+        if (stages.Count == 0)
+        {
+            throw Error(stagesNode, fileName, "'stages' is empty");
+        }
+
+        return new PipelineSpec(pipelineName, inputs, output, stages, tasks, baseDirectory);
+    }
+
+    private static StageSpec ParseStage(YamlNode node, string fileName)
+    {
+        var location = new SourceLocation(fileName, node.Start.Line, node.Start.Column);
+        switch (node)
+        {
+            case YamlScalarNode scalar:
+                return new StageSpec(scalar.Value ?? string.Empty, [], location);
+            case YamlMappingNode mapping when mapping.Children.Count == 1:
+                var (key, value) = mapping.Children.First();
+                var name = Scalar(key, fileName, "stage name");
+                var options = value switch
+                {
+                    YamlMappingNode optionsNode => (JsonObject)ToJson(optionsNode)!,
+                    YamlScalarNode { Value: null or "" or "~" or "null" } => new JsonObject(),
+                    _ => throw Error(value, fileName, $"the options of stage '{name}' must be a mapping"),
+                };
+                return new StageSpec(name, options, location);
+            default:
+                throw Error(node, fileName, "a stage is a name ('- write') or a name with options ('- filter: {min_width: 64}')");
+        }
+    }
+
+    /// <summary>YAML to JSON with YAML 1.2 core-schema typing of plain scalars; quoted scalars stay strings.</summary>
+    internal static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(pair =>
+            KeyValuePair.Create(((YamlScalarNode)pair.Key).Value ?? string.Empty, ToJson(pair.Value)))),
+        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
+        YamlScalarNode scalar => ScalarToJson(scalar),
+        _ => null,
+    };
+
+    private static JsonNode? ScalarToJson(YamlScalarNode scalar)
+    {
+        var value = scalar.Value ?? string.Empty;
+        if (scalar.Style is not ScalarStyle.Plain)
+        {
+            return JsonValue.Create(value);
+        }
+
+        return value switch
+        {
+            "" or "~" or "null" or "Null" or "NULL" => null,
+            "true" or "True" or "TRUE" => JsonValue.Create(true),
+            "false" or "False" or "FALSE" => JsonValue.Create(false),
+            _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) => JsonValue.Create(integer),
+            _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) => JsonValue.Create(real),
+            _ => JsonValue.Create(value),
+        };
+    }
+
+    private static YamlNode? Optional(YamlMappingNode mapping, string key) =>
+        mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string Scalar(YamlNode node, string fileName, string what) =>
+        node is YamlScalarNode { Value: { } value } ? value : throw Error(node, fileName, $"{what} must be a plain value");
+
+    private static UsageException Error(YamlNode node, string fileName, string message) =>
+        new($"{fileName}:{node.Start.Line}:{node.Start.Column}: {message}");
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+}

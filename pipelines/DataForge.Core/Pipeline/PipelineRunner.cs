@@ -1,0 +1,317 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataForge.Core.Hashing;
+using DataForge.Core.Media;
+using DataForge.Core.Model;
+using DataForge.Core.Rejects;
+using DataForge.Core.SampleSets;
+using DataForge.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace DataForge.Core.Pipeline;
+
+/// <summary>How to run a pipeline: which tasks (see <see cref="TaskSelection"/>) and how many in parallel.</summary>
+public sealed record RunOptions(TaskSelection Tasks, int Workers);
+
+public sealed record RunResult(string Output, int TasksPlanned, int TasksRun, int TasksSkipped, SampleSetManifest? Manifest);
+
+/// <summary>
+/// Runs a pipeline as deterministic tasks (DESIGN.md §4): input files are hashed into task buckets, each task
+/// streams its files through the stages and ends with its own <c>_SUCCESS</c>; finished tasks are skipped on a
+/// rerun. When every task is done the run's <c>_manifest.json</c> and <c>_SUCCESS</c> are written.
+/// </summary>
+public sealed class PipelineRunner(StageRegistry registry, StorageFactory storageFactory, ILogger logger)
+{
+    public async Task<RunResult> RunAsync(PipelineSpec spec, RunOptions options, RunCounters counters, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
+        var taskCount = options.Tasks.TaskCount ?? spec.Tasks;
+        var effective = spec with { Tasks = taskCount };
+        var configHash = ConfigHash(effective);
+        var storage = storageFactory.RelativeTo(spec.BaseDirectory);
+        var output = storage.Open(spec.Output);
+
+        var plan = await PlanAsync(effective, storage, cancellationToken);
+        counters.TasksPlanned = options.Tasks.TaskIndex is null ? taskCount : 1;
+        var selected = options.Tasks.TaskIndex is { } only ? [only] : Enumerable.Range(0, taskCount).ToList();
+        counters.InputBytesPlanned = selected.Sum(task => plan.Sum(stage => stage[task].Sum(file => file.Length)));
+
+        var pending = new List<int>();
+        foreach (var task in selected)
+        {
+            if (await ReadReportAsync(output, task, configHash, cancellationToken) is not null)
+            {
+                counters.TaskSkipped();
+                logger.LogInformation("task {Task} already done, skipped", task);
+            }
+            else
+            {
+                pending.Add(task);
+            }
+        }
+
+        await Parallel.ForEachAsync(
+            pending,
+            new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = cancellationToken },
+            async (task, token) =>
+            {
+                await RunTaskAsync(effective, configHash, task, [.. plan.Select(stage => stage[task])], output, options.Workers, counters, token);
+                counters.TaskDone();
+            });
+
+        var manifest = await TryFinishAsync(effective, configHash, output, cancellationToken);
+        return new RunResult(output.Uri, taskCount, pending.Count, selected.Count - pending.Count, manifest);
+    }
+
+    /// <summary>
+    /// The hash of everything that decides the output bytes: inputs, task count, stages and their options with
+    /// defaults filled in. The output location is not part of it, so a run to Azure equals a run to disk.
+    /// </summary>
+    public string ConfigHash(PipelineSpec spec)
+    {
+        var stages = new JsonArray();
+        foreach (var stage in spec.Stages)
+        {
+            var where = stage.Location.ToString();
+            var definition = registry.Resolve(stage.Name, where);
+            stages.Add(new JsonObject { ["stage"] = stage.Name, ["options"] = definition.Normalize(stage.Options, where) });
+        }
+
+        var config = new JsonObject
+        {
+            ["inputs"] = new JsonArray([.. spec.Inputs.Select(input => JsonValue.Create(input))]),
+            ["tasks"] = spec.Tasks,
+            ["stages"] = stages,
+        };
+        return Hashes.Sha256Hex(config.ToJsonString(DataForgeJson.Compact));
+    }
+
+    /// <summary>For each stage (empty for non-sources) and each task, the input files that stage reads in that task.</summary>
+    private async Task<List<InputFile>[][]> PlanAsync(PipelineSpec spec, StorageFactory storage, CancellationToken cancellationToken)
+    {
+        var resolver = new InputResolver(storage);
+        var plan = new List<InputFile>[spec.Stages.Count][];
+        var anySource = false;
+        for (var index = 0; index < spec.Stages.Count; index++)
+        {
+            var stage = spec.Stages[index];
+            var where = stage.Location.ToString();
+            var definition = registry.Resolve(stage.Name, where);
+            plan[index] = [.. Enumerable.Range(0, spec.Tasks).Select(_ => new List<InputFile>())];
+            if (!definition.IsSource)
+            {
+                continue;
+            }
+
+            anySource = true;
+            var inputs = definition.SourceInputs(stage.Options, where) ?? spec.Inputs;
+            if (inputs.Count == 0)
+            {
+                throw new UsageException($"{where}: source stage '{stage.Name}' has no inputs (set 'inputs' at the top of the pipeline or in its options)");
+            }
+
+            foreach (var input in inputs)
+            {
+                await foreach (var file in resolver.ExpandAsync(input, cancellationToken))
+                {
+                    // The bucket depends on the file's URI only, so adding inputs never moves existing files between tasks.
+                    plan[index][Hashes.Bucket(file.Uri, spec.Tasks)].Add(file);
+                }
+            }
+
+            foreach (var bucket in plan[index])
+            {
+                bucket.Sort((left, right) => string.CompareOrdinal(left.Uri, right.Uri));
+            }
+        }
+
+        if (!anySource)
+        {
+            throw new UsageException($"pipeline '{spec.Name}' has no source stage (known sources: {string.Join(", ", registry.Definitions.Where(d => d.IsSource).Select(d => d.Name))})");
+        }
+
+        return plan;
+    }
+
+    private async Task RunTaskAsync(
+        PipelineSpec spec, string configHash, int task, IReadOnlyList<List<InputFile>> inputsByStage, IStorage output, int workers, RunCounters counters, CancellationToken cancellationToken)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), "dataforge", $"task-{task:D5}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
+        var rejectFiles = new List<(RejectFile File, string Path)>();
+        try
+        {
+            var outputs = new TaskOutputs();
+            var media = new MediaStore(output);
+            IAsyncEnumerable<Sample> stream = AsyncEnumerable.Empty<Sample>();
+            for (var index = 0; index < spec.Stages.Count; index++)
+            {
+                var stageSpec = spec.Stages[index];
+                var rejects = new RejectFile(stageSpec.Name, scratch, () => counters.AddRejects());
+                rejectFiles.Add((rejects, $"{SampleSetFiles.RejectsFolder}/{index:D2}-{stageSpec.Name}-{task:D5}.jsonl"));
+                var stage = registry.Resolve(stageSpec.Name, stageSpec.Location.ToString()).Create(stageSpec.Options, stageSpec.Location.ToString());
+                var context = new StageContext
+                {
+                    StageName = stageSpec.Name,
+                    TaskIndex = task,
+                    TaskCount = spec.Tasks,
+                    Inputs = inputsByStage[index],
+                    Output = output,
+                    Media = media,
+                    Rejects = rejects,
+                    Outputs = outputs,
+                    Counters = counters,
+                    ScratchDirectory = scratch,
+                    Workers = workers,
+                    Logger = logger,
+                    CancellationToken = cancellationToken,
+                };
+                stream = stage.RunAsync(stream, context);
+            }
+
+            await foreach (var _ in stream.WithCancellation(cancellationToken))
+            {
+                // Sinks do the writing; draining the stream is what drives the pipeline.
+            }
+
+            var rejectCounts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            var publishedRejects = new List<string>();
+            foreach (var (file, path) in rejectFiles)
+            {
+                if (await file.PublishAsync(output, path, cancellationToken))
+                {
+                    publishedRejects.Add(path);
+                }
+
+                foreach (var (reason, count) in file.CountsByReason)
+                {
+                    rejectCounts[reason] = rejectCounts.GetValueOrDefault(reason) + count;
+                }
+            }
+
+            var files = outputs.Files;
+            var parts = new PartCounts();
+            foreach (var file in files)
+            {
+                parts.Add(file.Parts);
+            }
+
+            var report = new TaskReport(
+                task,
+                spec.Tasks,
+                configHash,
+                inputsByStage.Sum(inputs => inputs.Count),
+                files.Sum(file => file.Samples),
+                parts,
+                [.. files.Select(file => new ManifestFile(file.Name, file.Samples, file.Bytes, file.Sha256))],
+                rejectCounts,
+                publishedRejects);
+            await WriteJsonAsync(output, SampleSetFiles.TaskSuccess(task), report, cancellationToken);
+            logger.LogInformation("task {Task} done: {Samples} samples, {Rejects} rejects", task, report.Samples, rejectCounts.Values.Sum());
+        }
+        finally
+        {
+            foreach (var (file, _) in rejectFiles)
+            {
+                await file.DisposeAsync();
+            }
+
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static async Task<TaskReport?> ReadReportAsync(IStorage output, int task, string configHash, CancellationToken cancellationToken)
+    {
+        var path = SampleSetFiles.TaskSuccess(task);
+        if (!await output.ExistsAsync(path, cancellationToken))
+        {
+            return null;
+        }
+
+        TaskReport? report;
+        await using (var stream = await output.OpenReadAsync(path, cancellationToken))
+        {
+            try
+            {
+                report = await JsonSerializer.DeserializeAsync<TaskReport>(stream, DataForgeJson.Compact, cancellationToken);
+            }
+            catch (JsonException e)
+            {
+                throw new DataForgeException($"{StoragePaths.Join(output.Uri, path)} is not a task report: {e.Message}", e);
+            }
+        }
+
+        if (report is null || report.ConfigHash != configHash)
+        {
+            throw new DataForgeException(
+                $"{output.Uri} holds the output of another configuration (config hash {report?.ConfigHash}, this run {configHash}); write to a new output or delete it");
+        }
+
+        return report;
+    }
+
+    private async Task<SampleSetManifest?> TryFinishAsync(PipelineSpec spec, string configHash, IStorage output, CancellationToken cancellationToken)
+    {
+        var reports = new List<TaskReport>();
+        for (var task = 0; task < spec.Tasks; task++)
+        {
+            var report = await ReadReportAsync(output, task, configHash, cancellationToken);
+            if (report is null)
+            {
+                logger.LogInformation("task {Task} of {Tasks} not done yet; the run's manifest is written when all are", task, spec.Tasks);
+                return null;
+            }
+
+            reports.Add(report);
+        }
+
+        long mediaObjects = 0, mediaBytes = 0;
+        await foreach (var item in output.ListAsync(MediaStore.Folder, cancellationToken))
+        {
+            mediaObjects++;
+            mediaBytes += item.Length;
+        }
+
+        var parts = new PartCounts();
+        var rejects = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            parts.Add(report.Parts);
+            foreach (var (reason, count) in report.Rejects)
+            {
+                rejects[reason] = rejects.GetValueOrDefault(reason) + count;
+            }
+        }
+
+        var manifest = new SampleSetManifest
+        {
+            DataForgeVersion = DataForgeJson.DataForgeVersion,
+            Pipeline = spec.Name,
+            ConfigHash = configHash,
+            Tasks = spec.Tasks,
+            Samples = reports.Sum(report => report.Samples),
+            Parts = parts,
+            Media = new MediaSummary(mediaObjects, mediaBytes),
+            Files = [.. reports.SelectMany(report => report.Files).OrderBy(file => file.Name, StringComparer.Ordinal)],
+            Rejects = new RejectSummary(
+                rejects.Values.Sum(),
+                rejects,
+                [.. reports.SelectMany(report => report.RejectFiles).Order(StringComparer.Ordinal)]),
+        };
+        await WriteJsonAsync(output, SampleSetFiles.Manifest, manifest, cancellationToken);
+        await using (var success = await output.BeginWriteAsync(SampleSetFiles.Success, cancellationToken))
+        {
+            await success.CommitAsync(cancellationToken);
+        }
+
+        return manifest;
+    }
+
+    private static async Task WriteJsonAsync<T>(IStorage output, string path, T value, CancellationToken cancellationToken)
+    {
+        await using var write = await output.BeginWriteAsync(path, cancellationToken);
+        await JsonSerializer.SerializeAsync(write.Stream, value, DataForgeJson.Indented, cancellationToken);
+        await write.Stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
+        await write.CommitAsync(cancellationToken);
+    }
+}

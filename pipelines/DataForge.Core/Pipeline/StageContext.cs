@@ -1,0 +1,42 @@
+using DataForge.Core.Media;
+using DataForge.Core.Rejects;
+using DataForge.Core.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace DataForge.Core.Pipeline;
+
+/// <summary>Everything a stage may touch while it runs one task. Nothing global: tests build one by hand.</summary>
+public sealed record StageContext
+{
+    /// <summary>The stage's name as the pipeline spells it; reject records carry it.</summary>
+    public required string StageName { get; init; }
+
+    public required int TaskIndex { get; init; }
+
+    public required int TaskCount { get; init; }
+
+    /// <summary>The input files of this task that this stage reads (sources only), in ordinal order of URI.</summary>
+    public required IReadOnlyList<InputFile> Inputs { get; init; }
+
+    /// <summary>The run's output location.</summary>
+    public required IStorage Output { get; init; }
+
+    public required MediaStore Media { get; init; }
+
+    public required IRejectSink Rejects { get; init; }
+
+    /// <summary>Files that sinks published in this task; the task report lists them.</summary>
+    public required TaskOutputs Outputs { get; init; }
+
+    public required RunCounters Counters { get; init; }
+
+    /// <summary>A local folder for this task's temporary files, removed when the task ends.</summary>
+    public required string ScratchDirectory { get; init; }
+
+    /// <summary>Degree of parallelism for per-sample work.</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
+
+    public required ILogger Logger { get; init; }
+
+    public CancellationToken CancellationToken { get; init; }
+}

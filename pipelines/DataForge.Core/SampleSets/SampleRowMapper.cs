@@ -1,0 +1,84 @@
+using System.Collections.Immutable;
+using DataForge.Core.Model;
+
+namespace DataForge.Core.SampleSets;
+
+/// <summary>Between the immutable <see cref="Sample"/> and its Parquet row.</summary>
+internal static class SampleRowMapper
+{
+    public static SampleRow ToRow(Sample sample) => new()
+    {
+        Id = sample.Id,
+        Source = sample.Source,
+        Meta = sample.Meta,
+        Split = sample.Split,
+        Parts = [.. sample.Parts.Select(ToRow)],
+    };
+
+    public static Sample FromRow(SampleRow row, string file)
+    {
+        var parts = ImmutableArray.CreateBuilder<Part>(row.Parts.Count);
+        foreach (var part in row.Parts)
+        {
+            parts.Add(FromRow(part, row.Id, file));
+        }
+
+        return new Sample(row.Id, row.Source, parts.MoveToImmutable(), row.Meta, row.Split);
+    }
+
+    private static PartRow ToRow(Part part)
+    {
+        var row = new PartRow { Kind = part.Kind, Role = part.Role.ToWire() };
+        switch (part)
+        {
+            case TextPart text:
+                row.Text = text.Text;
+                break;
+            case ImagePart image:
+                row.Media = image.Media.Sha256;
+                row.Mime = image.Media.Mime;
+                row.Width = image.Width;
+                row.Height = image.Height;
+                break;
+            case AudioPart audio:
+                row.Media = audio.Media.Sha256;
+                row.Mime = audio.Media.Mime;
+                row.Duration = audio.DurationSeconds;
+                row.SampleRate = audio.SampleRate;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(part), part.GetType().Name, "unknown part type");
+        }
+
+        return row;
+    }
+
+    private static Part FromRow(PartRow row, string sampleId, string file)
+    {
+        try
+        {
+            var role = RoleNames.Parse(row.Role);
+            return row.Kind switch
+            {
+                "text" => new TextPart(row.Text ?? throw Missing("text"), role),
+                "image" => new ImagePart(
+                    new MediaRef(row.Media ?? throw Missing("media"), row.Mime ?? throw Missing("mime")),
+                    row.Width ?? throw Missing("width"),
+                    row.Height ?? throw Missing("height"),
+                    role),
+                "audio" => new AudioPart(
+                    new MediaRef(row.Media ?? throw Missing("media"), row.Mime ?? throw Missing("mime")),
+                    row.Duration ?? throw Missing("duration"),
+                    row.SampleRate ?? throw Missing("sample_rate"),
+                    role),
+                _ => throw new FormatException($"unknown part kind '{row.Kind}'"),
+            };
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new DataForgeException($"{file}: sample '{sampleId}' has an invalid part: {e.Message}", e);
+        }
+
+        FormatException Missing(string field) => new($"a {row.Kind} part needs '{field}'");
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+
+namespace DataForge.Core.Stages.Filter;
+
+/// <summary>Drops samples outside the configured text and image bounds, each with a reject naming the bound.</summary>
+public sealed class FilterStage(FilterOptions options) : IStage
+{
+    public static readonly StageDefinition Definition =
+        new StageDefinition<FilterOptions>("filter", "reject samples outside text length and image size bounds", options => new FilterStage(options));
+
+    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    {
+        await foreach (var sample in input.WithCancellation(context.CancellationToken))
+        {
+            if (Check(sample) is { } problem)
+            {
+                await context.Rejects.RejectAsync(sample.Id, problem.Reason, problem.Message, context.CancellationToken);
+                continue;
+            }
+
+            yield return sample;
+        }
+    }
+
+    /// <summary>The first bound the sample breaks, or null when it passes.</summary>
+    public (string Reason, string Message)? Check(Sample sample)
+    {
+        var textParts = sample.Parts.OfType<TextPart>().ToList();
+        // Text bounds judge samples that have text; an uncaptioned image is not "too short".
+        if (textParts.Count > 0)
+        {
+            var chars = textParts.Sum(part => CountScalars(part.Text));
+            if (chars < options.MinTextChars)
+            {
+                return ("text.too_short", Invariant($"{chars} characters of text, fewer than min_text_chars {options.MinTextChars}"));
+            }
+
+            if (chars > options.MaxTextChars)
+            {
+                return ("text.too_long", Invariant($"{chars} characters of text, more than max_text_chars {options.MaxTextChars}"));
+            }
+        }
+
+        foreach (var image in sample.Parts.OfType<ImagePart>())
+        {
+            if (image.Width < options.MinWidth || image.Height < options.MinHeight)
+            {
+                return ("image.too_small", Invariant($"image {image.Width}x{image.Height} is below {options.MinWidth}x{options.MinHeight}"));
+            }
+
+            if (image.Width > options.MaxWidth || image.Height > options.MaxHeight)
+            {
+                return ("image.too_large", Invariant($"image {image.Width}x{image.Height} exceeds {options.MaxWidth}x{options.MaxHeight}"));
+            }
+
+            var aspect = (double)Math.Max(image.Width, image.Height) / Math.Max(1, Math.Min(image.Width, image.Height));
+            if (aspect > options.MaxAspectRatio)
+            {
+                return ("image.aspect_ratio", Invariant($"image {image.Width}x{image.Height} has aspect ratio {aspect:0.##}, above {options.MaxAspectRatio}"));
+            }
+        }
+
+        return null;
+    }
+
+    private static int CountScalars(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,28 @@
+using DataForge.Core.Pipeline;
+
+namespace DataForge.Core.Stages.ReadImages;
+
+/// <summary>A folder of images, each with an optional caption in a sidecar file of the same stem.</summary>
+public sealed record ReadImagesOptions : ISourceOptions
+{
+    /// <summary>Files or folders to read; when absent, the pipeline's top-level inputs.</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    public string CaptionExtension { get; init; } = ".txt";
+
+    /// <summary>Decompression-bomb guard: images with more pixels are rejected before decoding (PIL's default limit).</summary>
+    public long MaxPixels { get; init; } = 178_956_970;
+
+    public IEnumerable<string> Validate()
+    {
+        if (!CaptionExtension.StartsWith('.'))
+        {
+            yield return "caption_extension must start with '.'";
+        }
+
+        if (MaxPixels < 1)
+        {
+            yield return "max_pixels must be positive";
+        }
+    }
+}
