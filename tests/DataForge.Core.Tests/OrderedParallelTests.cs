@@ -1,0 +1,59 @@
+using CsCheck;
+using DataForge.Core.Pipeline;
+
+namespace DataForge.Core.Tests;
+
+public sealed class OrderedParallelTests
+{
+    [Fact]
+    public async Task Results_come_in_input_order_whatever_finishes_first()
+    {
+        await Gen.Select(Gen.Int[0, 200], Gen.Int[1, 8]).SampleAsync(
+            async (count, degree) =>
+            {
+                var source = Enumerable.Range(0, count).ToAsyncEnumerable();
+                var results = await source.SelectOrderedAsync(
+                    async (item, _) =>
+                    {
+                        // Items finish out of order: later items often yield less.
+                        for (var spin = 0; spin < (count - item) % 7; spin++)
+                        {
+                            await Task.Yield();
+                        }
+
+                        return item * 2;
+                    },
+                    degree).ToListAsync();
+                Assert.Equal(Enumerable.Range(0, count).Select(item => item * 2), results);
+            },
+            iter: 40);
+    }
+
+    [Fact]
+    public async Task A_failing_item_surfaces_its_exception()
+    {
+        var source = Enumerable.Range(0, 50).ToAsyncEnumerable();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await source.SelectOrderedAsync<int, int>((item, _) => item == 17 ? throw new InvalidOperationException("bad 17") : ValueTask.FromResult(item), 4).ToListAsync());
+        Assert.Equal("bad 17", error.Message);
+    }
+
+    [Fact]
+    public async Task Leaving_early_stops_the_producer()
+    {
+        var produced = 0;
+        async IAsyncEnumerable<int> Endless()
+        {
+            for (var i = 0; ; i++)
+            {
+                Interlocked.Increment(ref produced);
+                await Task.Yield();
+                yield return i;
+            }
+        }
+
+        var first = await Endless().SelectOrderedAsync((item, _) => ValueTask.FromResult(item), 2).Take(5).ToListAsync();
+        Assert.Equal([0, 1, 2, 3, 4], first);
+        Assert.True(Volatile.Read(ref produced) < 1000);
+    }
+}
