@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DataForge.Core.Compression;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Storage;
@@ -83,7 +84,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
     private async IAsyncEnumerable<Sample> ReadJsonlAsync(InputFile file, bool gzip, StageContext context)
     {
         await using var raw = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken);
-        await using var decompressed = gzip ? new GZipStream(raw, CompressionMode.Decompress) : raw;
+        await using var decompressed = gzip ? new VerifiedGzipStream(raw) : raw;
         using var reader = new StreamReader(decompressed, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
         var lineNumber = 0;
         while (true)
