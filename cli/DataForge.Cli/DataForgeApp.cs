@@ -20,7 +20,7 @@ public static class DataForgeApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
-        var app = new AppContext(stdout, stderr, environment, Registry());
+        var app = new CliContext(stdout, stderr, environment, Registry());
         var root = new RootCommand("DataForge: multimodal raw material in, tokenized and packed training shards out.")
         {
             RunCommand.Create(app),
@@ -75,4 +75,4 @@ public static class DataForgeApp
 }
 
 /// <summary>What every command needs from the process, passed in so tests can run the CLI in-process.</summary>
-public sealed record AppContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, StageRegistry Registry);
+public sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, StageRegistry Registry);

@@ -12,7 +12,7 @@ namespace DataForge.Cli.Commands;
 /// <summary><c>dataforge inspect PATH [--json] [--show N]</c>: what is in a sample set, for a person or a script.</summary>
 public static class InspectCommand
 {
-    public static Command Create(AppContext app)
+    public static Command Create(CliContext app)
     {
         var path = new Argument<string>("PATH") { Description = "a sample set folder or az:// URI" };
         var json = new Option<bool>("--json") { Description = "print the summary as one JSON object" };

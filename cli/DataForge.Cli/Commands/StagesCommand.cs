@@ -5,7 +5,7 @@ namespace DataForge.Cli.Commands;
 /// <summary><c>dataforge stages</c>: the stage names a pipeline file may use.</summary>
 public static class StagesCommand
 {
-    public static Command Create(AppContext app)
+    public static Command Create(CliContext app)
     {
         var command = new Command("stages", "list the stages a pipeline file may name");
         command.SetAction(async (_, _) =>
