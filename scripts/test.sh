@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs DataForge's whole test suite on a fresh Debian machine with the .NET SDK, installing what the tests need:
+# Node.js/npm (for Azurite, the Azure Storage emulator, started and stopped by the tests themselves) and ffmpeg.
+# Ends with one line "N passed, N failed[, N skipped]" taken from the TRX test results.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing ${need_apt[*]} (apt-get)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null || { echo "apt-get install ${need_apt[*]} failed"; exit 1; }
+fi
+
+if [ ! -x tests/azurite/node_modules/.bin/azurite-blob ]; then
+  echo "installing Azurite (npm ci in tests/azurite)"
+  npm ci --prefix tests/azurite --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed"; exit 1; }
+fi
+
+results=TestResults
+rm -rf "$results"
+status=0
+dotnet build DataForge.sln --configuration Release --nologo --verbosity quiet || exit 1
+# One run per test project, each with its own TRX name (a solution-wide run can overwrite same-second names).
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" --configuration Release --no-build --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=1
+done
+
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed)))
+  notexec=$(value notExecuted); skipped=$((skipped + ${notexec:-0}))
+done
+if [ "$files" -eq 0 ]; then
+  echo "no test results were written (build failure?)"
+  exit 1
+fi
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+exit $status
