@@ -56,13 +56,21 @@ internal static class SampleText
         TextPart text => new JsonObject { ["kind"] = "text", ["role"] = text.Role.ToWire(), ["text"] = text.Text },
         ImagePart image => new JsonObject
         {
-            ["kind"] = "image", ["role"] = image.Role.ToWire(), ["media"] = image.Media.Sha256, ["mime"] = image.Media.Mime,
-            ["width"] = image.Width, ["height"] = image.Height,
+            ["kind"] = "image",
+            ["role"] = image.Role.ToWire(),
+            ["media"] = image.Media.Sha256,
+            ["mime"] = image.Media.Mime,
+            ["width"] = image.Width,
+            ["height"] = image.Height,
         },
         AudioPart audio => new JsonObject
         {
-            ["kind"] = "audio", ["role"] = audio.Role.ToWire(), ["media"] = audio.Media.Sha256, ["mime"] = audio.Media.Mime,
-            ["duration"] = audio.DurationSeconds, ["sample_rate"] = audio.SampleRate,
+            ["kind"] = "audio",
+            ["role"] = audio.Role.ToWire(),
+            ["media"] = audio.Media.Sha256,
+            ["mime"] = audio.Media.Mime,
+            ["duration"] = audio.DurationSeconds,
+            ["sample_rate"] = audio.SampleRate,
         },
         _ => throw new ArgumentOutOfRangeException(nameof(part), part.GetType().Name, "unknown part type"),
     };
