@@ -114,8 +114,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
             {
                 await foreach (var file in resolver.ExpandAsync(input, cancellationToken))
                 {
-                    // The bucket depends on the file's URI only, so adding inputs never moves existing files between tasks.
-                    plan[index][Hashes.Bucket(file.Uri, spec.Tasks)].Add(file);
+                    plan[index][TaskOf(file, spec.Tasks)].Add(file);
                 }
             }
 
@@ -132,6 +131,12 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
 
         return plan;
     }
+
+    /// <summary>
+    /// A file's task depends only on its path inside its input, so the same data gives the same tasks wherever it
+    /// lies (another folder, another machine, Azure) and adding files never moves the others.
+    /// </summary>
+    public static int TaskOf(InputFile file, int tasks) => Hashes.Bucket(file.Path, tasks);
 
     private async Task RunTaskAsync(
         PipelineSpec spec, string configHash, int task, IReadOnlyList<List<InputFile>> inputsByStage, IStorage output, int workers, RunCounters counters, CancellationToken cancellationToken)
