@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Text;
+
+namespace DataForge.Packing.Tokenization;
+
+/// <summary>
+/// A byte-level BPE vocabulary in tiktoken's form: every token is a byte string whose id is also its merge rank.
+/// Encoding a piece merges, at each step, the adjacent pair whose concatenation has the lowest rank
+/// (tiktoken's <c>byte_pair_merge</c>), so ids equal tiktoken's for the same vocabulary and pieces.
+/// Immutable and shared by all threads; per-thread state lives in <see cref="BpeSession"/>.
+/// </summary>
+public sealed class ByteLevelBpe
+{
+    private readonly Dictionary<string, int> _ranks;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly byte[][] _tokens;
+
+    /// <param name="tokens">Token bytes by id (rank); ids are dense from 0.</param>
+    public ByteLevelBpe(byte[][] tokens)
+    {
+        _tokens = tokens;
+        _ranks = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
+        for (var id = 0; id < tokens.Length; id++)
+        {
+            _ranks[Widen(tokens[id])] = id;
+        }
+
+        _lookup = _ranks.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var b = 0; b < 256; b++)
+        {
+            if (!_ranks.ContainsKey(((char)b).ToString()))
+            {
+                throw new ArgumentException($"the vocabulary lacks the single byte 0x{b:x2}; byte-level BPE needs all 256", nameof(tokens));
+            }
+        }
+    }
+
+    public int Count => _tokens.Length;
+
+    public ReadOnlySpan<byte> TokenBytes(int id) => _tokens[id];
+
+    /// <summary>Appends the ids of one piece (its UTF-8 bytes widened to chars, one char per byte).</summary>
+    public void EncodePiece(ReadOnlySpan<char> widenedBytes, List<int> output)
+    {
+        if (_lookup.TryGetValue(widenedBytes, out var whole))
+        {
+            output.Add(whole);
+            return;
+        }
+
+        var n = widenedBytes.Length;
+        // boundaries[k] = start of part k; ranks[k] = rank of parts k and k+1 merged (int.MaxValue: not a token).
+        var boundaries = ArrayPool<int>.Shared.Rent(n + 1);
+        var ranks = ArrayPool<int>.Shared.Rent(n + 1);
+        try
+        {
+            var parts = n;
+            for (var k = 0; k <= n; k++)
+            {
+                boundaries[k] = k;
+            }
+
+            for (var k = 0; k < parts - 1; k++)
+            {
+                ranks[k] = Rank(widenedBytes, boundaries[k], boundaries[k + 2]);
+            }
+
+            while (parts > 1)
+            {
+                var best = int.MaxValue;
+                var at = -1;
+                for (var k = 0; k < parts - 1; k++)
+                {
+                    if (ranks[k] < best)
+                    {
+                        best = ranks[k];
+                        at = k;
+                    }
+                }
+
+                if (at < 0)
+                {
+                    break;
+                }
+
+                // Merge parts at and at+1: drop boundary at+1, then re-rank the pairs that touch the new part.
+                Array.Copy(boundaries, at + 2, boundaries, at + 1, parts - at - 1);
+                Array.Copy(ranks, at + 1, ranks, at, parts - at - 2);
+                parts--;
+                if (at > 0)
+                {
+                    ranks[at - 1] = Rank(widenedBytes, boundaries[at - 1], boundaries[at + 1]);
+                }
+
+                if (at < parts - 1)
+                {
+                    ranks[at] = Rank(widenedBytes, boundaries[at], boundaries[at + 2]);
+                }
+            }
+
+            for (var k = 0; k < parts; k++)
+            {
+                output.Add(_lookup[widenedBytes[boundaries[k]..boundaries[k + 1]]]);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(boundaries);
+            ArrayPool<int>.Shared.Return(ranks);
+        }
+    }
+
+    /// <summary>Bytes as Latin-1 chars: a lossless key for byte strings in a string dictionary.</summary>
+    internal static string Widen(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
+
+    private int Rank(ReadOnlySpan<char> bytes, int start, int end) =>
+        _lookup.TryGetValue(bytes[start..end], out var rank) ? rank : int.MaxValue;
+}
