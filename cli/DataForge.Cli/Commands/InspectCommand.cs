@@ -6,6 +6,7 @@ using DataForge.Core.Inspect;
 using DataForge.Core.Model;
 using DataForge.Core.SampleSets;
 using DataForge.Core.Storage;
+using DataForge.Packing.Shards;
 
 namespace DataForge.Cli.Commands;
 
@@ -17,13 +18,20 @@ public static class InspectCommand
         var path = new Argument<string>("PATH") { Description = "a sample set folder or az:// URI" };
         var json = new Option<bool>("--json") { Description = "print the summary as one JSON object" };
         var show = new Option<int>("--show") { Description = "also print the first N samples", DefaultValueFactory = _ => 0 };
-        var command = new Command("inspect", "summarise a sample set: samples, parts by kind, media, rejects by reason") { path, json, show };
+        var decode = new Option<long[]>("--decode") { Description = "shards: print row K decoded (documents, text, media markers); repeatable", AllowMultipleArgumentsPerToken = true };
+        var html = new Option<FileInfo?>("--html") { Description = "shards: write a self-contained HTML report with plots and decoded rows" };
+        var command = new Command("inspect", "summarise a sample set or packed shards: counts, fill, modality mix, rejects") { path, json, show, decode, html };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory()).Open(parse.GetValue(path)!);
+            if (await ShardReader.IsShardSetAsync(storage, cancellationToken))
+            {
+                return await ShardInspection.RunAsync(app, storage, parse.GetValue(json), parse.GetValue(decode) ?? [], parse.GetValue(html), cancellationToken);
+            }
+
             if (!await SampleSetInspector.IsSampleSetAsync(storage, cancellationToken))
             {
-                throw new DataForgeException($"{storage.Uri} is not a sample set (no {SampleSetFiles.Manifest} and no part-*.parquet files)");
+                throw new DataForgeException($"{storage.Uri} is neither a sample set (no {SampleSetFiles.Manifest}, no part-*.parquet) nor packed shards (no index.json)");
             }
 
             var summary = await SampleSetInspector.SummarizeAsync(storage, cancellationToken);

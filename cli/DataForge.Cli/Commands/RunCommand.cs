@@ -37,20 +37,7 @@ public static class RunCommand
             }
 
             var selection = TaskSelection.Resolve(parse.GetValue(taskIndex), parse.GetValue(taskCount), app.Environment);
-            var logger = new StderrLogger(app.Stderr, parse.GetValue(verbose));
-            var runner = new PipelineRunner(app.Registry, new StorageFactory(app.Environment, Directory.GetCurrentDirectory()), logger);
-            var counters = new RunCounters();
-            var result = await ProgressDisplay.RunAsync(
-                counters,
-                app.Stderr,
-                () => runner.RunAsync(spec, new RunOptions(selection, workerCount), counters, cancellationToken));
-
-            var summary = result.Manifest is { } manifest
-                ? string.Create(CultureInfo.InvariantCulture, $"{manifest.Samples} samples ({manifest.Parts.Text} text, {manifest.Parts.Image} image, {manifest.Parts.Audio} audio parts), {manifest.Rejects.Total} rejects")
-                : "the run is not complete until every task has finished";
-            await app.Stdout.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{result.Output}: {summary}; tasks run {result.TasksRun}, skipped (already done) {result.TasksSkipped}, of {result.TasksPlanned}"));
+            await PipelineExecution.RunAsync(app, spec, new RunOptions(selection, workerCount), parse.GetValue(verbose), cancellationToken);
             return DataForgeApp.Success;
         });
         return command;

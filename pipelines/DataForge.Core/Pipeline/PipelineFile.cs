@@ -81,6 +81,24 @@ public static class PipelineFile
         return new PipelineSpec(pipelineName, inputs, output, stages, tasks, baseDirectory);
     }
 
+    /// <summary>A YAML mapping of stage options (the <c>--config FILE</c> of stage commands) as JSON.</summary>
+    public static JsonObject ParseOptions(string yaml, string fileName)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new UsageException($"{fileName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {Innermost(e).Message}", e);
+        }
+
+        return stream.Documents.Count == 0 ? []
+            : stream.Documents[0].RootNode is YamlMappingNode mapping ? (JsonObject)ToJson(mapping)!
+            : throw new UsageException($"{fileName}: options must be a mapping of option names to values");
+    }
+
     private static StageSpec ParseStage(YamlNode node, string fileName)
     {
         var location = new SourceLocation(fileName, node.Start.Line, node.Start.Column);

@@ -153,11 +153,13 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
             {
                 var stageSpec = spec.Stages[index];
                 var rejects = new RejectFile(stageSpec.Name, scratch, () => counters.AddRejects());
-                rejectFiles.Add((rejects, $"{SampleSetFiles.RejectsFolder}/{index:D2}-{stageSpec.Name}-{task:D5}.jsonl"));
+                var slot = $"{index:D2}-{stageSpec.Name}";
+                rejectFiles.Add((rejects, $"{SampleSetFiles.RejectsFolder}/{slot}-{task:D5}.jsonl"));
                 var stage = registry.Resolve(stageSpec.Name, stageSpec.Location.ToString()).Create(stageSpec.Options, stageSpec.Location.ToString());
                 var context = new StageContext
                 {
                     StageName = stageSpec.Name,
+                    StageSlot = slot,
                     TaskIndex = task,
                     TaskCount = spec.Tasks,
                     Inputs = inputsByStage[index],
@@ -210,7 +212,8 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 parts,
                 [.. files.Select(file => new ManifestFile(file.Name, file.Samples, file.Bytes, file.Sha256))],
                 rejectCounts,
-                publishedRejects);
+                publishedRejects,
+                outputs.Extras.Count == 0 ? null : outputs.Extras);
             await WriteJsonAsync(output, SampleSetFiles.TaskSuccess(task), report, cancellationToken);
             logger.LogInformation("task {Task} done: {Samples} samples, {Rejects} rejects", task, report.Samples, rejectCounts.Values.Sum());
         }
@@ -304,6 +307,15 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 [.. reports.SelectMany(report => report.RejectFiles).Order(StringComparer.Ordinal)]),
         };
         await WriteJsonAsync(output, SampleSetFiles.Manifest, manifest, cancellationToken);
+        for (var index = 0; index < spec.Stages.Count; index++)
+        {
+            var stage = spec.Stages[index];
+            var slot = $"{index:D2}-{stage.Name}";
+            var where = stage.Location.ToString();
+            var extras = reports.Select(report => report.Extras is { } found && found.TryGetValue(slot, out var extra) ? extra : null).ToList();
+            await registry.Resolve(stage.Name, where).FinishAsync(new StageFinishContext(stage.Options, where, output, configHash, extras, cancellationToken));
+        }
+
         await using (var success = await output.BeginWriteAsync(SampleSetFiles.Success, cancellationToken))
         {
             await success.CommitAsync(cancellationToken);

@@ -11,6 +11,9 @@ public sealed record StageContext
     /// <summary>The stage's name as the pipeline spells it; reject records carry it.</summary>
     public required string StageName { get; init; }
 
+    /// <summary>The stage's position and name (<c>03-pack</c>): unique in the pipeline, names its rejects and reports.</summary>
+    public string StageSlot { get; init; } = string.Empty;
+
     public required int TaskIndex { get; init; }
 
     public required int TaskCount { get; init; }

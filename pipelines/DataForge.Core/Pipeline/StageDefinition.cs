@@ -27,12 +27,27 @@ public abstract class StageDefinition
 
     public abstract IStage Create(JsonObject options, string where);
 
+    /// <summary>
+    /// Runs once when every task of the run is done, before the run's <c>_SUCCESS</c>: a sink merges what its tasks
+    /// reported (e.g. the packer writes index.json). Must be idempotent: two processes may finish the same run.
+    /// </summary>
+    public virtual Task FinishAsync(StageFinishContext context) => Task.CompletedTask;
+
     /// <summary>Whether the stage is a source (reads input files rather than samples).</summary>
     public abstract bool IsSource { get; }
 
     /// <summary>A source's own inputs, or null to read the pipeline's top-level inputs.</summary>
     public abstract IReadOnlyList<string>? SourceInputs(JsonObject options, string where);
 }
+
+/// <summary>What a stage's <see cref="StageDefinition.FinishAsync"/> gets: its options and every task's report.</summary>
+public sealed record StageFinishContext(
+    JsonObject Options,
+    string Where,
+    Storage.IStorage Output,
+    string ConfigHash,
+    IReadOnlyList<JsonNode?> TaskReports,
+    CancellationToken CancellationToken);
 
 public sealed class StageDefinition<TOptions>(string name, string summary, Func<TOptions, IStage> create) : StageDefinition
     where TOptions : IStageOptions, new()

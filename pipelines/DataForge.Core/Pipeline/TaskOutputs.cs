@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DataForge.Core.SampleSets;
 
 namespace DataForge.Core.Pipeline;
@@ -6,6 +7,7 @@ namespace DataForge.Core.Pipeline;
 public sealed class TaskOutputs
 {
     private readonly List<SampleFileInfo> _files = [];
+    private readonly SortedDictionary<string, JsonNode> _extras = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     public void Add(SampleFileInfo file)
@@ -13,6 +15,27 @@ public sealed class TaskOutputs
         lock (_gate)
         {
             _files.Add(file);
+        }
+    }
+
+    /// <summary>A sink's own report for this task (e.g. the packer's shard files), kept in the task report under
+    /// <paramref name="stageSlot"/> and handed to the stage's <see cref="StageDefinition.FinishAsync"/>.</summary>
+    public void SetExtra(string stageSlot, JsonNode report)
+    {
+        lock (_gate)
+        {
+            _extras[stageSlot] = report;
+        }
+    }
+
+    public IReadOnlyDictionary<string, JsonNode> Extras
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new SortedDictionary<string, JsonNode>(_extras, StringComparer.Ordinal);
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using DataForge.Core.SampleSets;
 
@@ -13,7 +14,8 @@ public sealed record TaskReport(
     [property: JsonPropertyName("parts")] PartCounts Parts,
     [property: JsonPropertyName("files")] IReadOnlyList<ManifestFile> Files,
     [property: JsonPropertyName("rejects")] IReadOnlyDictionary<string, long> Rejects,
-    [property: JsonPropertyName("reject_files")] IReadOnlyList<string> RejectFiles);
+    [property: JsonPropertyName("reject_files")] IReadOnlyList<string> RejectFiles,
+    [property: JsonPropertyName("extras")] IReadOnlyDictionary<string, JsonNode>? Extras = null);
 
 /// <summary>A published file with its size and checksum.</summary>
 public sealed record ManifestFile(

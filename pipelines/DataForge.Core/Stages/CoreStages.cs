@@ -2,6 +2,7 @@ using DataForge.Core.Pipeline;
 using DataForge.Core.Stages.DedupExact;
 using DataForge.Core.Stages.Filter;
 using DataForge.Core.Stages.ReadImages;
+using DataForge.Core.Stages.ReadSamples;
 using DataForge.Core.Stages.ReadText;
 using DataForge.Core.Stages.Write;
 
@@ -14,6 +15,7 @@ public static class CoreStages
     [
         ReadTextStage.Definition,
         ReadImagesStage.Definition,
+        ReadSamplesStage.Definition,
         FilterStage.Definition,
         DedupExactStage.Definition,
         WriteStage.Definition,

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using DataForge.Core;
+using DataForge.Core.Inspect;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Storage;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary>
+/// <c>dataforge pack INPUT... --out DIR [--seq-len N] [--tokenizer NAME] [--loss all|targets] [--config FILE]</c>:
+/// the pack stage over sample sets and/or JSONL/Parquet text, as a one-stage pipeline.
+/// </summary>
+public static class PackCommand
+{
+    public static Command Create(CliContext app)
+    {
+        var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, or JSONL/Parquet text files or folders", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the shards", Required = true };
+        var seqLen = new Option<int?>("--seq-len") { Description = "tokens per row (default 4096)" };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "cl100k_base (default) or o200k_base" };
+        var loss = new Option<string?>("--loss") { Description = "all (pretraining) or targets (instruction data)" };
+        var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other pack options (snake_case, as in a pipeline)" };
+        var workers = new Option<int>("--workers") { Description = "parallel tokenization (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
+        var command = new Command("pack", "tokenize and pack samples into fixed-length shards (Parquet + index.json)")
+        {
+            inputs, output, seqLen, tokenizer, loss, config, workers, verbose,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = parse.GetValue(config) is { } file ? LoadOptions(file) : [];
+            if (parse.GetValue(seqLen) is { } length)
+            {
+                options["seq_len"] = length;
+            }
+
+            if (parse.GetValue(tokenizer) is { } name)
+            {
+                options["tokenizer"] = name;
+            }
+
+            if (parse.GetValue(loss) is { } lossMode)
+            {
+                options["loss"] = lossMode;
+            }
+
+            var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
+            var sampleSets = new List<string>();
+            var texts = new List<string>();
+            foreach (var input in parse.GetValue(inputs)!)
+            {
+                (await SampleSetInspector.IsSampleSetAsync(storage.Open(input), cancellationToken) ? sampleSets : texts).Add(input);
+            }
+
+            var location = new SourceLocation("command line", 1, 1);
+            var stages = new List<StageSpec>();
+            if (sampleSets.Count > 0)
+            {
+                stages.Add(new StageSpec("read-samples", new JsonObject { ["inputs"] = new JsonArray([.. sampleSets.Select(set => JsonValue.Create(set))]) }, location));
+            }
+
+            if (texts.Count > 0)
+            {
+                stages.Add(new StageSpec("read-text", new JsonObject { ["inputs"] = new JsonArray([.. texts.Select(text => JsonValue.Create(text))]) }, location));
+            }
+
+            stages.Add(new StageSpec("pack", options, location));
+            var outputUri = parse.GetValue(output)!;
+            var spec = new PipelineSpec("pack", [], StorageFactory.IsAzure(outputUri) ? outputUri : Path.GetFullPath(outputUri), stages, 1, Directory.GetCurrentDirectory());
+            if (parse.GetValue(workers) < 1)
+            {
+                throw new UsageException("--workers must be at least 1");
+            }
+
+            await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), parse.GetValue(workers)), parse.GetValue(verbose), cancellationToken);
+            return DataForgeApp.Success;
+        });
+        return command;
+    }
+
+    private static JsonObject LoadOptions(FileInfo file)
+    {
+        if (!file.Exists)
+        {
+            throw new UsageException($"config file not found: {file.FullName}");
+        }
+
+        return PipelineFile.ParseOptions(File.ReadAllText(file.FullName), file.FullName);
+    }
+}

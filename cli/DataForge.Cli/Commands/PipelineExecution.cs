@@ -1,0 +1,24 @@
+using System.Globalization;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Storage;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary>Runs a pipeline spec with progress display and prints the one-line result; shared by run and the stage commands.</summary>
+internal static class PipelineExecution
+{
+    public static async Task<RunResult> RunAsync(CliContext app, PipelineSpec spec, RunOptions options, bool verbose, CancellationToken cancellationToken)
+    {
+        var logger = new StderrLogger(app.Stderr, verbose);
+        var runner = new PipelineRunner(app.Registry, new StorageFactory(app.Environment, Directory.GetCurrentDirectory()), logger);
+        var counters = new RunCounters();
+        var result = await ProgressDisplay.RunAsync(counters, app.Stderr, () => runner.RunAsync(spec, options, counters, cancellationToken));
+        var summary = result.Manifest is { } manifest
+            ? string.Create(CultureInfo.InvariantCulture, $"{manifest.Samples} samples written ({manifest.Parts.Text} text, {manifest.Parts.Image} image, {manifest.Parts.Audio} audio parts), {manifest.Rejects.Total} rejects")
+            : "the run is not complete until every task has finished";
+        await app.Stdout.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{result.Output}: {summary}; tasks run {result.TasksRun}, skipped (already done) {result.TasksSkipped}, of {result.TasksPlanned}"));
+        return result;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DataForge.Core;
+using DataForge.Core.Storage;
+using DataForge.Packing.Inspect;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary>The shard half of <c>dataforge inspect</c>: summary, decoded rows, HTML report.</summary>
+internal static class ShardInspection
+{
+    public static async Task<int> RunAsync(CliContext app, IStorage shards, bool json, long[] decode, FileInfo? html, CancellationToken cancellationToken)
+    {
+        var summary = await ShardInspector.SummarizeAsync(shards, cancellationToken);
+        var decoded = new List<string>();
+        foreach (var row in decode)
+        {
+            decoded.Add(await ShardInspector.DecodeRowAsync(shards, row, Directory.GetCurrentDirectory(), cancellationToken)
+                ?? throw new UsageException($"--decode {row}: the shards have {summary.Rows} rows (0..{summary.Rows - 1})"));
+        }
+
+        if (json)
+        {
+            var document = JsonSerializer.SerializeToNode(summary, DataForgeJson.Indented)!.AsObject();
+            if (decoded.Count > 0)
+            {
+                document["decoded_rows"] = new System.Text.Json.Nodes.JsonArray([.. decoded.Select(text => System.Text.Json.Nodes.JsonValue.Create(text))]);
+            }
+
+            await app.Stdout.WriteLineAsync(document.ToJsonString(DataForgeJson.Indented));
+        }
+        else
+        {
+            await app.Stdout.WriteAsync(SummaryText(summary));
+            foreach (var text in decoded)
+            {
+                await app.Stdout.WriteLineAsync();
+                await app.Stdout.WriteAsync(text);
+            }
+        }
+
+        if (html is not null)
+        {
+            var rows = new List<string>();
+            for (var row = 0L; row < Math.Min(3, summary.Rows); row++)
+            {
+                rows.Add((await ShardInspector.DecodeRowAsync(shards, row, Directory.GetCurrentDirectory(), cancellationToken))!);
+            }
+
+            await File.WriteAllTextAsync(html.FullName, ShardReport.Html(summary, rows), cancellationToken);
+            await app.Stderr.WriteLineAsync($"wrote {html.FullName}");
+        }
+
+        return summary.Problems.Count == 0 ? DataForgeApp.Success : DataForgeApp.Failure;
+    }
+
+    private static string SummaryText(ShardSummary summary)
+    {
+        var text = new StringBuilder();
+        var invariant = CultureInfo.InvariantCulture;
+        text.AppendLine(invariant, $"packed shards  {summary.Path}");
+        text.AppendLine(invariant, $"  rows        {summary.Rows:N0} × {summary.SeqLen:N0} tokens ({summary.Tokenizer}) in {summary.Files.Count} file(s)");
+        text.AppendLine(invariant, $"  fill        {summary.FillRatio:P2} ({summary.RealTokens:N0} real tokens)");
+        text.AppendLine(invariant, $"  documents   {summary.Documents:N0}");
+        text.AppendLine(invariant, $"  loss        {summary.LossTokens:N0} tokens carry loss");
+        text.AppendLine(invariant, $"  modality    {string.Join(", ", summary.TokensByModality.Select(pair => $"{pair.Key} {pair.Value:N0}"))}");
+        text.AppendLine("  document lengths (tokens)");
+        var largest = Math.Max(1, summary.DocumentLengthHistogram.Values.DefaultIfEmpty(0).Max());
+        foreach (var (bucket, count) in summary.DocumentLengthHistogram)
+        {
+            text.AppendLine(invariant, $"    ≤{bucket,7} {count,8:N0} {new string('█', (int)Math.Ceiling(40.0 * count / largest))}");
+        }
+
+        foreach (var problem in summary.Problems)
+        {
+            text.AppendLine(invariant, $"  PROBLEM     {problem}");
+        }
+
+        return text.ToString();
+    }
+}

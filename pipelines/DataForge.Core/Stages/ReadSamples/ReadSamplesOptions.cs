@@ -1,0 +1,14 @@
+using DataForge.Core.Pipeline;
+
+namespace DataForge.Core.Stages.ReadSamples;
+
+public sealed record ReadSamplesOptions : ISourceOptions
+{
+    /// <summary>Sample set folders or URIs; when absent, the pipeline's top-level inputs.</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    /// <summary>Read a set whose run has not finished (no _SUCCESS); off by default, since it may be missing tasks.</summary>
+    public bool AllowIncomplete { get; init; }
+
+    public IEnumerable<string> Validate() => [];
+}

@@ -1,0 +1,61 @@
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+using DataForge.Core.SampleSets;
+using DataForge.Core.Storage;
+
+namespace DataForge.Core.Stages.ReadSamples;
+
+/// <summary>
+/// Source of samples from existing sample sets: the part files of each set, in order. The set's own bookkeeping
+/// (manifest, media, rejects, task reports) is not input and is skipped.
+/// </summary>
+public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
+{
+    public static readonly StageDefinition Definition =
+        new StageDefinition<ReadSamplesOptions>("read-samples", "read the samples of existing sample sets", options => new ReadSamplesStage(options));
+
+    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    {
+        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
+        {
+            yield return upstream;
+        }
+
+        foreach (var file in context.Inputs)
+        {
+            var name = StoragePaths.FileName(file.Path);
+            if (!SampleSetFiles.IsPartFile(name))
+            {
+                if (!IsBookkeeping(file.Path))
+                {
+                    await context.Rejects.RejectAsync(file.Uri, "input.unsupported_format", "read-samples reads the part-*.parquet files of sample sets", context.CancellationToken);
+                }
+
+                continue;
+            }
+
+            var folder = StoragePaths.Directory(file.Path);
+            var set = folder.Length == 0 ? file.Storage : file.Storage.At(folder);
+            if (!options.AllowIncomplete && !await set.ExistsAsync(SampleSetFiles.Success, context.CancellationToken))
+            {
+                throw new DataForgeException($"{set.Uri} is an incomplete sample set (no {SampleSetFiles.Success}); finish its run or set allow_incomplete");
+            }
+
+            await foreach (var sample in SampleSetReader.ReadFileAsync(set, name, context.CancellationToken))
+            {
+                context.Counters.AddSamplesRead();
+                yield return sample;
+            }
+
+            context.Counters.AddInputBytes(file.Length);
+        }
+    }
+
+    private static bool IsBookkeeping(string path)
+    {
+        var name = StoragePaths.FileName(path);
+        return name.StartsWith('_') || name.StartsWith('.') || name == "index.json"
+            || path.StartsWith(Media.MediaStore.Folder + "/", StringComparison.Ordinal) || path.Contains("/" + Media.MediaStore.Folder + "/", StringComparison.Ordinal)
+            || path.Split('/').Any(segment => segment is SampleSetFiles.RejectsFolder or SampleSetFiles.TasksFolder || segment.StartsWith("shard-", StringComparison.Ordinal));
+    }
+}

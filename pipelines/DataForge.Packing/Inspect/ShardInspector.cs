@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Text;
+using DataForge.Core.Hashing;
+using DataForge.Core.Storage;
+using DataForge.Packing.Layout;
+using DataForge.Packing.Shards;
+using DataForge.Packing.Tokenization;
+
+namespace DataForge.Packing.Inspect;
+
+/// <summary>Summarises and decodes packed shards for a person: the numbers that say whether they are right.</summary>
+public static class ShardInspector
+{
+    public static async Task<ShardSummary> SummarizeAsync(IStorage folder, CancellationToken cancellationToken = default)
+    {
+        var index = await ShardReader.ReadIndexAsync(folder, cancellationToken);
+        var total = new ShardStats();
+        var perFile = new SortedDictionary<string, ShardStats>(StringComparer.Ordinal);
+        var histogram = new SortedDictionary<int, long>();
+        var problems = new List<string>();
+        await foreach (var (file, row) in ShardReader.ReadRowsAsync(folder, index, cancellationToken))
+        {
+            if (row.InputIds.Length != index.SeqLen || row.Labels.Length != index.SeqLen || row.Modality.Length != index.SeqLen || row.PositionIds.Length != index.SeqLen)
+            {
+                problems.Add($"{file}: a row is not {index.SeqLen} tokens long");
+            }
+
+            total.Add(row);
+            if (!perFile.TryGetValue(file, out var stats))
+            {
+                perFile[file] = stats = new ShardStats();
+            }
+
+            stats.Add(row);
+            for (var d = 0; d + 1 < row.CuSeqlens.Length; d++)
+            {
+                var bucket = BucketOf(row.CuSeqlens[d + 1] - row.CuSeqlens[d]);
+                histogram[bucket] = histogram.GetValueOrDefault(bucket) + 1;
+            }
+        }
+
+        if (total.Rows != index.Rows || total.RealTokens != index.RealTokens || total.Documents != index.Documents)
+        {
+            problems.Add($"index.json says {index.Rows} rows, {index.RealTokens} tokens, {index.Documents} documents; the files hold {total.Rows}, {total.RealTokens}, {total.Documents}");
+        }
+
+        foreach (var file in index.Files)
+        {
+            await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
+            if (await Hashes.Sha256HexAsync(stream, cancellationToken) != file.Sha256)
+            {
+                problems.Add($"{file.Name}: sha256 differs from index.json");
+            }
+        }
+
+        return new ShardSummary
+        {
+            Path = folder.Uri,
+            SeqLen = index.SeqLen,
+            Tokenizer = index.Tokenizer.Name,
+            Rows = total.Rows,
+            RealTokens = total.RealTokens,
+            FillRatio = total.FillRatio,
+            Documents = total.Documents,
+            LossTokens = total.LossTokens,
+            TokensByModality = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["audio"] = total.AudioTokens, ["image"] = total.ImageTokens, ["text"] = total.TextTokens },
+            DocumentLengthHistogram = histogram.ToDictionary(pair => pair.Key.ToString(CultureInfo.InvariantCulture), pair => pair.Value),
+            Files = [.. perFile.Select(pair => new ShardFileSummary(pair.Key, pair.Value.Rows, pair.Value.FillRatio))],
+            Problems = problems,
+        };
+    }
+
+    /// <summary>Row <paramref name="rowNumber"/> (0-based over the whole set) as text: each document between rules,
+    /// text decoded, media as <c>&lt;image 448x336&gt;</c> / <c>&lt;audio 2.40s&gt;</c>, loss-free text in ⟦brackets⟧.</summary>
+    public static async Task<string?> DecodeRowAsync(IStorage folder, long rowNumber, string baseDirectory, CancellationToken cancellationToken = default)
+    {
+        var index = await ShardReader.ReadIndexAsync(folder, cancellationToken);
+        var tokenizer = TokenizerCatalog.Load(index.Tokenizer.Name, baseDirectory);
+        long current = 0;
+        await foreach (var (file, row) in ShardReader.ReadRowsAsync(folder, index, cancellationToken))
+        {
+            if (current++ == rowNumber)
+            {
+                return Describe(file, rowNumber, row, index, tokenizer);
+            }
+        }
+
+        return null;
+    }
+
+    internal static string Describe(string file, long rowNumber, ShardRow row, ShardIndex index, ITextTokenizer tokenizer)
+    {
+        var text = new StringBuilder();
+        var invariant = CultureInfo.InvariantCulture;
+        var real = row.CuSeqlens[^1];
+        var imageEnd = index.Tokenizer.SpecialTokens["<|image_end|>"];
+        var audioEnd = index.Tokenizer.SpecialTokens["<|audio_end|>"];
+        text.AppendLine(invariant, $"row {rowNumber} ({file}): {real} real tokens, {index.SeqLen - real} padding, {row.DocIds.Length} documents");
+        for (var d = 0; d + 1 < row.CuSeqlens.Length; d++)
+        {
+            var start = row.CuSeqlens[d];
+            var end = row.CuSeqlens[d + 1];
+            text.AppendLine(invariant, $"──── document {row.DocIds[d]} · tokens {start}..{end - 1} ({end - start}) ────");
+            var i = start;
+            while (i < end)
+            {
+                var modality = row.Modality[i];
+                var runEnd = i;
+                var loss = row.Labels[i] != RowAssembler.IgnoreIndex;
+                // A media run ends at its end marker, so adjacent images stay apart; a text run at a change of loss.
+                var mediaEnd = modality == Modality.Image ? imageEnd : audioEnd;
+                while (runEnd < end && row.Modality[runEnd] == modality && (modality != Modality.Text || (row.Labels[runEnd] != RowAssembler.IgnoreIndex) == loss))
+                {
+                    runEnd++;
+                    if (modality != Modality.Text && row.InputIds[runEnd - 1] == mediaEnd)
+                    {
+                        break;
+                    }
+                }
+
+                switch (modality)
+                {
+                    case Modality.Image:
+                        var rows = 0;
+                        var columns = 0;
+                        for (var k = i; k < runEnd; k++)
+                        {
+                            rows = Math.Max(rows, row.RopeH[k] - row.RopeT[k] + 1);
+                            columns = Math.Max(columns, row.RopeW[k] - row.RopeT[k] + 1);
+                        }
+
+                        text.Append(invariant, $"<image {columns * index.Layout.ImagePatch}x{rows * index.Layout.ImagePatch}>");
+                        break;
+                    case Modality.Audio:
+                        text.Append(invariant, $"<audio {(runEnd - i - 2) / index.Layout.AudioTokensPerSecond:0.00}s>");
+                        break;
+                    default:
+                        var decoded = Encoding.UTF8.GetString(tokenizer.DecodeBytes(row.InputIds.AsSpan(i, runEnd - i)));
+                        text.Append(loss ? decoded : $"⟦{decoded}⟧");
+                        break;
+                }
+
+                i = runEnd;
+            }
+
+            text.AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    private static int BucketOf(int length)
+    {
+        var bucket = 1;
+        while (bucket < length)
+        {
+            bucket <<= 1;
+        }
+
+        return bucket;
+    }
+}

@@ -1,0 +1,180 @@
+using DataForge.Core.Model;
+using DataForge.Packing.Tokenization;
+
+namespace DataForge.Packing.Layout;
+
+/// <summary>The outcome of laying out one sample: its documents (one, or chunks of a long text), or why it cannot be packed.</summary>
+public sealed record LayoutResult(IReadOnlyList<TokenizedDocument> Documents, string? RejectReason, string? RejectMessage);
+
+/// <summary>
+/// Turns a sample into tokens (DESIGN.md §3): text through the tokenizer; each image as
+/// <c>&lt;|image_start|&gt; N×&lt;|image_pad|&gt; &lt;|image_end|&gt;</c> with N from Qwen2-VL's dynamic resolution; each audio as
+/// <c>&lt;|audio_start|&gt; M×&lt;|audio_pad|&gt; &lt;|audio_end|&gt;</c> with M = ceil(duration × 25); then the end-of-document token.
+/// Media tokens never carry loss; with <c>loss: targets</c> only target parts (and the end token after them) do.
+/// </summary>
+public sealed class DocumentLayout
+{
+    private readonly PackOptions _options;
+    private readonly int _endOfDocument;
+    private readonly int _imageStart, _imagePad, _imageEnd, _audioStart, _audioPad, _audioEnd;
+
+    public DocumentLayout(PackOptions options, ITextTokenizer tokenizer)
+    {
+        _options = options;
+        var specials = tokenizer.SpecialTokens;
+        _endOfDocument = specials.TryGetValue("<|endoftext|>", out var eod) ? eod : throw new ArgumentException($"{tokenizer.Name} has no <|endoftext|> token", nameof(tokenizer));
+        _imageStart = specials["<|image_start|>"];
+        _imagePad = specials["<|image_pad|>"];
+        _imageEnd = specials["<|image_end|>"];
+        _audioStart = specials["<|audio_start|>"];
+        _audioPad = specials["<|audio_pad|>"];
+        _audioEnd = specials["<|audio_end|>"];
+    }
+
+    public LayoutResult Lay(Sample sample, ITokenizerSession session, long order)
+    {
+        var builder = new Builder();
+        var media = new List<string>();
+        var textIds = new List<int>();
+        var hasTarget = false;
+        foreach (var part in sample.Parts)
+        {
+            var loss = !_options.LossOnTargetsOnly || part.Role == Role.Target;
+            hasTarget |= part.Role == Role.Target;
+            switch (part)
+            {
+                case TextPart text:
+                    textIds.Clear();
+                    session.Encode(text.Text, textIds);
+                    foreach (var id in textIds)
+                    {
+                        builder.AddSequential(id, loss, Modality.Text);
+                    }
+
+                    break;
+                case ImagePart image:
+                    var grid = ImageGrid.For(image.Width, image.Height, _options.ImagePatch, _options.ImageMinPixels, _options.ImageMaxPixels);
+                    builder.AddSequential(_imageStart, false, Modality.Image);
+                    builder.AddGrid(_imagePad, grid);
+                    builder.AddSequential(_imageEnd, false, Modality.Image);
+                    media.Add(image.Media.Sha256);
+                    break;
+                case AudioPart audio:
+                    var frames = (int)Math.Ceiling(audio.DurationSeconds * _options.AudioTokensPerSecond);
+                    builder.AddSequential(_audioStart, false, Modality.Audio);
+                    for (var frame = 0; frame < frames; frame++)
+                    {
+                        builder.AddSequential(_audioPad, false, Modality.Audio);
+                    }
+
+                    builder.AddSequential(_audioEnd, false, Modality.Audio);
+                    media.Add(audio.Media.Sha256);
+                    break;
+            }
+        }
+
+        if (builder.Count == 0)
+        {
+            return new LayoutResult([], "pack.empty_document", "the sample has no tokens to pack");
+        }
+
+        if (_options.EndOfDocument)
+        {
+            builder.AddSequential(_endOfDocument, !_options.LossOnTargetsOnly || hasTarget, Modality.Text);
+        }
+
+        var length = builder.Count;
+        var seqLen = _options.SeqLen;
+        if (length <= seqLen)
+        {
+            return new LayoutResult([builder.Build(sample.Id, order, 0, length, media)], null, null);
+        }
+
+        if (media.Count > 0)
+        {
+            return new LayoutResult([], "pack.media_document_too_long", $"{length} tokens with {media.Count} media exceed seq_len {seqLen}, and media are never split");
+        }
+
+        if (!_options.SplitLongText)
+        {
+            return new LayoutResult([], "pack.document_too_long", $"{length} tokens exceed seq_len {seqLen} and split_long_text is off");
+        }
+
+        // Consecutive chunks of at most L tokens; the end token stays at the very end, in the last chunk.
+        var chunks = new List<TokenizedDocument>();
+        for (var start = 0; start < length; start += seqLen)
+        {
+            var end = Math.Min(length, start + seqLen);
+            chunks.Add(builder.Build($"{sample.Id}#{chunks.Count}", order, start, end, []));
+        }
+
+        return new LayoutResult(chunks, null, null);
+    }
+
+    /// <summary>Accumulates tokens with their loss flag, modality and M-RoPE position.</summary>
+    private sealed class Builder
+    {
+        private readonly List<int> _ids = [];
+        private readonly List<bool> _loss = [];
+        private readonly List<byte> _modality = [];
+        private readonly List<(int, int, int)> _rope = [];
+        private int _next;
+
+        public int Count => _ids.Count;
+
+        public void AddSequential(int id, bool loss, byte modality)
+        {
+            Add(id, loss, modality, (_next, _next, _next));
+            _next++;
+        }
+
+        /// <summary>Qwen2-VL get_rope_index: grid tokens at (base, base + row, base + col); text resumes after the larger side.</summary>
+        public void AddGrid(int padId, ImageGrid grid)
+        {
+            for (var row = 0; row < grid.Rows; row++)
+            {
+                for (var column = 0; column < grid.Columns; column++)
+                {
+                    Add(padId, false, Modality.Image, (_next, _next + row, _next + column));
+                }
+            }
+
+            _next += Math.Max(grid.Rows, grid.Columns);
+        }
+
+        public TokenizedDocument Build(string docId, long order, int start, int end, IReadOnlyList<string> media)
+        {
+            var count = end - start;
+            var rope = new (int, int, int)[count];
+            if (start == 0)
+            {
+                _rope.CopyTo(0, rope, 0, count);
+            }
+            else
+            {
+                // A continuation chunk is text only: its positions restart, as every document's do.
+                for (var i = 0; i < count; i++)
+                {
+                    rope[i] = (i, i, i);
+                }
+            }
+
+            return new TokenizedDocument(
+                docId,
+                order,
+                _ids.GetRange(start, count).ToArray(),
+                _loss.GetRange(start, count).ToArray(),
+                _modality.GetRange(start, count).ToArray(),
+                rope,
+                media);
+        }
+
+        private void Add(int id, bool loss, byte modality, (int, int, int) rope)
+        {
+            _ids.Add(id);
+            _loss.Add(loss);
+            _modality.Add(modality);
+            _rope.Add(rope);
+        }
+    }
+}

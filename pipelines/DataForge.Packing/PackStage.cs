@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataForge.Core;
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Storage;
+using DataForge.Packing.Layout;
+using DataForge.Packing.Packing;
+using DataForge.Packing.Shards;
+using DataForge.Packing.Tokenization;
+
+namespace DataForge.Packing;
+
+/// <summary>
+/// The packing sink (DESIGN.md §3): tokenizes samples on all cores (in input order), lays them out, packs them
+/// best-fit-decreasing into rows of exactly L tokens and writes Parquet shards; when every task is done it writes
+/// index.json. Samples that cannot be packed are rejected with the reason; every other input token lands in
+/// exactly one row.
+/// </summary>
+public sealed class PackStage(PackOptions options, string baseDirectory) : IStage
+{
+    public static StageDefinition Definition(string baseDirectory) => new PackStageDefinition(baseDirectory);
+
+    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var tokenizer = TokenizerCatalog.Load(options.Tokenizer, baseDirectory);
+        var layout = new DocumentLayout(options, tokenizer);
+        var padId = tokenizer.SpecialTokens["<|endoftext|>"];
+        var sessions = new ConcurrentBag<ITokenizerSession>();
+        var packer = new BestFitPacker(options.SeqLen, options.PackingWindow);
+        var folder = ShardFolder(context.Output, options);
+        var prefix = context.TaskCount == 1 ? "shard-" : $"shard-{context.TaskIndex:D5}-";
+        await using var writer = new ShardWriter(folder, prefix, options.RowsPerShard, options.RowGroupSize);
+
+        var laidOut = input
+            .Select((sample, index) => (Sample: sample, Index: (long)index))
+            .SelectOrderedAsync(
+                (item, _) =>
+                {
+                    var session = sessions.TryTake(out var pooled) ? pooled : tokenizer.CreateSession();
+                    try
+                    {
+                        return ValueTask.FromResult((item.Sample, Result: layout.Lay(item.Sample, session, item.Index)));
+                    }
+                    finally
+                    {
+                        sessions.Add(session);
+                    }
+                },
+                context.Workers,
+                cancellationToken);
+
+        await foreach (var (sample, result) in laidOut)
+        {
+            if (result.RejectReason is { } reason)
+            {
+                await context.Rejects.RejectAsync(sample.Id, reason, result.RejectMessage ?? reason, cancellationToken);
+            }
+            else
+            {
+                foreach (var document in result.Documents)
+                {
+                    foreach (var row in packer.Add(document))
+                    {
+                        await writer.WriteAsync(RowAssembler.Assemble(row, options.SeqLen, padId), cancellationToken);
+                    }
+                }
+            }
+
+            yield return sample;
+        }
+
+        foreach (var row in packer.Flush())
+        {
+            await writer.WriteAsync(RowAssembler.Assemble(row, options.SeqLen, padId), cancellationToken);
+        }
+
+        var files = await writer.CompleteAsync(cancellationToken);
+        var report = new TaskPackReport(files, writer.Stats, Describe(tokenizer, padId));
+        context.Outputs.SetExtra(context.StageSlot, JsonSerializer.SerializeToNode(report, DataForgeJson.Compact)!);
+    }
+
+    internal static IStorage ShardFolder(IStorage output, PackOptions options) =>
+        options.Path.Length == 0 ? output : output.At(options.Path);
+
+    private static TokenizerInfo Describe(ITextTokenizer tokenizer, int padId) => new(
+        tokenizer.Name,
+        tokenizer.VocabSize,
+        tokenizer.Fingerprint,
+        tokenizer.SpecialTokens["<|endoftext|>"],
+        padId,
+        new SortedDictionary<string, int>(tokenizer.SpecialTokens.ToDictionary(), StringComparer.Ordinal));
+
+    internal sealed record TaskPackReport(
+        [property: System.Text.Json.Serialization.JsonPropertyName("files")] IReadOnlyList<ShardFile> Files,
+        [property: System.Text.Json.Serialization.JsonPropertyName("stats")] ShardStats Stats,
+        [property: System.Text.Json.Serialization.JsonPropertyName("tokenizer")] TokenizerInfo Tokenizer);
+
+    /// <summary>Binds options and, when the run is complete, merges the tasks' reports into index.json.</summary>
+    private sealed class PackStageDefinition(string baseDirectory) : StageDefinition
+    {
+        private readonly StageDefinition<PackOptions> _bind = new("pack", string.Empty, _ => throw new InvalidOperationException());
+
+        public override string Name => "pack";
+
+        public override string Summary => "tokenize and pack samples into fixed-length Parquet shards with index.json";
+
+        public override bool IsSource => false;
+
+        public override JsonObject Normalize(JsonObject options, string where) => _bind.Normalize(options, where);
+
+        public override IStage Create(JsonObject options, string where) => new PackStage(_bind.Bind(options, where), baseDirectory);
+
+        public override IReadOnlyList<string>? SourceInputs(JsonObject options, string where) => null;
+
+        public override async Task FinishAsync(StageFinishContext context)
+        {
+            var options = _bind.Bind(context.Options, context.Where);
+            var reports = context.TaskReports
+                .Select(node => node?.Deserialize<TaskPackReport>(DataForgeJson.Compact) ?? throw new DataForgeException("a task finished without a packing report"))
+                .ToList();
+            var stats = new ShardStats();
+            foreach (var report in reports)
+            {
+                stats.Add(report.Stats);
+            }
+
+            var index = new ShardIndex
+            {
+                DataForgeVersion = DataForgeJson.DataForgeVersion,
+                SeqLen = options.SeqLen,
+                Rows = stats.Rows,
+                RealTokens = stats.RealTokens,
+                PadTokens = stats.PadTokens,
+                FillRatio = stats.FillRatio,
+                Documents = stats.Documents,
+                LossTokens = stats.LossTokens,
+                TokensByModality = new SortedDictionary<string, long>(StringComparer.Ordinal)
+                {
+                    ["audio"] = stats.AudioTokens,
+                    ["image"] = stats.ImageTokens,
+                    ["text"] = stats.TextTokens,
+                },
+                Tokenizer = reports[0].Tokenizer,
+                Layout = new LayoutInfo(
+                    options.Loss,
+                    options.EndOfDocument,
+                    options.SplitLongText,
+                    RowAssembler.IgnoreIndex,
+                    new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text },
+                    options.ImagePatch,
+                    options.ImageMinPixels,
+                    options.ImageMaxPixels,
+                    options.AudioTokensPerSecond,
+                    "best-fit-decreasing",
+                    options.PackingWindow),
+                ConfigHash = context.ConfigHash,
+                Files = [.. reports.SelectMany(report => report.Files).OrderBy(file => file.Name, StringComparer.Ordinal)],
+            };
+            var folder = ShardFolder(context.Output, options);
+            await using var write = await folder.BeginWriteAsync(ShardIndex.FileName, context.CancellationToken);
+            await JsonSerializer.SerializeAsync(write.Stream, index, DataForgeJson.Indented, context.CancellationToken);
+            await write.Stream.WriteAsync("\n"u8.ToArray(), context.CancellationToken);
+            await write.CommitAsync(context.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+
+namespace DataForge.Packing.Shards;
+
+/// <summary><c>index.json</c> of a packed shard set (schemas/packed-shards.md): what a trainer or a person needs to trust the rows.</summary>
+public sealed record ShardIndex
+{
+    public const string FileName = "index.json";
+    public const string FormatName = "dataforge.packed-shards";
+
+    [JsonPropertyName("format")]
+    public string Format { get; init; } = FormatName;
+
+    [JsonPropertyName("format_version")]
+    public int FormatVersion { get; init; } = 1;
+
+    [JsonPropertyName("dataforge_version")]
+    public required string DataForgeVersion { get; init; }
+
+    [JsonPropertyName("seq_len")]
+    public required int SeqLen { get; init; }
+
+    [JsonPropertyName("rows")]
+    public required long Rows { get; init; }
+
+    [JsonPropertyName("real_tokens")]
+    public required long RealTokens { get; init; }
+
+    [JsonPropertyName("pad_tokens")]
+    public required long PadTokens { get; init; }
+
+    [JsonPropertyName("fill_ratio")]
+    public required double FillRatio { get; init; }
+
+    [JsonPropertyName("documents")]
+    public required long Documents { get; init; }
+
+    [JsonPropertyName("loss_tokens")]
+    public required long LossTokens { get; init; }
+
+    [JsonPropertyName("tokens_by_modality")]
+    public required IReadOnlyDictionary<string, long> TokensByModality { get; init; }
+
+    [JsonPropertyName("tokenizer")]
+    public required TokenizerInfo Tokenizer { get; init; }
+
+    [JsonPropertyName("layout")]
+    public required LayoutInfo Layout { get; init; }
+
+    [JsonPropertyName("config_hash")]
+    public required string ConfigHash { get; init; }
+
+    [JsonPropertyName("files")]
+    public required IReadOnlyList<ShardFile> Files { get; init; }
+}
+
+public sealed record TokenizerInfo(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("vocab_size")] int VocabSize,
+    [property: JsonPropertyName("fingerprint")] string Fingerprint,
+    [property: JsonPropertyName("end_of_document_id")] int EndOfDocumentId,
+    [property: JsonPropertyName("pad_id")] int PadId,
+    [property: JsonPropertyName("special_tokens")] IReadOnlyDictionary<string, int> SpecialTokens);
+
+public sealed record LayoutInfo(
+    [property: JsonPropertyName("loss")] string Loss,
+    [property: JsonPropertyName("end_of_document")] bool EndOfDocument,
+    [property: JsonPropertyName("split_long_text")] bool SplitLongText,
+    [property: JsonPropertyName("ignore_index")] int IgnoreIndex,
+    [property: JsonPropertyName("modality_codes")] IReadOnlyDictionary<string, int> ModalityCodes,
+    [property: JsonPropertyName("image_patch")] int ImagePatch,
+    [property: JsonPropertyName("image_min_pixels")] int ImageMinPixels,
+    [property: JsonPropertyName("image_max_pixels")] int ImageMaxPixels,
+    [property: JsonPropertyName("audio_tokens_per_second")] double AudioTokensPerSecond,
+    [property: JsonPropertyName("packing")] string Packing,
+    [property: JsonPropertyName("packing_window")] int PackingWindow);

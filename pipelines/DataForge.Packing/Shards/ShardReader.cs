@@ -1,0 +1,55 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using DataForge.Core;
+using DataForge.Core.Storage;
+using Parquet;
+using Parquet.Serialization;
+
+namespace DataForge.Packing.Shards;
+
+/// <summary>Reads a packed shard set: its index and its rows, file by file and row group by row group.</summary>
+public static class ShardReader
+{
+    public static async Task<bool> IsShardSetAsync(IStorage folder, CancellationToken cancellationToken = default) =>
+        await folder.ExistsAsync(ShardIndex.FileName, cancellationToken);
+
+    public static async Task<ShardIndex> ReadIndexAsync(IStorage folder, CancellationToken cancellationToken = default)
+    {
+        await using var stream = await folder.OpenReadAsync(ShardIndex.FileName, cancellationToken);
+        try
+        {
+            var index = await JsonSerializer.DeserializeAsync<ShardIndex>(stream, DataForgeJson.Compact, cancellationToken);
+            return index is { Format: ShardIndex.FormatName }
+                ? index
+                : throw new DataForgeException($"{StoragePaths.Join(folder.Uri, ShardIndex.FileName)} is not a {ShardIndex.FormatName} index");
+        }
+        catch (JsonException e)
+        {
+            throw new DataForgeException($"{StoragePaths.Join(folder.Uri, ShardIndex.FileName)} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Every row of every file the index lists, with its file name, in index order.</summary>
+    public static async IAsyncEnumerable<(string File, ShardRow Row)> ReadRowsAsync(IStorage folder, ShardIndex index, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var file in index.Files)
+        {
+            await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
+            int rowGroups;
+            await using (var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken))
+            {
+                rowGroups = reader.RowGroupCount;
+            }
+
+            for (var group = 0; group < rowGroups; group++)
+            {
+                stream.Position = 0;
+                var rows = await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken);
+                foreach (var row in rows.Data)
+                {
+                    yield return (file.Name, row);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using DataForge.Core;
+
+namespace DataForge.Packing.Tokenization;
+
+/// <summary>Resolves a tokenizer option: an encoding name (<c>cl100k_base</c>, <c>o200k_base</c>) or a tokenizer.json path.</summary>
+public static class TokenizerCatalog
+{
+    public static ITextTokenizer Load(string nameOrPath, string baseDirectory)
+    {
+        if (TiktokenEncoding.TryLoad(nameOrPath) is { } encoding)
+        {
+            return encoding;
+        }
+
+        throw new UsageException($"unknown tokenizer '{nameOrPath}' (known: {string.Join(", ", TiktokenEncoding.KnownEncodings)})");
+    }
+}
