@@ -87,7 +87,7 @@ public sealed class DocumentLayout
         var seqLen = _options.SeqLen;
         if (length <= seqLen)
         {
-            return new LayoutResult([builder.Build(sample.Id, order, 0, length, media)], null, null);
+            return new LayoutResult([builder.Build(sample.Id, order, 0, 0, length, media)], null, null);
         }
 
         if (media.Count > 0)
@@ -105,7 +105,7 @@ public sealed class DocumentLayout
         for (var start = 0; start < length; start += seqLen)
         {
             var end = Math.Min(length, start + seqLen);
-            chunks.Add(builder.Build($"{sample.Id}#{chunks.Count}", order, start, end, []));
+            chunks.Add(builder.Build($"{sample.Id}#{chunks.Count}", order, chunks.Count, start, end, []));
         }
 
         return new LayoutResult(chunks, null, null);
@@ -142,7 +142,7 @@ public sealed class DocumentLayout
             _next += Math.Max(grid.Rows, grid.Columns);
         }
 
-        public TokenizedDocument Build(string docId, long order, int start, int end, IReadOnlyList<string> media)
+        public TokenizedDocument Build(string docId, long order, int chunk, int start, int end, IReadOnlyList<string> media)
         {
             var count = end - start;
             var rope = new (int, int, int)[count];
@@ -162,6 +162,7 @@ public sealed class DocumentLayout
             return new TokenizedDocument(
                 docId,
                 order,
+                chunk,
                 _ids.GetRange(start, count).ToArray(),
                 _loss.GetRange(start, count).ToArray(),
                 _modality.GetRange(start, count).ToArray(),

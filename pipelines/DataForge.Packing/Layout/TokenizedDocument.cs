@@ -13,11 +13,14 @@ public static class Modality
 /// One document (or one chunk of a long text document) as tokens, ready to be placed in a row. Labels are the ids
 /// themselves where <see cref="Loss"/> is set and -100 elsewhere; positions restart at 0 per document.
 /// </summary>
+/// <param name="Order">The sample's position in the input; with <paramref name="Chunk"/> it orders documents totally.</param>
+/// <param name="Chunk">0, or the chunk number of a long text document cut into several.</param>
 /// <param name="Rope">Qwen2-VL M-RoPE positions (t, h, w) per token: text advances all three together, an image's
 /// tokens take its grid coordinates.</param>
 public sealed record TokenizedDocument(
     string DocId,
     long Order,
+    int Chunk,
     int[] Ids,
     bool[] Loss,
     byte[] Modality,

@@ -40,7 +40,11 @@ public sealed class BestFitPacker
 
     private IReadOnlyList<PackedRow> PackWindow(bool final)
     {
-        _pending.Sort((left, right) => left.Length != right.Length ? right.Length.CompareTo(left.Length) : left.Order.CompareTo(right.Order));
+        // A total order (length, then input order, then chunk): List.Sort is not stable, so ties must not exist.
+        _pending.Sort((left, right) =>
+            left.Length != right.Length ? right.Length.CompareTo(left.Length)
+            : left.Order != right.Order ? left.Order.CompareTo(right.Order)
+            : left.Chunk.CompareTo(right.Chunk));
         var byRoom = new SortedSet<(int Room, long RowId)>();
         foreach (var (id, row) in _open)
         {

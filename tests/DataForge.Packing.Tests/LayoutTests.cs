@@ -1,0 +1,129 @@
+using System.Collections.Immutable;
+using DataForge.Core.Model;
+using DataForge.Packing.Layout;
+using DataForge.Packing.Shards;
+using DataForge.Packing.Tokenization;
+
+namespace DataForge.Packing.Tests;
+
+public sealed class LayoutTests
+{
+    private static readonly TiktokenEncoding Cl100k = TiktokenEncoding.TryLoad("cl100k_base")!;
+    private static readonly MediaRef Png = new(new string('a', 64), "image/png");
+    private static readonly MediaRef Wav = new(new string('b', 64), "audio/wav");
+
+    private static List<int> Encode(string text)
+    {
+        var ids = new List<int>();
+        Cl100k.CreateSession().Encode(text, ids);
+        return ids;
+    }
+
+    private static LayoutResult Lay(Sample sample, PackOptions? options = null) =>
+        new DocumentLayout(options ?? new PackOptions(), Cl100k).Lay(sample, Cl100k.CreateSession(), 0);
+
+    [Theory]
+    // Expected grids computed with transformers' Qwen2-VL smart_resize (factor 28, min 56², max 28²·1280).
+    [InlineData(640, 480, 17, 23)]
+    [InlineData(4000, 3000, 30, 41)]
+    [InlineData(10, 10, 2, 2)]
+    [InlineData(100, 42, 2, 4)]
+    [InlineData(100, 70, 2, 4)]
+    [InlineData(448, 336, 12, 16)]
+    [InlineData(1920, 1080, 26, 47)]
+    [InlineData(1, 1000, 36, 1)]
+    public void Image_grids_follow_Qwen2_VL_dynamic_resolution(int width, int height, int rows, int columns) =>
+        Assert.Equal(new ImageGrid(rows, columns), ImageGrid.For(width, height, 28, 56 * 56, 28 * 28 * 1280));
+
+    [Fact]
+    public void A_text_document_is_its_tokens_then_the_end_token_all_with_loss()
+    {
+        var result = Lay(new Sample("d", "s", [new TextPart("Hello world", Role.Content)]));
+        var document = Assert.Single(result.Documents);
+        Assert.Equal([.. Encode("Hello world"), 100257], document.Ids);
+        Assert.All(document.Loss, Assert.True);
+        Assert.All(document.Modality, modality => Assert.Equal(Modality.Text, modality));
+        Assert.Equal(Enumerable.Range(0, document.Length).Select(i => (i, i, i)), document.Rope);
+    }
+
+    [Fact]
+    public void An_image_becomes_start_pads_end_without_loss_and_with_grid_positions()
+    {
+        var sample = new Sample("d", "s", [new TextPart("Look:", Role.Context), new ImagePart(Png, 112, 56, Role.Content), new TextPart("a cat", Role.Target)]);
+        var document = Assert.Single(Lay(sample).Documents);
+        var look = Encode("Look:").Count;
+        var image = document.Ids.AsSpan(look, 2 + 8).ToArray(); // 112×56 → 2 rows × 4 columns
+        Assert.Equal([100277, .. Enumerable.Repeat(100278, 8), 100279], image);
+        Assert.All(document.Modality.AsSpan(look, 10).ToArray(), modality => Assert.Equal(Modality.Image, modality));
+        Assert.All(document.Loss.AsSpan(look, 10).ToArray(), Assert.False);
+        var pads = document.Rope.AsSpan(look + 1, 8).ToArray();
+        var basePosition = look + 1;
+        Assert.Equal((basePosition, basePosition + 1, basePosition + 3), pads[^1]);
+        // Text after the image resumes after the larger side of the grid (Qwen2-VL get_rope_index).
+        Assert.Equal(basePosition + 4, document.Rope[look + 9].T);
+        Assert.Equal([Png.Sha256], document.Media);
+    }
+
+    [Fact]
+    public void Audio_gets_ceil_duration_times_25_placeholders()
+    {
+        var document = Assert.Single(Lay(new Sample("d", "s", [new AudioPart(Wav, 1.01, 16000, Role.Content)])).Documents);
+        Assert.Equal(1 + 26 + 1 + 1, document.Length);
+        Assert.Equal(Modality.Audio, document.Modality[1]);
+    }
+
+    [Fact]
+    public void With_loss_on_targets_only_context_and_instruction_carry_no_loss()
+    {
+        var sample = new Sample("d", "s", [new TextPart("Question?", Role.Instruction), new TextPart("Answer.", Role.Target)]);
+        var document = Assert.Single(Lay(sample, new PackOptions { Loss = "targets" }).Documents);
+        var question = Encode("Question?").Count;
+        Assert.All(document.Loss[..question], Assert.False);
+        Assert.All(document.Loss[question..], Assert.True);
+    }
+
+    [Fact]
+    public void A_long_text_is_cut_into_chunks_and_only_the_last_ends_the_document()
+    {
+        var text = string.Join(' ', Enumerable.Range(0, 300).Select(i => $"word{i}"));
+        var result = Lay(new Sample("long", "s", [new TextPart(text, Role.Content)]), new PackOptions { SeqLen = 64 });
+        var all = Encode(text);
+        Assert.True(result.Documents.Count > 2);
+        Assert.All(result.Documents.SkipLast(1), chunk => Assert.Equal(64, chunk.Length));
+        Assert.Equal([.. all, 100257], result.Documents.SelectMany(chunk => chunk.Ids));
+        Assert.DoesNotContain(100257, result.Documents[0].Ids);
+        Assert.Equal(["long#0", "long#1"], result.Documents.Take(2).Select(chunk => chunk.DocId));
+        Assert.Equal((0, 0, 0), result.Documents[1].Rope[0]);
+    }
+
+    [Fact]
+    public void A_document_with_media_that_does_not_fit_a_row_is_rejected_not_cut()
+    {
+        var result = Lay(new Sample("big", "s", [new ImagePart(Png, 1000, 1000, Role.Content)]), new PackOptions { SeqLen = 64 });
+        Assert.Empty(result.Documents);
+        Assert.Equal("pack.media_document_too_long", result.RejectReason);
+    }
+
+    [Fact]
+    public void An_empty_sample_is_rejected()
+    {
+        Assert.Equal("pack.empty_document", Lay(new Sample("e", "s", ImmutableArray<Part>.Empty)).RejectReason);
+        Assert.Equal("pack.empty_document", Lay(new Sample("e", "s", [new TextPart(string.Empty, Role.Target)])).RejectReason);
+    }
+
+    [Fact]
+    public void A_row_is_laid_out_with_padding_at_the_end_and_boundaries_in_cu_seqlens()
+    {
+        var first = new TokenizedDocument("a", 0, 0, [1, 2, 3], [true, true, false], [0, 0, 0], [(0, 0, 0), (1, 1, 1), (2, 2, 2)], []);
+        var second = new TokenizedDocument("b", 1, 0, [4, 5], [true, true], [1, 1], [(0, 0, 0), (0, 0, 1)], ["m"]);
+        var row = RowAssembler.Assemble(new Packing.PackedRow([first, second]), 8, 99);
+        Assert.Equal([1, 2, 3, 4, 5, 99, 99, 99], row.InputIds);
+        Assert.Equal([1, 2, -100, 4, 5, -100, -100, -100], row.Labels);
+        Assert.Equal([0, 0, 0, 1, 1, 255, 255, 255], row.Modality);
+        Assert.Equal([0, 1, 2, 0, 1, 0, 0, 0], row.PositionIds);
+        Assert.Equal([0, 3, 5], row.CuSeqlens);
+        Assert.Equal(["a", "b"], row.DocIds);
+        Assert.Equal(["m"], row.Media);
+        Assert.Equal([0, 1, 2, 0, 1, 0, 0, 0], row.RopeW);
+    }
+}
