@@ -7,3 +7,4 @@ dotnet build cli/DataForge.Cli --configuration Release --nologo --verbosity quie
 dataforge() { dotnet cli/DataForge.Cli/bin/Release/net10.0/dataforge.dll "$@"; }
 dataforge run samples/pipelines/demo.yaml "$@"
 dataforge inspect out/demo --show 3
+dataforge inspect out/demo/shards --decode 0 --html out/demo/shards/report.html

@@ -167,7 +167,7 @@ public sealed class EndToEndTests : IDisposable
         await File.WriteAllTextAsync(pipeline, "inputs: [x]\noutput: out\nstages:\n  - read-text\n  - dedupe\n");
         var result = await CliProcess.RunAsync("run", pipeline);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains(":5:5: unknown stage 'dedupe' (known stages: dedup-exact, filter, read-images, read-text, write)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(":5:5: unknown stage 'dedupe' (known stages: dedup-exact, filter, pack, read-images, read-samples, read-text, write)", result.Stderr, StringComparison.Ordinal);
         AssertNoStackTrace(result);
     }
 
@@ -198,7 +198,7 @@ public sealed class EndToEndTests : IDisposable
     {
         var result = await CliProcess.RunAsync("inspect", _temp.Path);
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("is not a sample set", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is neither a sample set", result.Stderr, StringComparison.Ordinal);
     }
 
     private static void AssertNoStackTrace(CliResult result) =>

@@ -208,14 +208,19 @@ public sealed class PackStageTests : IDisposable
         await Run(Spec(corpus, output, tasks: 1));
         var storage = new LocalStorage(output);
         var summary = await ShardInspector.SummarizeAsync(storage);
-        var decoded = await ShardInspector.DecodeRowAsync(storage, 0, "/");
+        var decoded = new List<string>();
+        for (var row = 0L; row < summary.Rows; row++)
+        {
+            decoded.Add((await ShardInspector.DecodeRowAsync(storage, row, "/"))!);
+        }
 
-        var html = ShardReport.Html(summary, [decoded!]);
+        var html = ShardReport.Html(summary, decoded);
 
         Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(html, "<svg "));
         Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("──── document f0d", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<|", html, StringComparison.Ordinal);
+        Assert.Contains("⟨endoftext⟩", html, StringComparison.Ordinal);
     }
 }

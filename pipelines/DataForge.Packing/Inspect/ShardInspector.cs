@@ -95,6 +95,7 @@ public static class ShardInspector
         var real = row.CuSeqlens[^1];
         var imageEnd = index.Tokenizer.SpecialTokens["<|image_end|>"];
         var audioEnd = index.Tokenizer.SpecialTokens["<|audio_end|>"];
+        var specialNames = index.Tokenizer.SpecialTokens.ToDictionary(pair => pair.Value, pair => pair.Key);
         text.AppendLine(invariant, $"row {rowNumber} ({file}): {real} real tokens, {index.SeqLen - real} padding, {row.DocIds.Length} documents");
         for (var d = 0; d + 1 < row.CuSeqlens.Length; d++)
         {
@@ -135,7 +136,7 @@ public static class ShardInspector
                         text.Append(invariant, $"<audio {(runEnd - i - 2) / index.Layout.AudioTokensPerSecond:0.00}s>");
                         break;
                     default:
-                        var decoded = Encoding.UTF8.GetString(tokenizer.DecodeBytes(row.InputIds.AsSpan(i, runEnd - i)));
+                        var decoded = DecodeText(row.InputIds.AsSpan(i, runEnd - i), tokenizer, specialNames);
                         text.Append(loss ? decoded : $"⟦{decoded}⟧");
                         break;
                 }
@@ -144,6 +145,30 @@ public static class ShardInspector
             }
 
             text.AppendLine();
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Text with real special tokens shown as ⟨name⟩, so they cannot be mistaken for text that merely spells them.</summary>
+    private static string DecodeText(ReadOnlySpan<int> ids, ITextTokenizer tokenizer, Dictionary<int, string> specialNames)
+    {
+        var text = new StringBuilder();
+        var start = 0;
+        for (var i = 0; i <= ids.Length; i++)
+        {
+            if (i < ids.Length && !specialNames.ContainsKey(ids[i]))
+            {
+                continue;
+            }
+
+            text.Append(Encoding.UTF8.GetString(tokenizer.DecodeBytes(ids[start..i])));
+            if (i < ids.Length)
+            {
+                text.Append('⟨').Append(specialNames[ids[i]].Trim('<', '>', '|')).Append('⟩');
+            }
+
+            start = i + 1;
         }
 
         return text.ToString();
