@@ -92,11 +92,6 @@ public sealed class VerifiedGzipStream : Stream
 
     private void Verify()
     {
-        if (_compressed.TotalRead == 0)
-        {
-            return; // an empty file (what GZipStream writes for empty data) holds nothing that could be lost
-        }
-
         if (_compressed.TotalRead < 18)
         {
             throw new InvalidDataException($"gzip data is truncated: {_compressed.TotalRead} bytes is shorter than a gzip header and trailer");
