@@ -27,7 +27,11 @@ public sealed class VerifiedGzipStreamTests
 
     [Fact]
     public void Whole_files_decompress_to_their_content() =>
-        Gen.Byte.Array[0, 5000].Sample(data => Assert.Equal(data, Decompress(Gzip(data))), iter: 200);
+        Gen.Byte.Array[1, 5000].Sample(data => Assert.Equal(data, Decompress(Gzip(data))), iter: 200);
+
+    [Fact]
+    public void A_zero_byte_file_is_refused_since_it_is_not_gzip_and_most_likely_a_failed_write() =>
+        Assert.ThrowsAny<InvalidDataException>(() => Decompress([]));
 
     [Fact]
     public void Every_truncation_of_a_single_member_file_is_detected() =>

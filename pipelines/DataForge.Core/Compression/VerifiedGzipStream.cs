@@ -10,6 +10,7 @@ namespace DataForge.Core.Compression;
 /// stream checks the trailer (RFC 1952 §2.3.1: CRC-32 and ISIZE of the member's data) against what it produced.
 /// The check is exact for single-member files (what gzip, Python and most tools write). For multi-member files
 /// (concatenated gzip, as WARC uses) the last trailer covers only the last member, so those are accepted unverified.
+/// A zero-byte file is refused: it is not gzip (RFC 1952 needs a header), and is most often a write that failed.
 /// </summary>
 public sealed class VerifiedGzipStream : Stream
 {
