@@ -14,13 +14,17 @@ public static class PieceScanner
     /// <summary>The length in runes of the piece that starts at <paramref name="start"/>.</summary>
     public static int NextPiece(ReadOnlySpan<Rune> text, int start, PreTokenizerKind kind) => kind switch
     {
-        PreTokenizerKind.Cl100k => Cl100k(text, start),
+        PreTokenizerKind.Cl100k => Cl100k(text, start, maxDigits: 3),
+        PreTokenizerKind.Qwen2 => Cl100k(text, start, maxDigits: 1),
         PreTokenizerKind.O200k => O200k(text, start),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    // cl100k_base: '(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s
-    private static int Cl100k(ReadOnlySpan<Rune> c, int i)
+    // cl100k_base as the tiktoken package ships it (and Llama-3):
+    //   (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
+    // (Python tiktoken 0.7+ writes it with possessive quantifiers and \s++$; the two differ only for trailing
+    // whitespace that holds a newline, and the npm package, our reference, uses this form.)
+    private static int Cl100k(ReadOnlySpan<Rune> c, int i, int maxDigits)
     {
         var n = c.Length;
         if (c[i].Value == '\'' && i + 1 < n)
@@ -37,7 +41,7 @@ public static class PieceScanner
             }
         }
 
-        // [^\r\n\p{L}\p{N}]?+\p{L}++ : the optional prefix is possessive, so a prefix char not followed by a letter fails here.
+        // [^\r\n\p{L}\p{N}]?\p{L}+ : retrying without the prefix cannot help, since a prefix char is not a letter.
         var j = -1;
         if (IsLetter(c[i]))
         {
@@ -60,7 +64,7 @@ public static class PieceScanner
 
         if (IsNumber(c[i]))
         {
-            return Run(c, i, IsNumber, max: 3) - i;
+            return Run(c, i, IsNumber, maxDigits) - i;
         }
 
         if (Punctuation(c, i, allowSlash: false) is > 0 and var punctuation)
@@ -68,26 +72,7 @@ public static class PieceScanner
             return punctuation;
         }
 
-        if (IsSpace(c[i]))
-        {
-            var k = Run(c, i, IsSpace, int.MaxValue);
-            if (k == n)
-            {
-                return n - i; // \s++$
-            }
-
-            for (var p = k - 1; p >= i; p--)
-            {
-                if (IsNewline(c[p]))
-                {
-                    return p + 1 - i; // \s*[\r\n]
-                }
-            }
-
-            return k - 1 > i ? k - 1 - i : 1; // \s+(?!\S), else \s
-        }
-
-        return 1;
+        return IsSpace(c[i]) ? Whitespace(c, i) : 1;
     }
 
     // o200k_base:
@@ -127,26 +112,28 @@ public static class PieceScanner
             return punctuation;
         }
 
-        if (IsSpace(c[i]))
+        return IsSpace(c[i]) ? Whitespace(c, i) : 1;
+    }
+
+    /// <summary><c>\s*[\r\n]+|\s+(?!\S)|\s+</c> at a whitespace rune.</summary>
+    private static int Whitespace(ReadOnlySpan<Rune> c, int i)
+    {
+        var n = c.Length;
+        var k = Run(c, i, IsSpace, int.MaxValue);
+        for (var p = k - 1; p >= i; p--)
         {
-            var k = Run(c, i, IsSpace, int.MaxValue);
-            for (var p = k - 1; p >= i; p--)
+            if (IsNewline(c[p]))
             {
-                if (IsNewline(c[p]))
-                {
-                    return p + 1 - i; // \s*[\r\n]+
-                }
+                return p + 1 - i; // \s*[\r\n]+ ends at the run's last newline
             }
-
-            if (k == n)
-            {
-                return n - i; // \s+(?!\S) at the end
-            }
-
-            return k - 1 > i ? k - 1 - i : k - i; // \s+(?!\S), else \s+
         }
 
-        return 1;
+        if (k == n)
+        {
+            return n - i; // \s+(?!\S) at the end of the text
+        }
+
+        return k - 1 > i ? k - 1 - i : k - i; // \s+(?!\S) leaves the last space to the next word; else \s+
     }
 
     /// <summary>
