@@ -27,7 +27,7 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
         var cancellationToken = context.CancellationToken;
         var tokenizer = TokenizerCatalog.Load(options.Tokenizer, baseDirectory);
         var layout = new DocumentLayout(options, tokenizer);
-        var padId = tokenizer.SpecialTokens["<|endoftext|>"];
+        var padId = tokenizer.EndOfDocumentId;
         var sessions = new ConcurrentBag<ITokenizerSession>();
         var packer = new BestFitPacker(options.SeqLen, options.PackingWindow);
         var folder = ShardFolder(context.Output, options);
@@ -89,7 +89,7 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
         tokenizer.Name,
         tokenizer.VocabSize,
         tokenizer.Fingerprint,
-        tokenizer.SpecialTokens["<|endoftext|>"],
+        tokenizer.EndOfDocumentId,
         padId,
         new SortedDictionary<string, int>(tokenizer.SpecialTokens.ToDictionary(), StringComparer.Ordinal));
 

@@ -22,7 +22,7 @@ public sealed class DocumentLayout
     {
         _options = options;
         var specials = tokenizer.SpecialTokens;
-        _endOfDocument = specials.TryGetValue("<|endoftext|>", out var eod) ? eod : throw new ArgumentException($"{tokenizer.Name} has no <|endoftext|> token", nameof(tokenizer));
+        _endOfDocument = tokenizer.EndOfDocumentId;
         _imageStart = specials["<|image_start|>"];
         _imagePad = specials["<|image_pad|>"];
         _imageEnd = specials["<|image_end|>"];

@@ -4,21 +4,28 @@ using System.Text;
 namespace DataForge.Packing.Tokenization;
 
 /// <summary>
-/// A byte-level BPE vocabulary in tiktoken's form: every token is a byte string whose id is also its merge rank.
-/// Encoding a piece merges, at each step, the adjacent pair whose concatenation has the lowest rank
-/// (tiktoken's <c>byte_pair_merge</c>), so ids equal tiktoken's for the same vocabulary and pieces.
-/// Immutable and shared by all threads; per-thread state lives in <see cref="BpeSession"/>.
+/// A byte-level BPE vocabulary. In tiktoken's form (no merge list) a token's id is its merge rank, and encoding a
+/// piece merges, at each step, the adjacent pair whose concatenation has the lowest rank (tiktoken's
+/// <c>byte_pair_merge</c>). With a Hugging Face merge list, the adjacent pair earliest in the list merges first
+/// (tokenizers' BPE <c>merge_all</c>), after a whole-piece lookup when <c>ignore_merges</c> is set.
+/// Immutable and shared by all threads; per-thread state lives in the tokenizers' sessions.
 /// </summary>
 public sealed class ByteLevelBpe
 {
     private readonly Dictionary<string, int> _ranks;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly byte[][] _tokens;
+    private readonly Dictionary<(int Left, int Right), (int Rank, int Merged)>? _merges;
+    private readonly bool _wholePieceFirst;
 
-    /// <param name="tokens">Token bytes by id (rank); ids are dense from 0.</param>
-    public ByteLevelBpe(byte[][] tokens)
+    /// <param name="tokens">Token bytes by id; ids are dense from 0.</param>
+    /// <param name="merges">Hugging Face merges by pair of ids, or null for tiktoken's rank rule.</param>
+    /// <param name="wholePieceFirst">Use a piece that is itself a token before merging (tiktoken always does; HF's ignore_merges).</param>
+    public ByteLevelBpe(byte[][] tokens, Dictionary<(int Left, int Right), (int Rank, int Merged)>? merges = null, bool wholePieceFirst = true)
     {
         _tokens = tokens;
+        _merges = merges;
+        _wholePieceFirst = wholePieceFirst;
         _ranks = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
         for (var id = 0; id < tokens.Length; id++)
         {
@@ -42,9 +49,15 @@ public sealed class ByteLevelBpe
     /// <summary>Appends the ids of one piece (its UTF-8 bytes widened to chars, one char per byte).</summary>
     public void EncodePiece(ReadOnlySpan<char> widenedBytes, List<int> output)
     {
-        if (_lookup.TryGetValue(widenedBytes, out var whole))
+        if (_wholePieceFirst && _lookup.TryGetValue(widenedBytes, out var whole))
         {
             output.Add(whole);
+            return;
+        }
+
+        if (_merges is not null)
+        {
+            MergeByList(widenedBytes, output);
             return;
         }
 
@@ -109,6 +122,55 @@ public sealed class ByteLevelBpe
             ArrayPool<int>.Shared.Return(ranks);
         }
     }
+
+    /// <summary>Hugging Face BPE: start from single bytes, merge the listed pair of lowest rank (leftmost on ties).</summary>
+    private void MergeByList(ReadOnlySpan<char> widenedBytes, List<int> output)
+    {
+        var symbols = ArrayPool<int>.Shared.Rent(widenedBytes.Length);
+        try
+        {
+            var count = widenedBytes.Length;
+            for (var i = 0; i < count; i++)
+            {
+                symbols[i] = _lookup[widenedBytes.Slice(i, 1)];
+            }
+
+            while (count > 1)
+            {
+                var best = int.MaxValue;
+                var at = -1;
+                var merged = 0;
+                for (var i = 0; i + 1 < count; i++)
+                {
+                    if (_merges!.TryGetValue((symbols[i], symbols[i + 1]), out var merge) && merge.Rank < best)
+                    {
+                        (best, at, merged) = (merge.Rank, i, merge.Merged);
+                    }
+                }
+
+                if (at < 0)
+                {
+                    break;
+                }
+
+                symbols[at] = merged;
+                Array.Copy(symbols, at + 2, symbols, at + 1, count - at - 2);
+                count--;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                output.Add(symbols[i]);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(symbols);
+        }
+    }
+
+    /// <summary>The id of a token given as bytes, if it is one.</summary>
+    public bool TryGetId(ReadOnlySpan<byte> bytes, out int id) => _lookup.TryGetValue(Widen(bytes), out id);
 
     /// <summary>Bytes as Latin-1 chars: a lossless key for byte strings in a string dictionary.</summary>
     internal static string Widen(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);

@@ -15,6 +15,9 @@ public interface ITextTokenizer
     /// <summary>sha256 over everything that decides the ids: vocabulary, split rule and special tokens.</summary>
     string Fingerprint { get; }
 
+    /// <summary>The token that ends a document (<c>&lt;|endoftext|&gt;</c> for tiktoken encodings).</summary>
+    int EndOfDocumentId { get; }
+
     /// <summary>Special (control) tokens by name; includes DataForge's media tokens.</summary>
     IReadOnlyDictionary<string, int> SpecialTokens { get; }
 

@@ -49,6 +49,8 @@ public sealed class TiktokenEncoding : ITextTokenizer
 
     public IReadOnlyDictionary<string, int> SpecialTokens { get; }
 
+    public int EndOfDocumentId => SpecialTokens["<|endoftext|>"];
+
     public static IReadOnlyList<string> KnownEncodings { get; } = ["cl100k_base", "o200k_base"];
 
     /// <summary>Loads a named encoding; null for a name it does not know.</summary>
@@ -142,87 +144,10 @@ public sealed class TiktokenEncoding : ITextTokenizer
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>One thread's encoder: a rune buffer for the scanner and a cache of piece → ids.</summary>
     private sealed class Session(TiktokenEncoding encoding) : ITokenizerSession
     {
-        private const int MaxCachedPieces = 1 << 16;
-        private readonly Dictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-        private readonly List<int> _pieceIds = [];
-        private Rune[] _runes = new Rune[256];
-        private int[] _charStarts = new int[257];
-        private byte[] _utf8 = new byte[256];
-        private char[] _widened = new char[256];
+        private readonly PieceEncoder _encoder = new(encoding._bpe, encoding._kind);
 
-        public void Encode(string text, List<int> output)
-        {
-            var count = Decode(text);
-            var runes = _runes.AsSpan(0, count);
-            var cacheLookup = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
-            for (var start = 0; start < count;)
-            {
-                var length = PieceScanner.NextPiece(runes, start, encoding._kind);
-                var piece = text.AsSpan(_charStarts[start], _charStarts[start + length] - _charStarts[start]);
-                if (cacheLookup.TryGetValue(piece, out var cached))
-                {
-                    output.AddRange(cached);
-                }
-                else
-                {
-                    var widened = Widen(piece);
-                    _pieceIds.Clear();
-                    encoding._bpe.EncodePiece(widened, _pieceIds);
-                    output.AddRange(_pieceIds);
-                    if (_cache.Count >= MaxCachedPieces)
-                    {
-                        _cache.Clear();
-                    }
-
-                    _cache[piece.ToString()] = [.. _pieceIds];
-                }
-
-                start += length;
-            }
-        }
-
-        /// <summary>Text to runes (lone surrogates become U+FFFD, as UTF-8 encoding would make them), with char offsets.</summary>
-        private int Decode(string text)
-        {
-            if (_runes.Length < text.Length)
-            {
-                _runes = new Rune[text.Length];
-                _charStarts = new int[text.Length + 1];
-            }
-
-            var count = 0;
-            var position = 0;
-            while (position < text.Length)
-            {
-                Rune.DecodeFromUtf16(text.AsSpan(position), out var rune, out var consumed);
-                _charStarts[count] = position;
-                _runes[count++] = rune;
-                position += consumed;
-            }
-
-            _charStarts[count] = position;
-            return count;
-        }
-
-        private ReadOnlySpan<char> Widen(ReadOnlySpan<char> piece)
-        {
-            var needed = Encoding.UTF8.GetMaxByteCount(piece.Length);
-            if (_utf8.Length < needed)
-            {
-                _utf8 = new byte[needed];
-                _widened = new char[needed];
-            }
-
-            var bytes = Encoding.UTF8.GetBytes(piece, _utf8);
-            for (var i = 0; i < bytes; i++)
-            {
-                _widened[i] = (char)_utf8[i];
-            }
-
-            return _widened.AsSpan(0, bytes);
-        }
+        public void Encode(string text, List<int> output) => _encoder.Encode(text, output);
     }
 }

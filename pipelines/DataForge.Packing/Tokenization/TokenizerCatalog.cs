@@ -12,6 +12,12 @@ public static class TokenizerCatalog
             return encoding;
         }
 
-        throw new UsageException($"unknown tokenizer '{nameOrPath}' (known: {string.Join(", ", TiktokenEncoding.KnownEncodings)})");
+        if (nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var path = Path.GetFullPath(nameOrPath, baseDirectory);
+            return File.Exists(path) ? HuggingFaceBpe.Load(path) : throw new UsageException($"tokenizer file not found: {nameOrPath}");
+        }
+
+        throw new UsageException($"unknown tokenizer '{nameOrPath}' (use {string.Join(", ", TiktokenEncoding.KnownEncodings)} or a Hugging Face tokenizer.json)");
     }
 }
