@@ -7,7 +7,7 @@ namespace DataForge.Packing.Tests;
 public sealed class PackerTests
 {
     private static TokenizedDocument Document(int order, int length) =>
-        new($"d{order}", order, 0, new int[length], new bool[length], new byte[length], new (int, int, int)[length], []);
+        new($"d{order}", order, 0, new int[length], new bool[length], new byte[length], null, []);
 
     private static List<PackedRow> Pack(IEnumerable<int> lengths, int seqLen, int window)
     {

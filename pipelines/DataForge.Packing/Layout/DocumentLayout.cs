@@ -119,6 +119,7 @@ public sealed class DocumentLayout
         private readonly List<byte> _modality = [];
         private readonly List<(int, int, int)> _rope = [];
         private int _next;
+        private bool _hasGrid;
 
         public int Count => _ids.Count;
 
@@ -131,6 +132,7 @@ public sealed class DocumentLayout
         /// <summary>Qwen2-VL get_rope_index: grid tokens at (base, base + row, base + col); text resumes after the larger side.</summary>
         public void AddGrid(int padId, ImageGrid grid)
         {
+            _hasGrid = true;
             for (var row = 0; row < grid.Rows; row++)
             {
                 for (var column = 0; column < grid.Columns; column++)
@@ -145,18 +147,13 @@ public sealed class DocumentLayout
         public TokenizedDocument Build(string docId, long order, int chunk, int start, int end, IReadOnlyList<string> media)
         {
             var count = end - start;
-            var rope = new (int, int, int)[count];
-            if (start == 0)
+            // Only a document with an image has positions other than (i, i, i); a continuation chunk is text only
+            // and restarts at 0, as every document does.
+            (int, int, int)[]? rope = null;
+            if (_hasGrid && start == 0)
             {
+                rope = new (int, int, int)[count];
                 _rope.CopyTo(0, rope, 0, count);
-            }
-            else
-            {
-                // A continuation chunk is text only: its positions restart, as every document's do.
-                for (var i = 0; i < count; i++)
-                {
-                    rope[i] = (i, i, i);
-                }
             }
 
             return new TokenizedDocument(

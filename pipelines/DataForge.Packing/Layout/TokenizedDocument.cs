@@ -15,8 +15,9 @@ public static class Modality
 /// </summary>
 /// <param name="Order">The sample's position in the input; with <paramref name="Chunk"/> it orders documents totally.</param>
 /// <param name="Chunk">0, or the chunk number of a long text document cut into several.</param>
-/// <param name="Rope">Qwen2-VL M-RoPE positions (t, h, w) per token: text advances all three together, an image's
-/// tokens take its grid coordinates.</param>
+/// <param name="Rope">Qwen2-VL M-RoPE positions (t, h, w) per token when the document has an image (its tokens take
+/// grid coordinates); null when every token's position is simply (i, i, i), which saves 12 bytes a token in the
+/// packing window.</param>
 public sealed record TokenizedDocument(
     string DocId,
     long Order,
@@ -24,8 +25,10 @@ public sealed record TokenizedDocument(
     int[] Ids,
     bool[] Loss,
     byte[] Modality,
-    (int T, int H, int W)[] Rope,
+    (int T, int H, int W)[]? Rope,
     IReadOnlyList<string> Media)
 {
     public int Length => Ids.Length;
+
+    public (int T, int H, int W) RopeAt(int index) => Rope is null ? (index, index, index) : Rope[index];
 }

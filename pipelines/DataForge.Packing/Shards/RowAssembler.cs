@@ -29,7 +29,7 @@ public static class RowAssembler
                 labels[at] = document.Loss[i] ? document.Ids[i] : IgnoreIndex;
                 modality[at] = document.Modality[i];
                 positions[at] = i;
-                (ropeT[at], ropeH[at], ropeW[at]) = document.Rope[i];
+                (ropeT[at], ropeH[at], ropeW[at]) = document.RopeAt(i);
             }
 
             offset += document.Length;
