@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs DataForge's whole test suite on a fresh Debian machine with the .NET SDK, installing what the tests need:
-# Node.js/npm (for Azurite, the Azure Storage emulator, started and stopped by the tests themselves) and ffmpeg.
+# Node.js/npm (for Azurite, the Azure Storage emulator, started and stopped by the tests themselves), ffmpeg, and
+# Chromium (renders the HTML report headless).
 # Ends with one line "N passed, N failed[, N skipped]" taken from the TRX test results.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} (apt-get)"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

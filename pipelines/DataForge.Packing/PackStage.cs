@@ -85,13 +85,17 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
     internal static IStorage ShardFolder(IStorage output, PackOptions options) =>
         options.Path.Length == 0 ? output : output.At(options.Path);
 
+    /// <summary>The shard folder's copy of a tokenizer.json, written by the finisher.</summary>
+    internal const string TokenizerFile = "tokenizer.json";
+
     private static TokenizerInfo Describe(ITextTokenizer tokenizer, int padId) => new(
         tokenizer.Name,
         tokenizer.VocabSize,
         tokenizer.Fingerprint,
         tokenizer.EndOfDocumentId,
         padId,
-        new SortedDictionary<string, int>(tokenizer.SpecialTokens.ToDictionary(), StringComparer.Ordinal));
+        new SortedDictionary<string, int>(tokenizer.SpecialTokens.ToDictionary(), StringComparer.Ordinal),
+        tokenizer is HuggingFaceBpe ? TokenizerFile : null);
 
     internal sealed record TaskPackReport(
         [property: System.Text.Json.Serialization.JsonPropertyName("files")] IReadOnlyList<ShardFile> Files,
@@ -160,6 +164,20 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
                 Files = [.. reports.SelectMany(report => report.Files).OrderBy(file => file.Name, StringComparer.Ordinal)],
             };
             var folder = ShardFolder(context.Output, options);
+            if (index.Tokenizer.File is { } tokenizerFile)
+            {
+                // The shards carry their tokenizer, checked to be the very file the tasks tokenized with.
+                var bytes = await File.ReadAllBytesAsync(Path.GetFullPath(options.Tokenizer, baseDirectory), context.CancellationToken);
+                if (DataForge.Core.Hashing.Hashes.Sha256Hex(bytes) != index.Tokenizer.Fingerprint)
+                {
+                    throw new DataForgeException($"{options.Tokenizer} changed while the run was packing (its sha256 differs from the tasks')");
+                }
+
+                await using var copy = await folder.BeginWriteAsync(tokenizerFile, context.CancellationToken);
+                await copy.Stream.WriteAsync(bytes, context.CancellationToken);
+                await copy.CommitAsync(context.CancellationToken);
+            }
+
             await using var write = await folder.BeginWriteAsync(ShardIndex.FileName, context.CancellationToken);
             await JsonSerializer.SerializeAsync(write.Stream, index, DataForgeJson.Indented, context.CancellationToken);
             await write.Stream.WriteAsync("\n"u8.ToArray(), context.CancellationToken);

@@ -211,7 +211,7 @@ public sealed class PackStageTests : IDisposable
         var decoded = new List<string>();
         for (var row = 0L; row < summary.Rows; row++)
         {
-            decoded.Add((await ShardInspector.DecodeRowAsync(storage, row, "/"))!);
+            decoded.Add((await ShardInspector.DecodeRowAsync(storage, row))!);
         }
 
         var html = ShardReport.Html(summary, decoded);

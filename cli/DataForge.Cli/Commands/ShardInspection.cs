@@ -16,7 +16,7 @@ internal static class ShardInspection
         var decoded = new List<string>();
         foreach (var row in decode)
         {
-            decoded.Add(await ShardInspector.DecodeRowAsync(shards, row, Directory.GetCurrentDirectory(), cancellationToken)
+            decoded.Add(await ShardInspector.DecodeRowAsync(shards, row, cancellationToken)
                 ?? throw new UsageException($"--decode {row}: the shards have {summary.Rows} rows (0..{summary.Rows - 1})"));
         }
 
@@ -45,7 +45,7 @@ internal static class ShardInspection
             var rows = new List<string>();
             for (var row = 0L; row < Math.Min(3, summary.Rows); row++)
             {
-                rows.Add((await ShardInspector.DecodeRowAsync(shards, row, Directory.GetCurrentDirectory(), cancellationToken))!);
+                rows.Add((await ShardInspector.DecodeRowAsync(shards, row, cancellationToken))!);
             }
 
             await File.WriteAllTextAsync(html.FullName, ShardReport.Html(summary, rows), cancellationToken);

@@ -72,10 +72,10 @@ public static class ShardInspector
 
     /// <summary>Row <paramref name="rowNumber"/> (0-based over the whole set) as text: each document between rules,
     /// text decoded, media as <c>&lt;image 448x336&gt;</c> / <c>&lt;audio 2.40s&gt;</c>, loss-free text in ⟦brackets⟧.</summary>
-    public static async Task<string?> DecodeRowAsync(IStorage folder, long rowNumber, string baseDirectory, CancellationToken cancellationToken = default)
+    public static async Task<string?> DecodeRowAsync(IStorage folder, long rowNumber, CancellationToken cancellationToken = default)
     {
         var index = await ShardReader.ReadIndexAsync(folder, cancellationToken);
-        var tokenizer = TokenizerCatalog.Load(index.Tokenizer.Name, baseDirectory);
+        var tokenizer = await TokenizerCatalog.LoadForShardsAsync(folder, index, cancellationToken);
         long current = 0;
         await foreach (var (file, row) in ShardReader.ReadRowsAsync(folder, index, cancellationToken))
         {

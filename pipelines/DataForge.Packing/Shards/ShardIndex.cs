@@ -54,13 +54,16 @@ public sealed record ShardIndex
     public required IReadOnlyList<ShardFile> Files { get; init; }
 }
 
+/// <summary>The tokenizer of the shards. <see cref="File"/> names its copy inside the shard folder when it came from a
+/// tokenizer.json, so the shards can be decoded (and trained on) without the original file.</summary>
 public sealed record TokenizerInfo(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("vocab_size")] int VocabSize,
     [property: JsonPropertyName("fingerprint")] string Fingerprint,
     [property: JsonPropertyName("end_of_document_id")] int EndOfDocumentId,
     [property: JsonPropertyName("pad_id")] int PadId,
-    [property: JsonPropertyName("special_tokens")] IReadOnlyDictionary<string, int> SpecialTokens);
+    [property: JsonPropertyName("special_tokens")] IReadOnlyDictionary<string, int> SpecialTokens,
+    [property: JsonPropertyName("file")] string? File = null);
 
 public sealed record LayoutInfo(
     [property: JsonPropertyName("loss")] string Loss,

@@ -61,9 +61,11 @@ public sealed class HuggingFaceBpe : ITextTokenizer
 
     public IReadOnlyDictionary<string, int> SpecialTokens { get; }
 
-    public static HuggingFaceBpe Load(string path)
+    public static HuggingFaceBpe Load(string path) => Load(File.ReadAllBytes(path), path);
+
+    /// <param name="path">Names the tokenizer (its file name) and the file in error messages.</param>
+    public static HuggingFaceBpe Load(byte[] bytes, string path)
     {
-        var bytes = File.ReadAllBytes(path);
         using var document = ParseJson(bytes, path);
         var root = document.RootElement;
         var model = Required(root, "model", path);
