@@ -178,10 +178,7 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
                 await copy.CommitAsync(context.CancellationToken);
             }
 
-            await using var write = await folder.BeginWriteAsync(ShardIndex.FileName, context.CancellationToken);
-            await JsonSerializer.SerializeAsync(write.Stream, index, DataForgeJson.Indented, context.CancellationToken);
-            await write.Stream.WriteAsync("\n"u8.ToArray(), context.CancellationToken);
-            await write.CommitAsync(context.CancellationToken);
+            await StorageJson.WriteAsync(folder, ShardIndex.FileName, index, context.CancellationToken);
         }
     }
 }

@@ -12,74 +12,29 @@ namespace DataForge.Core.Compression;
 /// (concatenated gzip, as WARC uses) the last trailer covers only the last member, so those are accepted unverified.
 /// A zero-byte file is refused: it is not gzip (RFC 1952 needs a header), and is most often a write that failed.
 /// </summary>
-public sealed class VerifiedGzipStream : Stream
+public sealed class VerifiedGzipStream : ObservingReadStream
 {
-    private readonly TailTrackingStream _compressed;
-    private readonly GZipStream _gzip;
+    private readonly TailTrackingStream _source;
     private readonly Crc32 _crc = new();
-    private long _length;
     private bool _verified;
 
     public VerifiedGzipStream(Stream compressed)
-    {
-        _compressed = new TailTrackingStream(compressed);
-        _gzip = new GZipStream(_compressed, CompressionMode.Decompress);
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => _length; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        var read = _gzip.Read(buffer);
-        return Account(buffer[..read]);
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        var read = await _gzip.ReadAsync(buffer, cancellationToken);
-        return Account(buffer.Span[..read]);
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
+        : this(new TailTrackingStream(compressed))
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
+    private VerifiedGzipStream(TailTrackingStream source)
+        : base(new GZipStream(source, CompressionMode.Decompress))
     {
-        if (disposing)
+        _source = source;
+    }
+
+    protected override void Observe(ReadOnlySpan<byte> chunk)
+    {
+        if (chunk.Length > 0)
         {
-            _gzip.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private int Account(ReadOnlySpan<byte> produced)
-    {
-        if (produced.Length > 0)
-        {
-            _crc.Append(produced);
-            _length += produced.Length;
-            return produced.Length;
+            _crc.Append(chunk);
+            return;
         }
 
         if (!_verified)
@@ -87,39 +42,36 @@ public sealed class VerifiedGzipStream : Stream
             _verified = true;
             Verify();
         }
-
-        return 0;
     }
 
     private void Verify()
     {
-        if (_compressed.TotalRead < 18)
+        var source = _source;
+        if (source.TotalRead < 18)
         {
-            throw new InvalidDataException($"gzip data is truncated: {_compressed.TotalRead} bytes is shorter than a gzip header and trailer");
+            throw new InvalidDataException($"gzip data is truncated: {source.TotalRead} bytes is shorter than a gzip header and trailer");
         }
 
-        if (_compressed.MaybeMultiMember)
+        if (source.MaybeMultiMember)
         {
             return;
         }
 
-        var trailer = _compressed.Tail;
+        var trailer = source.Tail;
         var expectedCrc = BinaryPrimitives.ReadUInt32LittleEndian(trailer);
         var expectedSize = BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]);
-        if (expectedCrc != _crc.GetCurrentHashAsUInt32() || expectedSize != (uint)_length)
+        if (expectedCrc != _crc.GetCurrentHashAsUInt32() || expectedSize != (uint)TotalRead)
         {
-            throw new InvalidDataException($"gzip data is truncated or damaged: the trailer does not match the {_length} bytes decompressed");
+            throw new InvalidDataException($"gzip data is truncated or damaged: the trailer does not match the {TotalRead} bytes decompressed");
         }
     }
 
-    /// <summary>Passes reads through, remembering the last 8 bytes and whether another member header may follow.</summary>
-    private sealed class TailTrackingStream(Stream inner) : Stream
+    /// <summary>Remembers the last 8 compressed bytes and whether another member header may follow.</summary>
+    private sealed class TailTrackingStream(Stream inner) : ObservingReadStream(inner)
     {
         private readonly byte[] _tail = new byte[8];
         private byte _previous1;
         private byte _previous2;
-
-        public long TotalRead { get; private set; }
 
         /// <summary>A gzip member header (1f 8b 08) seen after offset 0. Random deflate bytes can match too; that only
         /// means a file goes unverified, never that a good file is refused.</summary>
@@ -127,75 +79,28 @@ public sealed class VerifiedGzipStream : Stream
 
         public ReadOnlySpan<byte> Tail => _tail;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => TotalRead; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Track(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
-
-        public override int Read(Span<byte> buffer) => Track(buffer[..inner.Read(buffer)]);
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        protected override void Observe(ReadOnlySpan<byte> chunk)
         {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            return Track(buffer.Span[..read]);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
+            for (var i = 0; i < chunk.Length; i++)
             {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-
-        private int Track(ReadOnlySpan<byte> bytes)
-        {
-            for (var i = 0; i < bytes.Length; i++)
-            {
-                var position = TotalRead + i;
-                if (position >= 2 && _previous2 == 0x1f && _previous1 == 0x8b && bytes[i] == 0x08 && position > 2)
+                if (TotalRead + i > 2 && _previous2 == 0x1f && _previous1 == 0x8b && chunk[i] == 0x08)
                 {
                     MaybeMultiMember = true;
                 }
 
                 _previous2 = _previous1;
-                _previous1 = bytes[i];
+                _previous1 = chunk[i];
             }
 
-            if (bytes.Length >= 8)
+            if (chunk.Length >= 8)
             {
-                bytes[^8..].CopyTo(_tail);
+                chunk[^8..].CopyTo(_tail);
             }
-            else if (bytes.Length > 0)
+            else if (chunk.Length > 0)
             {
-                _tail.AsSpan(bytes.Length).CopyTo(_tail);
-                bytes.CopyTo(_tail.AsSpan(8 - bytes.Length));
+                _tail.AsSpan(chunk.Length).CopyTo(_tail);
+                chunk.CopyTo(_tail.AsSpan(8 - chunk.Length));
             }
-
-            TotalRead += bytes.Length;
-            return bytes.Length;
         }
     }
 }

@@ -214,7 +214,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 rejectCounts,
                 publishedRejects,
                 outputs.Extras.Count == 0 ? null : outputs.Extras);
-            await WriteJsonAsync(output, SampleSetFiles.TaskSuccess(task), report, cancellationToken);
+            await StorageJson.WriteAsync(output, SampleSetFiles.TaskSuccess(task), report, cancellationToken);
             logger.LogInformation("task {Task} done: {Samples} samples, {Rejects} rejects", task, report.Samples, rejectCounts.Values.Sum());
         }
         finally
@@ -306,7 +306,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 rejects,
                 [.. reports.SelectMany(report => report.RejectFiles).Order(StringComparer.Ordinal)]),
         };
-        await WriteJsonAsync(output, SampleSetFiles.Manifest, manifest, cancellationToken);
+        await StorageJson.WriteAsync(output, SampleSetFiles.Manifest, manifest, cancellationToken);
         for (var index = 0; index < spec.Stages.Count; index++)
         {
             var stage = spec.Stages[index];
@@ -322,13 +322,5 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         }
 
         return manifest;
-    }
-
-    private static async Task WriteJsonAsync<T>(IStorage output, string path, T value, CancellationToken cancellationToken)
-    {
-        await using var write = await output.BeginWriteAsync(path, cancellationToken);
-        await JsonSerializer.SerializeAsync(write.Stream, value, DataForgeJson.Indented, cancellationToken);
-        await write.Stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
-        await write.CommitAsync(cancellationToken);
     }
 }
