@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using DataForge.Core;
 using DataForge.Core.Inspect;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Storage;
+using DataForge.Packing.Shards;
 
 namespace DataForge.Cli.Commands;
 
@@ -73,7 +75,15 @@ public static class PackCommand
                 throw new UsageException("--workers must be at least 1");
             }
 
-            await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), parse.GetValue(workers)), parse.GetValue(verbose), cancellationToken);
+            var result = await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), parse.GetValue(workers)), parse.GetValue(verbose), cancellationToken);
+            if (result.Manifest is not null)
+            {
+                var index = await ShardReader.ReadIndexAsync(storage.Open(spec.Output), cancellationToken);
+                await app.Stdout.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"packed {index.Documents:N0} documents into {index.Rows:N0} rows of {index.SeqLen:N0} tokens, fill {index.FillRatio:P2}, {index.Files.Count} shard file(s), {index.Tokenizer.Name}"));
+            }
+
             return DataForgeApp.Success;
         });
         return command;

@@ -14,7 +14,7 @@ internal static class PipelineExecution
         var counters = new RunCounters();
         var result = await ProgressDisplay.RunAsync(counters, app.Stderr, () => runner.RunAsync(spec, options, counters, cancellationToken));
         var summary = result.Manifest is { } manifest
-            ? string.Create(CultureInfo.InvariantCulture, $"{manifest.Samples} samples written ({manifest.Parts.Text} text, {manifest.Parts.Image} image, {manifest.Parts.Audio} audio parts), {manifest.Rejects.Total} rejects")
+            ? string.Create(CultureInfo.InvariantCulture, $"{counters.SamplesRead} samples read this run, {manifest.Samples} in the sample set ({manifest.Parts.Text} text, {manifest.Parts.Image} image, {manifest.Parts.Audio} audio parts), {manifest.Rejects.Total} rejects")
             : "the run is not complete until every task has finished";
         await app.Stdout.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
