@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using DataForge.Core;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
@@ -52,31 +53,73 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
                 context.Workers,
                 cancellationToken);
 
-        await foreach (var (sample, result) in laidOut)
-        {
-            if (result.RejectReason is { } reason)
+        // Rows are assembled and written on their own task, so tokenization goes on while a window's rows are written.
+        var rows = Channel.CreateBounded<PackedRow>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+        var writing = Task.Run(
+            async () =>
             {
-                await context.Rejects.RejectAsync(sample.Id, reason, result.RejectMessage ?? reason, cancellationToken);
-            }
-            else
-            {
-                foreach (var document in result.Documents)
+                try
                 {
-                    foreach (var row in packer.Add(document))
+                    await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken))
                     {
                         await writer.WriteAsync(RowAssembler.Assemble(row, options.SeqLen, padId), cancellationToken);
                     }
                 }
+                catch (Exception e)
+                {
+                    // Close the channel so the packing loop stops instead of waiting on a reader that is gone.
+                    rows.Writer.TryComplete(e);
+                    throw;
+                }
+            },
+            cancellationToken);
+
+        async ValueTask EmitAsync(PackedRow row)
+        {
+            try
+            {
+                await rows.Writer.WriteAsync(row, cancellationToken);
+            }
+            catch (ChannelClosedException)
+            {
+                await writing; // the writer's own exception, not the channel's
+                throw;
+            }
+        }
+
+        try
+        {
+            await foreach (var (sample, result) in laidOut)
+            {
+                if (result.RejectReason is { } reason)
+                {
+                    await context.Rejects.RejectAsync(sample.Id, reason, result.RejectMessage ?? reason, cancellationToken);
+                }
+                else
+                {
+                    foreach (var document in result.Documents)
+                    {
+                        foreach (var row in packer.Add(document))
+                        {
+                            await EmitAsync(row);
+                        }
+                    }
+                }
+
+                yield return sample;
             }
 
-            yield return sample;
+            foreach (var row in packer.Flush())
+            {
+                await EmitAsync(row);
+            }
         }
-
-        foreach (var row in packer.Flush())
+        finally
         {
-            await writer.WriteAsync(RowAssembler.Assemble(row, options.SeqLen, padId), cancellationToken);
+            rows.Writer.TryComplete();
         }
 
+        await writing;
         var files = await writer.CompleteAsync(cancellationToken);
         var report = new TaskPackReport(files, writer.Stats, Describe(tokenizer, padId));
         context.Outputs.SetExtra(context.StageSlot, JsonSerializer.SerializeToNode(report, DataForgeJson.Compact)!);

@@ -1,0 +1,41 @@
+using Parquet.Schema;
+
+namespace DataForge.Packing.Shards;
+
+/// <summary>
+/// The Parquet schema of shard files (schemas/packed-shards.md), as the low-level writer needs it: optional lists of
+/// required int32 (and of optional strings for the two string lists), the layout ParquetSerializer gives
+/// <see cref="ShardRow"/>, so both write the same bytes.
+/// </summary>
+internal static class ShardSchema
+{
+    public static readonly string[] IntColumns = ["input_ids", "labels", "modality", "position_ids", "rope_t", "rope_h", "rope_w", "cu_seqlens"];
+
+    public static readonly string[] StringColumns = ["doc_ids", "media"];
+
+    public static readonly ParquetSchema Schema = new(
+        [
+            .. IntColumns.Select(name => new ListField(name, new DataField<int>("element"))),
+            .. StringColumns.Select(name => new ListField(name, new DataField<string>("element"))),
+        ]);
+
+    public static int[] IntColumn(ShardRow row, int column) => column switch
+    {
+        0 => row.InputIds,
+        1 => row.Labels,
+        2 => row.Modality,
+        3 => row.PositionIds,
+        4 => row.RopeT,
+        5 => row.RopeH,
+        6 => row.RopeW,
+        7 => row.CuSeqlens,
+        _ => throw new ArgumentOutOfRangeException(nameof(column)),
+    };
+
+    public static string[] StringColumn(ShardRow row, int column) => column switch
+    {
+        0 => row.DocIds,
+        1 => row.Media,
+        _ => throw new ArgumentOutOfRangeException(nameof(column)),
+    };
+}
