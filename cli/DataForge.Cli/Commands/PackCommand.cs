@@ -20,7 +20,7 @@ public static class PackCommand
         var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, or JSONL/Parquet text files or folders", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the shards", Required = true };
         var seqLen = new Option<int?>("--seq-len") { Description = "tokens per row (default 4096)" };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "cl100k_base (default) or o200k_base" };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "cl100k_base (default), o200k_base or a Hugging Face tokenizer.json" };
         var loss = new Option<string?>("--loss") { Description = "all (pretraining) or targets (instruction data)" };
         var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other pack options (snake_case, as in a pipeline)" };
         var workers = new Option<int>("--workers") { Description = "parallel tokenization (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
