@@ -1,0 +1,126 @@
+using System.IO.Compression;
+using System.Text;
+using CsCheck;
+using DataForge.Interleaved.Warc;
+using DataForge.Testing;
+
+namespace DataForge.Interleaved.Tests;
+
+/// <summary>
+/// The WARC reader on files written by warcio.js (Webrecorder), an independent WARC implementation:
+/// tests/warc-reference/make-warcs.mjs made them.
+/// </summary>
+public sealed class WarcReaderTests
+{
+    private static string Reference(string name) => Path.Combine(RepositoryRoot.Path, "tests", "warc-reference", name);
+
+    private static async Task<List<WarcReadResult>> ReadAsync(string name)
+    {
+        await using var file = File.OpenRead(Reference(name));
+        return await WarcReader.ReadAsync(file, gzip: name.EndsWith(".gz", StringComparison.Ordinal)).ToListAsync();
+    }
+
+    [Theory]
+    [InlineData("pages.warc.gz", "WARC/1.1")]
+    [InlineData("pages.warc", "WARC/1.0")]
+    public async Task Every_record_of_a_warcio_archive_is_read_with_its_fields(string name, string version)
+    {
+        var results = await ReadAsync(name);
+
+        Assert.All(results, result => Assert.Null(result.ErrorReason));
+        var records = results.Select(result => result.Record!).ToList();
+        Assert.Equal(
+            ["warcinfo", "request", "response", "response", "response", "response", "response", "response", "response", "response", "metadata", "revisit", "response"],
+            records.Select(record => record.Type));
+        Assert.All(records, record => Assert.Equal(version, record.Version));
+        Assert.Equal("http://shapes.example.org/page0.html", records[2].TargetUri);
+        Assert.True(records[2].IsHttpResponse);
+        Assert.False(records[0].IsHttpResponse);
+        Assert.All(records, record => Assert.Equal(record.Block.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), record.Field("content-length")));
+        // Offsets grow and each points at a record start in the decompressed archive.
+        Assert.Equal(records.Select(record => record.Offset).Order(), records.Select(record => record.Offset));
+    }
+
+    [Fact]
+    public async Task Http_responses_come_out_dechunked_and_decoded()
+    {
+        var records = (await ReadAsync("pages.warc.gz")).Select(result => result.Record!).Where(record => record.IsHttpResponse).ToList();
+        var page = HttpResponse.Parse(records.Single(record => record.TargetUri!.EndsWith("page0.html", StringComparison.Ordinal)).Block);
+        Assert.Equal((200, "text/html", "utf-8"), (page.Status, page.MediaType, page.Charset));
+        Assert.Contains("混合专家模型 in UTF-8.", Encoding.UTF8.GetString(page.Body), StringComparison.Ordinal);
+
+        var chunked = HttpResponse.Parse(records.Single(record => record.TargetUri!.EndsWith("gbk.html", StringComparison.Ordinal)).Block);
+        Assert.EndsWith("</html>", Encoding.Latin1.GetString(chunked.Body).TrimEnd(), StringComparison.Ordinal);
+        Assert.StartsWith("<html><head><meta charset=\"gbk\">", Encoding.Latin1.GetString(chunked.Body), StringComparison.Ordinal);
+
+        var zipped = HttpResponse.Parse(records.Single(record => record.TargetUri!.EndsWith("zipped.html", StringComparison.Ordinal)).Block);
+        Assert.Contains("Served with gzip content encoding.", Encoding.UTF8.GetString(zipped.Body), StringComparison.Ordinal);
+
+        var image = HttpResponse.Parse(records.Single(record => record.TargetUri!.EndsWith("page0-figure0.jpg", StringComparison.Ordinal)).Block);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Path, "samples", "html", "img", "page0-figure0.jpg")), image.Body);
+    }
+
+    [Fact]
+    public async Task A_truncated_final_record_is_reported_after_every_record_before_it()
+    {
+        var results = await ReadAsync("truncated.warc.gz");
+
+        Assert.Equal(12, results.Count(result => result.Record is not null));
+        var last = results[^1];
+        Assert.Null(last.Record);
+        Assert.Equal("warc.truncated", last.ErrorReason);
+    }
+
+    [Fact]
+    public async Task A_malformed_record_is_reported_and_reading_resumes_at_the_next_record()
+    {
+        var good = await File.ReadAllBytesAsync(Reference("pages.warc"));
+        var damaged = Encoding.ASCII.GetBytes("WARC/1.1\r\nWARC-Type: response\r\nno colon here\r\n\r\ngarbage block\r\n\r\n").Concat(good).ToArray();
+
+        var results = await WarcReader.ReadAsync(new MemoryStream(damaged), gzip: false).ToListAsync();
+
+        Assert.Equal("warc.invalid_header", results[0].ErrorReason);
+        Assert.Equal(13, results.Count(result => result.Record is not null));
+    }
+
+    [Fact]
+    public async Task Arbitrary_bytes_never_throw_they_become_records_or_reasons() =>
+        await Gen.Byte.Array[0, 600].SampleAsync(
+            async bytes =>
+            {
+                var withHeader = Encoding.ASCII.GetBytes("WARC/1.0\r\nContent-Length: 5\r\n\r\n").Concat(bytes).ToArray();
+                foreach (var input in new[] { bytes, withHeader })
+                {
+                    foreach (var gzip in new[] { false, true })
+                    {
+                        var results = await WarcReader.ReadAsync(new MemoryStream(input), gzip).ToListAsync();
+                        Assert.All(results, result => Assert.True(result.Record is not null || result.ErrorReason is not null));
+                    }
+                }
+            },
+            iter: 300);
+
+    [Fact]
+    public void Malformed_http_blocks_are_format_errors_with_the_reason()
+    {
+        Assert.Contains("no end of headers", Assert.Throws<FormatException>(() => HttpResponse.Parse("HTTP/1.1 200 OK\r\nContent-Type: text/html"u8.ToArray())).Message, StringComparison.Ordinal);
+        Assert.Contains("not an HTTP status line", Assert.Throws<FormatException>(() => HttpResponse.Parse("hello\r\n\r\nbody"u8.ToArray())).Message, StringComparison.Ordinal);
+        Assert.Contains("bad chunk size", Assert.Throws<FormatException>(() => HttpResponse.Parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"u8.ToArray())).Message, StringComparison.Ordinal);
+        Assert.Contains("does not decode", Assert.Throws<FormatException>(() => HttpResponse.Parse("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\nnot gzip"u8.ToArray())).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_gzip_warc_of_concatenated_members_reads_like_the_plain_one()
+    {
+        var plain = await File.ReadAllBytesAsync(Reference("pages.warc"));
+        var plainRecords = await WarcReader.ReadAsync(new MemoryStream(plain), gzip: false).ToListAsync();
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(plain);
+        }
+
+        var gzipRecords = await WarcReader.ReadAsync(new MemoryStream(compressed.ToArray()), gzip: true).ToListAsync();
+        Assert.Equal(plainRecords.Select(result => Convert.ToHexString(result.Record!.Block)), gzipRecords.Select(result => Convert.ToHexString(result.Record!.Block)));
+    }
+}
