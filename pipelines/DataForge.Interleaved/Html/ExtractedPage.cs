@@ -1,0 +1,16 @@
+using System.Text.Json.Serialization;
+
+namespace DataForge.Interleaved.Html;
+
+/// <summary>A page reduced to its content, in reading order: text blocks and image references, not yet resolved.</summary>
+public sealed record ExtractedPage(
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("title")] string? Title,
+    [property: JsonPropertyName("items")] IReadOnlyList<PageItem> Items);
+
+/// <summary>A text block run (<see cref="Text"/>) or an image (<see cref="ImageUrl"/>), exactly one of them set.</summary>
+public sealed record PageItem(
+    [property: JsonPropertyName("text")] string? Text,
+    [property: JsonPropertyName("image_url")] string? ImageUrl = null,
+    [property: JsonPropertyName("alt")] string? Alt = null,
+    [property: JsonPropertyName("caption")] string? Caption = null);
