@@ -3,6 +3,7 @@ using DataForge.Cli.Commands;
 using DataForge.Core;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages;
+using DataForge.Interleaved;
 using DataForge.Packing;
 
 namespace DataForge.Cli;
@@ -17,7 +18,7 @@ public static class DataForgeApp
     public const int Failure = 1;
     public const int Usage = 2;
 
-    public static StageRegistry Registry() => new([.. CoreStages.All, PackStage.Definition(Directory.GetCurrentDirectory())]);
+    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, PackStage.Definition(Directory.GetCurrentDirectory())]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
@@ -25,6 +26,7 @@ public static class DataForgeApp
         var root = new RootCommand("DataForge: multimodal raw material in, tokenized and packed training shards out.")
         {
             RunCommand.Create(app),
+            InterleaveCommand.Create(app),
             PackCommand.Create(app),
             ExportCommand.Create(app),
             InspectCommand.Create(app),

@@ -31,7 +31,7 @@ public static class PackCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = parse.GetValue(config) is { } file ? LoadOptions(file) : [];
+            var options = parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : [];
             if (parse.GetValue(seqLen) is { } length)
             {
                 options["seq_len"] = length;
@@ -87,15 +87,5 @@ public static class PackCommand
             return DataForgeApp.Success;
         });
         return command;
-    }
-
-    private static JsonObject LoadOptions(FileInfo file)
-    {
-        if (!file.Exists)
-        {
-            throw new UsageException($"config file not found: {file.FullName}");
-        }
-
-        return PipelineFile.ParseOptions(File.ReadAllText(file.FullName), file.FullName);
     }
 }

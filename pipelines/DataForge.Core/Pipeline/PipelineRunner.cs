@@ -228,6 +228,52 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         }
     }
 
+    /// <summary>The integer counters in the stages' task reports, summed: top-level ones, and those of a nested
+    /// <c>stats</c> object (as <c>stats.name</c>); other nested values (a tokenizer's ids) are not counters.</summary>
+    private static SortedDictionary<string, IReadOnlyDictionary<string, long>> SumStageStats(IEnumerable<TaskReport> reports)
+    {
+        var sums = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            foreach (var (slot, extra) in report.Extras ?? new Dictionary<string, JsonNode>())
+            {
+                if (extra is not JsonObject fields)
+                {
+                    continue;
+                }
+
+                if (!sums.TryGetValue(slot, out var sum))
+                {
+                    sums[slot] = sum = new SortedDictionary<string, long>(StringComparer.Ordinal);
+                }
+
+                void Add(string name, JsonNode? value)
+                {
+                    if (value is JsonValue number && number.TryGetValue<long>(out var count))
+                    {
+                        sum[name] = sum.GetValueOrDefault(name) + count;
+                    }
+                }
+
+                foreach (var (name, value) in fields)
+                {
+                    Add(name, value);
+                    if (name == "stats" && value is JsonObject nested)
+                    {
+                        foreach (var (inner, innerValue) in nested)
+                        {
+                            Add($"{name}.{inner}", innerValue);
+                        }
+                    }
+                }
+            }
+        }
+
+        return new SortedDictionary<string, IReadOnlyDictionary<string, long>>(
+            sums.ToDictionary(pair => pair.Key, pair => (IReadOnlyDictionary<string, long>)pair.Value),
+            StringComparer.Ordinal);
+    }
+
     private static async Task<TaskReport?> ReadReportAsync(IStorage output, int task, string configHash, CancellationToken cancellationToken)
     {
         var path = SampleSetFiles.TaskSuccess(task);
@@ -305,6 +351,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 rejects.Values.Sum(),
                 rejects,
                 [.. reports.SelectMany(report => report.RejectFiles).Order(StringComparer.Ordinal)]),
+            StageStats = SumStageStats(reports),
         };
         await StorageJson.WriteAsync(output, SampleSetFiles.Manifest, manifest, cancellationToken);
         for (var index = 0; index < spec.Stages.Count; index++)

@@ -44,6 +44,11 @@ public sealed record SampleSetManifest
 
     [JsonPropertyName("rejects")]
     public required RejectSummary Rejects { get; init; }
+
+    /// <summary>Counters that stages reported, summed over tasks, by stage slot (<c>00-interleave</c>).</summary>
+    [JsonPropertyName("stage_stats")]
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> StageStats { get; init; } =
+        new SortedDictionary<string, IReadOnlyDictionary<string, long>>(StringComparer.Ordinal);
 }
 
 public sealed record MediaSummary(

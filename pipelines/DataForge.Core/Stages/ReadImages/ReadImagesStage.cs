@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json.Nodes;
+using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Storage;

@@ -1,9 +1,10 @@
 using SkiaSharp;
 
-namespace DataForge.Core.Stages.ReadImages;
+namespace DataForge.Core.Media;
 
 /// <summary>What decoding an image found: its format and displayed size, or why it could not be decoded.</summary>
-public sealed record ImageProbeResult(string? Mime, int Width, int Height, string? RejectReason, string? RejectMessage)
+/// <param name="DHash">The perceptual hash, when asked for.</param>
+public sealed record ImageProbeResult(string? Mime, int Width, int Height, string? RejectReason, string? RejectMessage, ulong? DHash = null)
 {
     public bool Ok => RejectReason is null;
 }
@@ -14,7 +15,7 @@ public sealed record ImageProbeResult(string? Mime, int Width, int Height, strin
 /// </summary>
 public static class ImageProbe
 {
-    public static ImageProbeResult Probe(ReadOnlySpan<byte> bytes, long maxPixels)
+    public static ImageProbeResult Probe(ReadOnlySpan<byte> bytes, long maxPixels, bool withHash = false)
     {
         using var data = SKData.CreateCopy(bytes);
         using var codec = SKCodec.Create(data);
@@ -52,9 +53,10 @@ public static class ImageProbe
 
         // EXIF orientations 5-8 rotate by 90 degrees: the displayed width is the stored height.
         var rotated = codec.EncodedOrigin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        ulong? hash = withHash ? PerceptualHash.DHash(bitmap) : null;
         return rotated
-            ? new ImageProbeResult(mime, info.Height, info.Width, null, null)
-            : new ImageProbeResult(mime, info.Width, info.Height, null, null);
+            ? new ImageProbeResult(mime, info.Height, info.Width, null, null, hash)
+            : new ImageProbeResult(mime, info.Width, info.Height, null, null, hash);
     }
 
     private static ImageProbeResult Reject(string reason, string message) => new(null, 0, 0, reason, message);

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using DataForge.Core;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Storage;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary>
+/// <c>dataforge interleave INPUT... --out DIR [--min-image-side N] [--keep-text-only] [--config FILE]</c>:
+/// the interleave stage and a sample-set writer as a two-stage pipeline.
+/// </summary>
+public static class InterleaveCommand
+{
+    public static Command Create(CliContext app)
+    {
+        var inputs = new Argument<string[]>("INPUT") { Description = "WARC files (.warc, .warc.gz) or folders of .html pages", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the sample set", Required = true };
+        var minImageSide = new Option<int?>("--min-image-side") { Description = "drop images with a shorter side (default 150 px)" };
+        var keepTextOnly = new Option<bool>("--keep-text-only") { Description = "keep documents whose images were all dropped" };
+        var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other interleave options (snake_case, as in a pipeline)" };
+        var workers = new Option<int>("--workers") { Description = "parallel work (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
+        var command = new Command("interleave", "extract interleaved image-text documents from web archives and pages")
+        {
+            inputs, output, minImageSide, keepTextOnly, config, workers, verbose,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : [];
+            options["inputs"] = new JsonArray([.. parse.GetValue(inputs)!.Select(input => JsonValue.Create(input))]);
+            if (parse.GetValue(minImageSide) is { } side)
+            {
+                options["min_image_side"] = side;
+            }
+
+            if (parse.GetValue(keepTextOnly))
+            {
+                options["keep_text_only"] = true;
+            }
+
+            if (parse.GetValue(workers) < 1)
+            {
+                throw new UsageException("--workers must be at least 1");
+            }
+
+            var location = new SourceLocation("command line", 1, 1);
+            var outputUri = parse.GetValue(output)!;
+            var spec = new PipelineSpec(
+                "interleave",
+                [],
+                StorageFactory.IsAzure(outputUri) ? outputUri : Path.GetFullPath(outputUri),
+                [new StageSpec("interleave", options, location), new StageSpec("write", [], location)],
+                1,
+                Directory.GetCurrentDirectory());
+            await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), parse.GetValue(workers)), parse.GetValue(verbose), cancellationToken);
+            return DataForgeApp.Success;
+        });
+        return command;
+    }
+}

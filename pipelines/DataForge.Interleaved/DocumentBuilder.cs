@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using System.Text.Json.Nodes;
+using DataForge.Core;
+using DataForge.Core.Media;
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+using DataForge.Interleaved.Images;
+
+namespace DataForge.Interleaved;
+
+/// <summary>
+/// The second pass: a spooled page becomes an interleaved sample <c>[Text, Image, Text, …]</c>. Images are
+/// dropped (each with a reject naming its reason) when missing, undecodable, too small, too elongated, shown on
+/// too many pages, or a near copy of one earlier in the document; the document is rejected when too little text
+/// is left, no image is left (unless text-only documents are kept), there are too many images, or the same
+/// document was already built.
+/// </summary>
+internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog catalog, InterleaveStats stats, StageContext context)
+{
+    private readonly HashSet<UInt128> _documents = [];
+
+    public async Task<Sample?> BuildAsync(ScratchPage scratch)
+    {
+        var page = scratch.Page;
+        var parts = ImmutableArray.CreateBuilder<Part>();
+        var images = new JsonArray();
+        var kept = new List<ulong>();
+        var key = new XxHash128();
+        foreach (var item in page.Items)
+        {
+            if (item.Text is { } text)
+            {
+                parts.Add(new TextPart(text, Role.Content));
+                key.Append(Encoding.UTF8.GetBytes("t" + text));
+                continue;
+            }
+
+            var url = item.ImageUrl!;
+            if (await AcceptAsync(url, page.Url, kept) is not { } image)
+            {
+                continue;
+            }
+
+            kept.Add(image.DHash);
+            var bytes = catalog.Bytes(image);
+            var (stored, mime, width, height) = options.ReencodeMaxSide > 0 && Math.Max(image.Width, image.Height) > options.ReencodeMaxSide
+                ? ImageReencoder.Fit(bytes, options.ReencodeMaxSide, options.ReencodeQuality)
+                : (bytes, image.Mime, image.Width, image.Height);
+            var media = await context.Media.PutAsync(stored, mime, context.CancellationToken);
+            parts.Add(new ImagePart(media, width, height, Role.Content));
+            images.Add(new JsonObject
+            {
+                ["url"] = url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? "data:" : url,
+                ["alt"] = item.Alt,
+                ["caption"] = item.Caption,
+            });
+            key.Append(Encoding.UTF8.GetBytes("i" + image.Sha256));
+        }
+
+        var textChars = parts.OfType<TextPart>().Sum(part => part.Text.Length);
+        var imageCount = images.Count;
+        string? reason = null, message = null;
+        if (textChars < options.MinTextChars)
+        {
+            (reason, message) = ("document.too_little_text", $"{textChars} characters of text, fewer than min_text_chars {options.MinTextChars}");
+        }
+        else if (imageCount == 0 && !options.KeepTextOnly)
+        {
+            (reason, message) = ("document.no_image", "no usable image is left and keep_text_only is off");
+        }
+        else if (imageCount > options.MaxImages)
+        {
+            (reason, message) = ("document.too_many_images", $"{imageCount} images, more than max_images {options.MaxImages}");
+        }
+        else if (!_documents.Add(key.GetCurrentHashAsUInt128()))
+        {
+            (reason, message) = ("dedup.exact_duplicate", "the same text and images as a document built earlier in this task");
+        }
+
+        if (reason is not null)
+        {
+            await context.Rejects.RejectAsync(scratch.Source, reason, $"{page.Url}: {message}", context.CancellationToken);
+            return null;
+        }
+
+        stats.Add("documents.kept");
+        stats.Add("images.kept", imageCount);
+        var meta = new JsonObject
+        {
+            ["url"] = page.Url,
+            ["title"] = page.Title,
+            ["warc_record_id"] = scratch.RecordId,
+            ["images"] = images,
+        };
+        return new Sample(SampleIds.FromSource(scratch.Source), scratch.Source, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact));
+    }
+
+    private async Task<CatalogImage?> AcceptAsync(string url, string pageUrl, List<ulong> kept)
+    {
+        string? reason = null, message = null;
+        CatalogImage? found = null;
+        if (!catalog.TryGet(url, out var image))
+        {
+            (reason, message) = catalog.Failure(url) is { } failure
+                ? failure
+                : ("image.not_found", "neither in the archives nor on disk");
+        }
+        else if (Math.Min(image.Width, image.Height) < options.MinImageSide)
+        {
+            (reason, message) = ("image.too_small", string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height}: a side is under min_image_side {options.MinImageSide}"));
+        }
+        else if ((double)Math.Max(image.Width, image.Height) / Math.Min(image.Width, image.Height) > options.MaxAspectRatio)
+        {
+            (reason, message) = ("image.aspect_ratio", string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height} is more elongated than max_aspect_ratio {options.MaxAspectRatio}"));
+        }
+        else if (catalog.PagesShowing(image) > options.FrequentImagePages)
+        {
+            (reason, message) = ("image.frequent", string.Create(CultureInfo.InvariantCulture, $"shown on {catalog.PagesShowing(image)} pages, more than frequent_image_pages {options.FrequentImagePages}: a logo or banner"));
+        }
+        else if (kept.Any(hash => PerceptualHash.Distance(hash, image.DHash) <= options.NearDuplicateBits))
+        {
+            (reason, message) = ("image.near_duplicate", "the same picture as an earlier image of this document (dHash)");
+        }
+        else
+        {
+            found = image;
+        }
+
+        if (reason is not null)
+        {
+            stats.Add($"images.dropped.{reason}");
+            var shown = url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? "data: URI" : url;
+            await context.Rejects.RejectAsync(shown, reason, $"on {pageUrl}: {message}", context.CancellationToken);
+        }
+
+        return found;
+    }
+}

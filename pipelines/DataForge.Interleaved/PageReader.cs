@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.Json;
+using DataForge.Core;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Storage;
+using DataForge.Interleaved.Html;
+using DataForge.Interleaved.Images;
+using DataForge.Interleaved.Warc;
+
+namespace DataForge.Interleaved;
+
+/// <summary>
+/// The first pass over a task's inputs: every page is extracted and spooled to a scratch file, every image met
+/// (archive responses, local files a page names, data: URIs) goes into the image catalog, and every image a page
+/// shows is counted. Pages are built only afterwards, when an image that comes later in an archive is known too.
+/// </summary>
+internal sealed class PageReader(ImageCatalog catalog, InterleaveStats stats, StreamWriter spool, StageContext context)
+{
+    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
+    private readonly HtmlExtractor _extractor = new();
+
+    public async Task ReadAsync(InputFile file)
+    {
+        var name = file.Path.ToLowerInvariant();
+        if (name.EndsWith(".warc", StringComparison.Ordinal) || name.EndsWith(".warc.gz", StringComparison.Ordinal))
+        {
+            await ReadWarcAsync(file, name.EndsWith(".gz", StringComparison.Ordinal));
+        }
+        else if (name.EndsWith(".html", StringComparison.Ordinal) || name.EndsWith(".htm", StringComparison.Ordinal))
+        {
+            await ReadHtmlFileAsync(file);
+        }
+        else if (ImageExtensions.Any(extension => name.EndsWith(extension, StringComparison.Ordinal)))
+        {
+            stats.Add("files.page_assets"); // read when a page shows them
+        }
+        else
+        {
+            await context.Rejects.RejectAsync(file.Uri, "input.unsupported_format", "interleave reads .warc, .warc.gz and .html files (with their images)", context.CancellationToken);
+        }
+
+        context.Counters.AddInputBytes(file.Length);
+    }
+
+    private async Task ReadWarcAsync(InputFile file, bool gzip)
+    {
+        await using var archive = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken);
+        await foreach (var result in WarcReader.ReadAsync(archive, gzip, cancellationToken: context.CancellationToken))
+        {
+            var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}@{result.Offset}");
+            if (result.Record is not { } record)
+            {
+                await context.Rejects.RejectAsync(where, result.ErrorReason!, result.ErrorMessage!, context.CancellationToken);
+                continue;
+            }
+
+            stats.Add($"records.{(record.Type.Length == 0 ? "untyped" : record.Type)}");
+            if (!record.IsHttpResponse)
+            {
+                continue;
+            }
+
+            HttpResponse response;
+            try
+            {
+                response = HttpResponse.Parse(record.Block);
+            }
+            catch (FormatException e)
+            {
+                await context.Rejects.RejectAsync(where, "http.invalid_response", e.Message, context.CancellationToken);
+                continue;
+            }
+
+            var url = record.TargetUri ?? string.Empty;
+            if (response.Status != 200)
+            {
+                stats.Add("responses.not_ok");
+                continue;
+            }
+
+            if (response.MediaType is "text/html" or "application/xhtml+xml")
+            {
+                await SpoolAsync(new ScratchPage(where, record.RecordId, _extractor.Extract(response.Body, url, response.Charset)));
+            }
+            else if (response.MediaType.StartsWith("image/", StringComparison.Ordinal))
+            {
+                stats.Add("responses.images");
+                catalog.Add(url, response.Body);
+            }
+            else
+            {
+                stats.Add("responses.other_payloads");
+            }
+        }
+    }
+
+    private async Task ReadHtmlFileAsync(InputFile file)
+    {
+        byte[] bytes;
+        await using (var stream = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken))
+        using (var buffer = new MemoryStream())
+        {
+            await stream.CopyToAsync(buffer, context.CancellationToken);
+            bytes = buffer.ToArray();
+        }
+
+        // A local page's URL lives in the input folder, so its relative images resolve to files beside it.
+        var pageUrl = new Uri("file:///" + string.Join('/', file.Path.Split('/').Select(Uri.EscapeDataString))).AbsoluteUri;
+        var page = _extractor.Extract(bytes, pageUrl, null);
+        foreach (var item in page.Items)
+        {
+            if (item.ImageUrl is { } url && url.StartsWith("file:///", StringComparison.Ordinal) && !catalog.TryGet(url, out _) && catalog.Failure(url) is null)
+            {
+                var path = Uri.UnescapeDataString(new Uri(url).AbsolutePath.TrimStart('/'));
+                if (await file.Storage.ExistsAsync(path, context.CancellationToken))
+                {
+                    await using var image = await file.Storage.OpenReadAsync(path, context.CancellationToken);
+                    using var buffer = new MemoryStream();
+                    await image.CopyToAsync(buffer, context.CancellationToken);
+                    catalog.Add(url, buffer.ToArray());
+                }
+            }
+        }
+
+        await SpoolAsync(new ScratchPage(file.Uri, null, page));
+    }
+
+    private async Task SpoolAsync(ScratchPage page)
+    {
+        stats.Add("pages.read");
+        context.Counters.AddSamplesRead();
+        foreach (var url in page.Page.Items.Select(item => item.ImageUrl).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) && !catalog.TryGet(url, out _) && DataUri.TryDecode(url) is { } bytes)
+            {
+                catalog.Add(url, bytes);
+            }
+
+            catalog.CountPage(url);
+        }
+
+        await spool.WriteLineAsync(JsonSerializer.Serialize(page, DataForgeJson.Compact));
+    }
+}
