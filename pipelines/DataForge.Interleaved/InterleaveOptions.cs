@@ -37,8 +37,31 @@ public sealed record InterleaveOptions : ISourceOptions
     /// <summary>Images larger than this many pixels are not decoded (decompression bombs).</summary>
     public long MaxImagePixels { get; init; } = 178_956_970;
 
+    /// <summary>Fetch images over HTTP(S) that neither the archives nor the disk hold.</summary>
+    public bool Fetch { get; init; }
+
+    /// <summary>Let fetches reach loopback, private and link-local addresses (tests, intranets); off, it guards against SSRF.</summary>
+    public bool FetchAllowPrivate { get; init; }
+
+    public int FetchConcurrency { get; init; } = 8;
+
+    public double FetchTimeoutSeconds { get; init; } = 15;
+
+    public long FetchMaxBytes { get; init; } = 20L << 20;
+
+    public int FetchRetries { get; init; } = 2;
+
+    public int FetchRetryBaseMs { get; init; } = 500;
+
+    public string FetchUserAgent { get; init; } = "DataForge/0.1 (+interleave)";
+
     public IEnumerable<string> Validate()
     {
+        if (FetchConcurrency < 1 || FetchTimeoutSeconds <= 0 || FetchMaxBytes < 1 || FetchRetries < 0 || FetchRetryBaseMs < 0)
+        {
+            yield return "fetch_concurrency, fetch_timeout_seconds and fetch_max_bytes must be positive; fetch_retries and fetch_retry_base_ms not negative";
+        }
+
         if (MinImageSide < 1 || MaxAspectRatio < 1 || MinTextChars < 0 || MaxImages < 1 || FrequentImagePages < 1 || NearDuplicateBits is < 0 or > 64)
         {
             yield return "min_image_side, max_images and frequent_image_pages must be positive, max_aspect_ratio at least 1, near_duplicate_bits 0..64";

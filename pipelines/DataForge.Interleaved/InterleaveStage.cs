@@ -39,6 +39,11 @@ public sealed class InterleaveStage(InterleaveOptions options) : IStage
             }
         }
 
+        if (options.Fetch)
+        {
+            await FetchMissingAsync(catalog, stats, context);
+        }
+
         catalog.CloseCounts();
         var builder = new DocumentBuilder(options, catalog, stats, context);
         using (var pages = new StreamReader(spoolPath, Encoding.UTF8))
@@ -54,5 +59,37 @@ public sealed class InterleaveStage(InterleaveOptions options) : IStage
         }
 
         context.Outputs.SetExtra(context.StageSlot, stats.ToJson());
+    }
+
+    /// <summary>Fetches, in parallel, the images pages show that no input held; results join the catalog in URL order.</summary>
+    private async Task FetchMissingAsync(ImageCatalog catalog, InterleaveStats stats, StageContext context)
+    {
+        var urls = catalog.Unresolved();
+        var results = new Fetch.FetchResult[urls.Count];
+        using var fetcher = new Fetch.ImageFetcher(new Fetch.FetchSettings(
+            options.FetchAllowPrivate,
+            TimeSpan.FromSeconds(options.FetchTimeoutSeconds),
+            options.FetchMaxBytes,
+            options.FetchRetries,
+            TimeSpan.FromMilliseconds(options.FetchRetryBaseMs),
+            options.FetchUserAgent));
+        await Parallel.ForAsync(
+            0,
+            urls.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = options.FetchConcurrency, CancellationToken = context.CancellationToken },
+            async (index, token) => results[index] = await fetcher.FetchAsync(urls[index], token));
+        for (var index = 0; index < urls.Count; index++)
+        {
+            if (results[index].Bytes is { } bytes)
+            {
+                stats.Add("images.fetched");
+                catalog.Add(urls[index], bytes);
+            }
+            else
+            {
+                stats.Add("images.fetch_failed");
+                catalog.AddFailure(urls[index], results[index].Reason!, results[index].Message!);
+            }
+        }
     }
 }

@@ -47,6 +47,15 @@ public sealed class ImageCatalog(string scratchFolder, long maxPixels)
         return image;
     }
 
+    public void AddFailure(string url, string reason, string message) => _failures[url] = (reason, message);
+
+    /// <summary>Web URLs that pages show and nothing has answered for yet, in ordinal order.</summary>
+    public IReadOnlyList<string> Unresolved() =>
+        [.. _pagesByUrl.Keys
+            .Where(url => (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                && !_byUrl.ContainsKey(url) && !_failures.ContainsKey(url))
+            .Order(StringComparer.Ordinal)];
+
     public bool TryGet(string url, out CatalogImage image) => _byUrl.TryGetValue(url, out image!);
 
     public (string Reason, string Message)? Failure(string url) => _failures.TryGetValue(url, out var failure) ? failure : null;

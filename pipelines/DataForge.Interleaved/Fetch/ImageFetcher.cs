@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DataForge.Interleaved.Fetch;
+
+/// <summary>What a fetch gave: the bytes, or a reason code and message.</summary>
+public sealed record FetchResult(byte[]? Bytes, string? Reason, string? Message);
+
+/// <summary>Limits of fetching images over HTTP.</summary>
+public sealed record FetchSettings(bool AllowPrivateAddresses, TimeSpan Timeout, long MaxBytes, int Retries, TimeSpan RetryBase, string UserAgent);
+
+/// <summary>
+/// Fetches images that neither the archives nor the disk have: every connection goes through
+/// <see cref="AddressGuard"/>, responses are capped in size, and 429/5xx answers and timeouts are retried with
+/// exponential backoff (honouring Retry-After up to a minute).
+/// </summary>
+public sealed class ImageFetcher : IDisposable
+{
+    private readonly FetchSettings _settings;
+    private readonly HttpClient _client;
+
+    public ImageFetcher(FetchSettings settings)
+    {
+        _settings = settings;
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = true,
+            MaxAutomaticRedirections = 5,
+            AutomaticDecompression = DecompressionMethods.All,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = ConnectAsync,
+        };
+        _client = new HttpClient(handler) { Timeout = settings.Timeout };
+        _client.DefaultRequestHeaders.UserAgent.ParseAdd(settings.UserAgent);
+    }
+
+    public async Task<FetchResult> FetchAsync(string url, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            TimeSpan? wait = null;
+            try
+            {
+                using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
+                {
+                    if (attempt >= _settings.Retries)
+                    {
+                        return new FetchResult(null, "fetch.http_status", $"HTTP {(int)response.StatusCode} after {attempt + 1} attempts");
+                    }
+
+                    wait = response.Headers.RetryAfter?.Delta is { } delta && delta < TimeSpan.FromMinutes(1) ? delta : null;
+                }
+                else if (!response.IsSuccessStatusCode)
+                {
+                    return new FetchResult(null, "fetch.http_status", $"HTTP {(int)response.StatusCode}");
+                }
+                else
+                {
+                    if (response.Content.Headers.ContentLength > _settings.MaxBytes)
+                    {
+                        return TooLarge();
+                    }
+
+                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                    return await ReadCappedAsync(body, cancellationToken);
+                }
+            }
+            catch (HttpRequestException e) when (e.InnerException is RefusedAddressException refused)
+            {
+                return new FetchResult(null, "fetch.refused_address", refused.Message);
+            }
+            catch (HttpRequestException e)
+            {
+                if (attempt >= _settings.Retries)
+                {
+                    return new FetchResult(null, "fetch.failed", e.Message);
+                }
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= _settings.Retries)
+                {
+                    return new FetchResult(null, "fetch.timeout", $"no answer within {_settings.Timeout.TotalSeconds:0.#} s, {attempt + 1} attempts");
+                }
+            }
+
+            await Task.Delay(wait ?? _settings.RetryBase * Math.Pow(2, attempt), cancellationToken);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task<FetchResult> ReadCappedAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > _settings.MaxBytes)
+            {
+                return TooLarge();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return new FetchResult(buffer.ToArray(), null, null);
+    }
+
+    private FetchResult TooLarge() =>
+        new(null, "fetch.too_large", string.Create(CultureInfo.InvariantCulture, $"larger than fetch_max_bytes {_settings.MaxBytes}"));
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
+        var allowed = addresses.Where(address => _settings.AllowPrivateAddresses || AddressGuard.IsPublic(address)).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new RefusedAddressException($"{context.DnsEndPoint.Host} resolves only to addresses that are not public ({string.Join(", ", addresses.Select(address => address.ToString()))}); set fetch_allow_private to allow them");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class RefusedAddressException(string message) : IOException(message);
+}
