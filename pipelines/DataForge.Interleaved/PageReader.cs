@@ -129,6 +129,11 @@ internal sealed class PageReader(ImageCatalog catalog, InterleaveStats stats, St
     {
         stats.Add("pages.read");
         context.Counters.AddSamplesRead();
+        foreach (var (what, count) in page.Page.Removed ?? new Dictionary<string, int>())
+        {
+            stats.Add($"removed.{what}", count);
+        }
+
         foreach (var url in page.Page.Items.Select(item => item.ImageUrl).OfType<string>().Distinct(StringComparer.Ordinal))
         {
             if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) && !catalog.TryGet(url, out _) && DataUri.TryDecode(url) is { } bytes)

@@ -95,6 +95,7 @@ public sealed class InterleaveStageTests : IDisposable
         Assert.Equal(1, stats["responses.other_payloads"]);
         Assert.Equal(1, stats["records.request"]);
         Assert.Equal(1, stats["records.revisit"]);
+        Assert.Equal((1, 1), (stats["removed.boilerplate.nav"], stats["removed.boilerplate.footer"]));
     }
 
     [Fact]

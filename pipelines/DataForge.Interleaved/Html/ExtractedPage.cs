@@ -3,10 +3,12 @@ using System.Text.Json.Serialization;
 namespace DataForge.Interleaved.Html;
 
 /// <summary>A page reduced to its content, in reading order: text blocks and image references, not yet resolved.</summary>
+/// <param name="Removed">Boilerplate dropped (elements by tag name) and images without a usable URL, counted.</param>
 public sealed record ExtractedPage(
     [property: JsonPropertyName("url")] string Url,
     [property: JsonPropertyName("title")] string? Title,
-    [property: JsonPropertyName("items")] IReadOnlyList<PageItem> Items);
+    [property: JsonPropertyName("items")] IReadOnlyList<PageItem> Items,
+    [property: JsonPropertyName("removed")] IReadOnlyDictionary<string, int>? Removed = null);
 
 /// <summary>A text block run (<see cref="Text"/>) or an image (<see cref="ImageUrl"/>), exactly one of them set.</summary>
 public sealed record PageItem(

@@ -41,7 +41,7 @@ public sealed partial class HtmlExtractor
         }
 
         walk.FlushText();
-        return new ExtractedPage(url, title.Length == 0 ? null : title, walk.Items);
+        return new ExtractedPage(url, title.Length == 0 ? null : title, walk.Items, walk.Removed);
     }
 
     private static Uri? BaseUrl(IDocument document, string url)
@@ -90,6 +90,8 @@ public sealed partial class HtmlExtractor
 
         public List<PageItem> Items { get; } = [];
 
+        public SortedDictionary<string, int> Removed { get; } = new(StringComparer.Ordinal);
+
         public void Visit(INode node)
         {
             switch (node)
@@ -99,6 +101,7 @@ public sealed partial class HtmlExtractor
                     _line.Append(text.Data.Replace('\r', ' ').Replace('\n', ' '));
                     return;
                 case IElement element when IsBoilerplate(element):
+                    Count($"boilerplate.{element.LocalName}");
                     return;
                 case IHtmlImageElement image:
                     Image(image);
@@ -141,6 +144,8 @@ public sealed partial class HtmlExtractor
             }
         }
 
+        private void Count(string what) => Removed[what] = Removed.GetValueOrDefault(what) + 1;
+
         private void FlushLine()
         {
             var lines = _line.ToString().Split('\n').Select(Normalize).Where(line => line.Length > 0);
@@ -156,14 +161,10 @@ public sealed partial class HtmlExtractor
         private void Image(IHtmlImageElement image)
         {
             var source = ImageUrls.Choose(image.GetAttribute("src") ?? image.GetAttribute("data-src"), image.GetAttribute("srcset") ?? image.GetAttribute("data-srcset"));
-            if (source is null)
-            {
-                return;
-            }
-
-            var url = ImageUrls.Resolve(source, baseUrl);
+            var url = source is null ? null : ImageUrls.Resolve(source, baseUrl);
             if (url is null)
             {
+                Count("images.no_usable_url");
                 return;
             }
 
