@@ -18,7 +18,7 @@ public static class DataForgeApp
     public const int Failure = 1;
     public const int Usage = 2;
 
-    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, PackStage.Definition(Directory.GetCurrentDirectory())]);
+    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, PackStage.Definition]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {

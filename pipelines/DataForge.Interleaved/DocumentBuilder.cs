@@ -47,7 +47,7 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
             kept.Add(image.DHash);
             var bytes = catalog.Bytes(image);
             var (stored, mime, width, height) = options.ReencodeMaxSide > 0 && Math.Max(image.Width, image.Height) > options.ReencodeMaxSide
-                ? ImageReencoder.Fit(bytes, options.ReencodeMaxSide, options.ReencodeQuality)
+                ? ImageReencoder.Fit(bytes, options.ReencodeMaxSide, options.ReencodeQuality, options.ReencodeFormat == "webp")
                 : (bytes, image.Mime, image.Width, image.Height);
             var media = await context.Media.PutAsync(stored, mime, context.CancellationToken);
             parts.Add(new ImagePart(media, width, height, Role.Content));

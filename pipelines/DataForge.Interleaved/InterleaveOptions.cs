@@ -31,7 +31,10 @@ public sealed record InterleaveOptions : ISourceOptions
     /// <summary>Re-encode stored images to fit this longer side (0: store the original bytes).</summary>
     public int ReencodeMaxSide { get; init; }
 
-    /// <summary>JPEG quality of re-encoded images.</summary>
+    /// <summary>Format of re-encoded images: <c>jpeg</c> or <c>webp</c> (images with transparency become PNG or lossless-alpha WebP).</summary>
+    public string ReencodeFormat { get; init; } = "jpeg";
+
+    /// <summary>Quality (1..100) of re-encoded images.</summary>
     public int ReencodeQuality { get; init; } = 90;
 
     /// <summary>Images larger than this many pixels are not decoded (decompression bombs).</summary>
@@ -65,6 +68,11 @@ public sealed record InterleaveOptions : ISourceOptions
         if (MinImageSide < 1 || MaxAspectRatio < 1 || MinTextChars < 0 || MaxImages < 1 || FrequentImagePages < 1 || NearDuplicateBits is < 0 or > 64)
         {
             yield return "min_image_side, max_images and frequent_image_pages must be positive, max_aspect_ratio at least 1, near_duplicate_bits 0..64";
+        }
+
+        if (ReencodeFormat is not ("jpeg" or "webp"))
+        {
+            yield return $"reencode_format must be jpeg or webp, not '{ReencodeFormat}'";
         }
 
         if (ReencodeMaxSide < 0 || ReencodeQuality is < 1 or > 100)

@@ -19,14 +19,14 @@ namespace DataForge.Packing;
 /// index.json. Samples that cannot be packed are rejected with the reason; every other input token lands in
 /// exactly one row.
 /// </summary>
-public sealed class PackStage(PackOptions options, string baseDirectory) : IStage
+public sealed class PackStage(PackOptions options) : IStage
 {
-    public static StageDefinition Definition(string baseDirectory) => new PackStageDefinition(baseDirectory);
+    public static readonly StageDefinition Definition = new PackStageDefinition();
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
         var cancellationToken = context.CancellationToken;
-        var tokenizer = TokenizerCatalog.Load(options.Tokenizer, baseDirectory);
+        var tokenizer = TokenizerCatalog.Load(options.Tokenizer, context.BaseDirectory);
         var layout = new DocumentLayout(options, tokenizer);
         var padId = tokenizer.EndOfDocumentId;
         var sessions = new ConcurrentBag<ITokenizerSession>();
@@ -146,7 +146,7 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
         [property: System.Text.Json.Serialization.JsonPropertyName("tokenizer")] TokenizerInfo Tokenizer);
 
     /// <summary>Binds options and, when the run is complete, merges the tasks' reports into index.json.</summary>
-    private sealed class PackStageDefinition(string baseDirectory) : StageDefinition
+    private sealed class PackStageDefinition : StageDefinition
     {
         private readonly StageDefinition<PackOptions> _bind = new("pack", string.Empty, _ => throw new InvalidOperationException());
 
@@ -158,7 +158,7 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
 
         public override JsonObject Normalize(JsonObject options, string where) => _bind.Normalize(options, where);
 
-        public override IStage Create(JsonObject options, string where) => new PackStage(_bind.Bind(options, where), baseDirectory);
+        public override IStage Create(JsonObject options, string where) => new PackStage(_bind.Bind(options, where));
 
         public override IReadOnlyList<string>? SourceInputs(JsonObject options, string where) => null;
 
@@ -210,7 +210,7 @@ public sealed class PackStage(PackOptions options, string baseDirectory) : IStag
             if (index.Tokenizer.File is { } tokenizerFile)
             {
                 // The shards carry their tokenizer, checked to be the very file the tasks tokenized with.
-                var bytes = await File.ReadAllBytesAsync(Path.GetFullPath(options.Tokenizer, baseDirectory), context.CancellationToken);
+                var bytes = await File.ReadAllBytesAsync(Path.GetFullPath(options.Tokenizer, context.BaseDirectory), context.CancellationToken);
                 if (DataForge.Core.Hashing.Hashes.Sha256Hex(bytes) != index.Tokenizer.Fingerprint)
                 {
                     throw new DataForgeException($"{options.Tokenizer} changed while the run was packing (its sha256 differs from the tasks')");

@@ -152,6 +152,13 @@ public sealed class InterleaveStageTests : IDisposable
         Assert.Equal(2, outcome.Samples.Count);
         var image = outcome.Samples.SelectMany(sample => sample.Parts).OfType<ImagePart>().Single();
         Assert.Equal((600, 450, "image/jpeg"), (image.Width, image.Height, image.Media.Mime));
+
+        var webp = await RunAsync(site, new JsonObject { ["reencode_max_side"] = 300, ["reencode_format"] = "webp" }, output: "webp");
+        var small = webp.Samples.SelectMany(sample => sample.Parts).OfType<ImagePart>().Single();
+        Assert.Equal((300, 225, "image/webp"), (small.Width, small.Height, small.Media.Mime));
+        var stored = await File.ReadAllBytesAsync(Directory.GetFiles(_temp.Combine("webp", "media"), "*.webp", SearchOption.AllDirectories).Single());
+        using var decoded = SKBitmap.Decode(stored);
+        Assert.Equal((300, 225), (decoded.Width, decoded.Height));
     }
 
     [Fact]

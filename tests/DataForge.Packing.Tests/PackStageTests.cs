@@ -21,7 +21,7 @@ public sealed class PackStageTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private static PipelineRunner Runner() =>
-        new(new StageRegistry([.. CoreStages.All, PackStage.Definition("/")]), new StorageFactory(_ => null, "/"), NullLogger.Instance);
+        new(new StageRegistry([.. CoreStages.All, PackStage.Definition]), new StorageFactory(_ => null, "/"), NullLogger.Instance);
 
     private string WriteCorpus(int files, int documents)
     {

@@ -168,6 +168,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                     Rejects = rejects,
                     Outputs = outputs,
                     Counters = counters,
+                    BaseDirectory = spec.BaseDirectory,
                     ScratchDirectory = scratch,
                     Workers = workers,
                     Logger = logger,
@@ -360,7 +361,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
             var slot = $"{index:D2}-{stage.Name}";
             var where = stage.Location.ToString();
             var extras = reports.Select(report => report.Extras is { } found && found.TryGetValue(slot, out var extra) ? extra : null).ToList();
-            await registry.Resolve(stage.Name, where).FinishAsync(new StageFinishContext(stage.Options, where, output, configHash, extras, cancellationToken));
+            await registry.Resolve(stage.Name, where).FinishAsync(new StageFinishContext(stage.Options, where, output, configHash, extras, spec.BaseDirectory, cancellationToken));
         }
 
         await using (var success = await output.BeginWriteAsync(SampleSetFiles.Success, cancellationToken))

@@ -21,6 +21,9 @@ public sealed record StageContext
     /// <summary>The input files of this task that this stage reads (sources only), in ordinal order of URI.</summary>
     public required IReadOnlyList<InputFile> Inputs { get; init; }
 
+    /// <summary>Relative local paths in options (a tokenizer file) resolve against this: the pipeline file's folder.</summary>
+    public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
+
     /// <summary>The run's output location.</summary>
     public required IStorage Output { get; init; }
 

@@ -47,6 +47,7 @@ public sealed record StageFinishContext(
     Storage.IStorage Output,
     string ConfigHash,
     IReadOnlyList<JsonNode?> TaskReports,
+    string BaseDirectory,
     CancellationToken CancellationToken);
 
 public sealed class StageDefinition<TOptions>(string name, string summary, Func<TOptions, IStage> create) : StageDefinition
