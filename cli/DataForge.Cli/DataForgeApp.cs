@@ -18,6 +18,19 @@ public static class DataForgeApp
     public const int Failure = 1;
     public const int Usage = 2;
 
+    /// <summary>A one-line message for failures of the environment rather than of DataForge; null for anything else.</summary>
+    private static string? EnvironmentFailure(Exception e) => e switch
+    {
+        AggregateException aggregate when aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(inner => EnvironmentFailure(inner) is not null)
+            => $"{EnvironmentFailure(aggregate.InnerExceptions[^1])} (after {aggregate.InnerExceptions.Count} attempts)",
+        Azure.RequestFailedException azure => $"storage request failed: {azure.Message.Split('\n')[0]}",
+        Azure.Identity.AuthenticationFailedException auth => $"Azure sign-in failed: {auth.Message.Split('\n')[0]}",
+        HttpRequestException http => $"network: {http.Message}",
+        UnauthorizedAccessException denied => $"permission denied: {denied.Message}",
+        IOException io => $"I/O: {io.Message}",
+        _ => null,
+    };
+
     public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, PackStage.Definition]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
@@ -68,6 +81,12 @@ public static class DataForgeApp
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             await stderr.WriteLineAsync("cancelled; rerun the same command to resume (finished tasks are kept)");
+            return Failure;
+        }
+        catch (Exception e) when (EnvironmentFailure(e) is { } message)
+        {
+            // The machine or the network failed (disk full, permission denied, storage unreachable): not a bug.
+            await stderr.WriteLineAsync($"error: {message}");
             return Failure;
         }
         catch (Exception e)

@@ -17,10 +17,16 @@ internal static class PipelineExecution
             ? string.Create(CultureInfo.InvariantCulture, $"{counters.SamplesRead} samples read this run, {manifest.Samples} in the sample set ({manifest.Parts.Text} text, {manifest.Parts.Image} image, {manifest.Parts.Audio} audio parts), {manifest.Rejects.Total} rejects")
             : "the run is not complete until every task has finished";
         // Local outputs are shown relative to where the user is, not to the pipeline file.
-        var shown = StorageFactory.IsAzure(spec.Output) ? result.Output : Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.GetFullPath(spec.Output, spec.BaseDirectory));
+        var shown = StorageFactory.IsAzure(spec.Output) ? result.Output : Shown(Path.GetFullPath(spec.Output, spec.BaseDirectory));
         await app.Stdout.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"{shown}: {summary}; tasks run {result.TasksRun}, skipped (already done) {result.TasksSkipped}, of {result.TasksPlanned}"));
         return result;
+    }
+
+    private static string Shown(string path)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
     }
 }
