@@ -59,7 +59,7 @@ public static class PackCommand
             var stages = new List<StageSpec>();
             if (sampleSets.Count > 0)
             {
-                stages.Add(new StageSpec("read-samples", new JsonObject { ["inputs"] = new JsonArray([.. sampleSets.Select(set => JsonValue.Create(set))]) }, location));
+                stages.Add(new StageSpec("read-samples", new JsonObject { ["inputs"] = new JsonArray([.. sampleSets.Select(set => JsonValue.Create(set))]), ["copy_media"] = false }, location));
             }
 
             if (texts.Count > 0)

@@ -1,3 +1,4 @@
+using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
 using DataForge.Core.SampleSets;
@@ -41,14 +42,50 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
                 throw new DataForgeException($"{set.Uri} is an incomplete sample set (no {SampleSetFiles.Success}); finish its run or set allow_incomplete");
             }
 
+            var media = new MediaStore(set);
             await foreach (var sample in SampleSetReader.ReadFileAsync(set, name, context.CancellationToken))
             {
                 context.Counters.AddSamplesRead();
+                if (options.CopyMedia && !await CopyMediaAsync(sample, media, context))
+                {
+                    continue;
+                }
+
                 yield return sample;
             }
 
             context.Counters.AddInputBytes(file.Length);
         }
+    }
+
+    /// <summary>Copies the sample's media into the output's store; false (and a reject) when the input set lacks one.</summary>
+    private static async Task<bool> CopyMediaAsync(Sample sample, MediaStore source, StageContext context)
+    {
+        foreach (var reference in sample.Parts.Select(part => part switch { ImagePart image => image.Media, AudioPart audio => audio.Media, _ => null }).OfType<MediaRef>())
+        {
+            if (await context.Media.ContainsAsync(reference, context.CancellationToken))
+            {
+                continue;
+            }
+
+            if (!await source.ContainsAsync(reference, context.CancellationToken))
+            {
+                await context.Rejects.RejectAsync(sample.Id, "media.missing", $"{MediaStore.PathOf(reference)} is not in the input sample set", context.CancellationToken);
+                return false;
+            }
+
+            await using var bytes = await source.OpenAsync(reference, context.CancellationToken);
+            using var buffer = new MemoryStream();
+            await bytes.CopyToAsync(buffer, context.CancellationToken);
+            var stored = await context.Media.PutAsync(buffer.ToArray(), reference.Mime, context.CancellationToken);
+            if (stored.Sha256 != reference.Sha256)
+            {
+                await context.Rejects.RejectAsync(sample.Id, "media.corrupt", $"{MediaStore.PathOf(reference)} does not hash to its name", context.CancellationToken);
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsBookkeeping(string path)
