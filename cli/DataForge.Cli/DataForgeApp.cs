@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DataForge.Captions;
 using DataForge.Cli.Commands;
 using DataForge.Core;
 using DataForge.Core.Pipeline;
@@ -31,7 +32,7 @@ public static class DataForgeApp
         _ => null,
     };
 
-    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, PackStage.Definition]);
+    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, PackStage.Definition]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
@@ -40,6 +41,7 @@ public static class DataForgeApp
         {
             RunCommand.Create(app),
             InterleaveCommand.Create(app),
+            CaptionCommand.Create(app),
             PackCommand.Create(app),
             ExportCommand.Create(app),
             InspectCommand.Create(app),

@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using DataForge.Captions.Template;
+using DataForge.Core;
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+
+namespace DataForge.Captions;
+
+/// <summary>
+/// Captions every image of every sample: for each image, captioner, kind and language a caption sample
+/// <c>[Image(content), Text(target)]</c> with meta <c>{captioner, model, kind, lang, sample_id, image_index}</c>; captions
+/// that fail the quality checks are rejected with the reason. Images are analysed in parallel, output in input order.
+/// </summary>
+public sealed class CaptionStage(CaptionOptions options) : IStage
+{
+    public static readonly StageDefinition Definition =
+        new StageDefinition<CaptionOptions>("caption", "add captions to every image (template: colours, layout, alt text, annotations)", options => new CaptionStage(options));
+
+    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    {
+        var captioned = input.SelectOrderedAsync((sample, token) => CaptionAsync(sample, context, token), context.Workers, context.CancellationToken);
+        await foreach (var (original, captions, rejects) in captioned)
+        {
+            foreach (var (reason, message, where) in rejects)
+            {
+                await context.Rejects.RejectAsync(where, reason, message, context.CancellationToken);
+            }
+
+            if (options.KeepInputs)
+            {
+                yield return options.InsertIntoDocuments ? Insert(original, captions) : original;
+            }
+
+            foreach (var caption in captions)
+            {
+                yield return caption;
+            }
+        }
+    }
+
+    private async ValueTask<(Sample Original, List<Sample> Captions, List<(string Reason, string Message, string Where)> Rejects)> CaptionAsync(
+        Sample sample, StageContext context, CancellationToken cancellationToken)
+    {
+        var captions = new List<Sample>();
+        var rejects = new List<(string, string, string)>();
+        var imageMeta = sample.MetaObject()["images"] as JsonArray;
+        var categories = (sample.MetaObject()["categories"] as JsonArray)?.Select(node => node?.GetValue<string>()).OfType<string>().ToList() ?? [];
+        var imageIndex = -1;
+        for (var partIndex = 0; partIndex < sample.Parts.Length; partIndex++)
+        {
+            if (sample.Parts[partIndex] is not ImagePart image)
+            {
+                continue;
+            }
+
+            imageIndex++;
+            byte[] bytes;
+            await using (var stream = await context.Media.OpenAsync(image.Media, cancellationToken))
+            using (var buffer = new MemoryStream())
+            {
+                await stream.CopyToAsync(buffer, cancellationToken);
+                bytes = buffer.ToArray();
+            }
+
+            ImageAnalysis analysis;
+            try
+            {
+                analysis = ImageAnalysis.Analyse(bytes);
+            }
+            catch (InvalidDataException e)
+            {
+                rejects.Add(("image.corrupt", e.Message, $"{sample.Id}/image{imageIndex}"));
+                continue;
+            }
+
+            var meta = imageMeta is not null && imageIndex < imageMeta.Count ? imageMeta[imageIndex] : null;
+            var following = partIndex + 1 < sample.Parts.Length && sample.Parts[partIndex + 1] is TextPart text ? text.Text : null;
+            var known = new ImageContext(
+                meta?["alt"]?.GetValue<string>(),
+                meta?["caption"]?.GetValue<string>() ?? following,
+                categories);
+            foreach (var captioner in options.Captioners)
+            {
+                foreach (var kind in options.Kinds)
+                {
+                    foreach (var language in options.Languages)
+                    {
+                        var caption = TemplateCaptioner.Caption(analysis, known, kind, language);
+                        var where = $"{sample.Id}/image{imageIndex}/{captioner}/{kind}/{language}";
+                        if (CaptionFilters.Check(caption, language, options.MinCaptionChars) is { } problem)
+                        {
+                            rejects.Add((problem.Reason, problem.Message, where));
+                            continue;
+                        }
+
+                        var captionMeta = new JsonObject
+                        {
+                            ["captioner"] = captioner,
+                            ["model"] = TemplateCaptioner.Model,
+                            ["kind"] = kind,
+                            ["lang"] = language,
+                            ["sample_id"] = sample.Id,
+                            ["image_index"] = imageIndex,
+                        };
+                        captions.Add(new Sample(
+                            SampleIds.FromSource(where),
+                            sample.Source,
+                            ImmutableArray.Create<Part>(image with { Role = Role.Content }, new TextPart(caption, Role.Target)),
+                            captionMeta.ToJsonString(DataForgeJson.Compact)));
+                    }
+                }
+            }
+        }
+
+        return (sample, captions, rejects);
+    }
+
+    /// <summary>The input sample with each image's first caption placed right after it, as context.</summary>
+    private static Sample Insert(Sample original, List<Sample> captions)
+    {
+        var byImage = captions.GroupBy(caption => caption.MetaObject()["image_index"]!.GetValue<int>()).ToDictionary(group => group.Key, group => group.First());
+        var parts = ImmutableArray.CreateBuilder<Part>();
+        var imageIndex = -1;
+        foreach (var part in original.Parts)
+        {
+            parts.Add(part);
+            if (part is ImagePart && byImage.TryGetValue(++imageIndex, out var caption))
+            {
+                parts.Add(new TextPart(((TextPart)caption.Parts[1]).Text, Role.Context));
+            }
+        }
+
+        return original with { Parts = parts.ToImmutable() };
+    }
+}
