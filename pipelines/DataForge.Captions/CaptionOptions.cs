@@ -23,14 +23,52 @@ public sealed record CaptionOptions : IStageOptions
     /// <summary>Also insert the first kept caption after each image of the input sample (as a context text part).</summary>
     public bool InsertIntoDocuments { get; init; }
 
+    /// <summary>openai: the endpoint's base URL (e.g. http://localhost:8000/v1 for vLLM).</summary>
+    public string? Endpoint { get; init; }
+
+    /// <summary>openai: the model name the endpoint serves.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>openai: the environment variable that holds the API key.</summary>
+    public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
+
+    public int MaxTokens { get; init; } = 256;
+
+    public double Temperature { get; init; } = 0.2;
+
+    public double TimeoutSeconds { get; init; } = 60;
+
+    public int Retries { get; init; } = 3;
+
+    public int RetryBaseMs { get; init; } = 800;
+
+    /// <summary>openai: requests in flight at once.</summary>
+    public int Concurrency { get; init; } = 4;
+
+    /// <summary>openai: prompts by <c>kind_lang</c> (short_en, dense_zh, …) replacing the built-in ones.</summary>
+    public IReadOnlyDictionary<string, string> Prompts { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>openai: where answers are cached, relative to the run's output.</summary>
+    public string CachePath { get; init; } = "_cache/captions";
+
     public IEnumerable<string> Validate()
     {
         foreach (var captioner in Captioners)
         {
-            if (captioner is not "template")
+            if (captioner is not ("template" or "openai"))
             {
-                yield return $"captioner '{captioner}' is not available (available: template)";
+                yield return $"captioner '{captioner}' is not available (available: template, openai)";
             }
+        }
+
+        if (Captioners.Contains("openai") && (string.IsNullOrWhiteSpace(Endpoint) || string.IsNullOrWhiteSpace(Model) || !Uri.TryCreate(Endpoint, UriKind.Absolute, out _)))
+        {
+            yield return "the openai captioner needs an absolute endpoint URL and a model";
+        }
+
+        if (MaxTokens < 1 || TimeoutSeconds <= 0 || Retries < 0 || RetryBaseMs < 0 || Concurrency < 1)
+        {
+            yield return "max_tokens, timeout_seconds and concurrency must be positive, retries and retry_base_ms not negative";
         }
 
         if (Captioners.Count == 0 || Kinds.Count == 0 || Languages.Count == 0)

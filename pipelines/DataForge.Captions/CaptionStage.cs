@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using DataForge.Captions.OpenAi;
 using DataForge.Captions.Template;
 using DataForge.Core;
 using DataForge.Core.Model;
@@ -17,9 +18,32 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
     public static readonly StageDefinition Definition =
         new StageDefinition<CaptionOptions>("caption", "add captions to every image (template: colours, layout, alt text, annotations)", options => new CaptionStage(options));
 
+    private OpenAiCaptioner? _remote;
+    private SemaphoreSlim? _inFlight;
+    private long _requests, _cacheHits, _inputTokens, _outputTokens;
+
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
-        var captioned = input.SelectOrderedAsync((sample, token) => CaptionAsync(sample, context, token), context.Workers, context.CancellationToken);
+        if (options.Captioners.Contains("openai"))
+        {
+            _remote = new OpenAiCaptioner(
+                new OpenAiSettings(
+                    new Uri(options.Endpoint!),
+                    options.Model!,
+                    options.ApiKeyEnv,
+                    options.MaxTokens,
+                    (float)options.Temperature,
+                    TimeSpan.FromSeconds(options.TimeoutSeconds),
+                    options.Retries,
+                    TimeSpan.FromMilliseconds(options.RetryBaseMs),
+                    options.Concurrency,
+                    options.Prompts),
+                context.Environment,
+                context.Output.At(options.CachePath));
+            _inFlight = new SemaphoreSlim(options.Concurrency);
+        }
+
+        var captioned = input.SelectOrderedAsync((sample, token) => CaptionAsync(sample, context, token), Math.Max(context.Workers, options.Concurrency), context.CancellationToken);
         await foreach (var (original, captions, rejects) in captioned)
         {
             foreach (var (reason, message, where) in rejects)
@@ -37,6 +61,14 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
                 yield return caption;
             }
         }
+
+        context.Outputs.SetExtra(context.StageSlot, new JsonObject
+        {
+            ["requests"] = _requests,
+            ["cache_hits"] = _cacheHits,
+            ["stats"] = new JsonObject { ["input_tokens"] = _inputTokens, ["output_tokens"] = _outputTokens },
+        });
+        _inFlight?.Dispose();
     }
 
     private async ValueTask<(Sample Original, List<Sample> Captions, List<(string Reason, string Message, string Where)> Rejects)> CaptionAsync(
@@ -86,8 +118,25 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
                 {
                     foreach (var language in options.Languages)
                     {
-                        var caption = TemplateCaptioner.Caption(analysis, known, kind, language);
                         var where = $"{sample.Id}/image{imageIndex}/{captioner}/{kind}/{language}";
+                        string caption;
+                        var model = TemplateCaptioner.Model;
+                        if (captioner == "openai")
+                        {
+                            var remote = await AskAsync(bytes, image, kind, language, known.AltText, cancellationToken);
+                            if (remote.Text is null)
+                            {
+                                rejects.Add((remote.Reason!, remote.Message!, where));
+                                continue;
+                            }
+
+                            (caption, model) = (remote.Text, options.Model!);
+                        }
+                        else
+                        {
+                            caption = TemplateCaptioner.Caption(analysis, known, kind, language);
+                        }
+
                         if (CaptionFilters.Check(caption, language, options.MinCaptionChars) is { } problem)
                         {
                             rejects.Add((problem.Reason, problem.Message, where));
@@ -97,7 +146,7 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
                         var captionMeta = new JsonObject
                         {
                             ["captioner"] = captioner,
-                            ["model"] = TemplateCaptioner.Model,
+                            ["model"] = model,
                             ["kind"] = kind,
                             ["lang"] = language,
                             ["sample_id"] = sample.Id,
@@ -114,6 +163,23 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
         }
 
         return (sample, captions, rejects);
+    }
+
+    private async Task<RemoteCaption> AskAsync(byte[] bytes, ImagePart image, string kind, string language, string? altText, CancellationToken cancellationToken)
+    {
+        await _inFlight!.WaitAsync(cancellationToken);
+        try
+        {
+            var answer = await _remote!.CaptionAsync(bytes, image.Media.Mime, image.Media.Sha256, kind, language, altText, cancellationToken);
+            Interlocked.Increment(ref answer.FromCache ? ref _cacheHits : ref _requests);
+            Interlocked.Add(ref _inputTokens, answer.InputTokens);
+            Interlocked.Add(ref _outputTokens, answer.OutputTokens);
+            return answer;
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
     }
 
     /// <summary>The input sample with each image's first caption placed right after it, as context.</summary>

@@ -10,7 +10,7 @@ internal static class PipelineExecution
     public static async Task<RunResult> RunAsync(CliContext app, PipelineSpec spec, RunOptions options, bool verbose, CancellationToken cancellationToken)
     {
         var logger = new StderrLogger(app.Stderr, verbose);
-        var runner = new PipelineRunner(app.Registry, new StorageFactory(app.Environment, Directory.GetCurrentDirectory()), logger);
+        var runner = new PipelineRunner(app.Registry, new StorageFactory(app.Environment, Directory.GetCurrentDirectory()), logger, app.Environment);
         var counters = new RunCounters();
         var result = await ProgressDisplay.RunAsync(counters, app.Stderr, () => runner.RunAsync(spec, options, counters, cancellationToken));
         var summary = result.Manifest is { } manifest

@@ -20,7 +20,7 @@ public sealed record RunResult(string Output, int TasksPlanned, int TasksRun, in
 /// streams its files through the stages and ends with its own <c>_SUCCESS</c>; finished tasks are skipped on a
 /// rerun. When every task is done the run's <c>_manifest.json</c> and <c>_SUCCESS</c> are written.
 /// </summary>
-public sealed class PipelineRunner(StageRegistry registry, StorageFactory storageFactory, ILogger logger)
+public sealed class PipelineRunner(StageRegistry registry, StorageFactory storageFactory, ILogger logger, Func<string, string?>? environment = null)
 {
     public async Task<RunResult> RunAsync(PipelineSpec spec, RunOptions options, RunCounters counters, CancellationToken cancellationToken = default)
     {
@@ -169,6 +169,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                     Outputs = outputs,
                     Counters = counters,
                     BaseDirectory = spec.BaseDirectory,
+                    Environment = environment ?? Environment.GetEnvironmentVariable,
                     ScratchDirectory = scratch,
                     Workers = workers,
                     Logger = logger,

@@ -24,6 +24,9 @@ public sealed record StageContext
     /// <summary>Relative local paths in options (a tokenizer file) resolve against this: the pipeline file's folder.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
+    /// <summary>Environment variables (secrets such as API keys are read through this, never from options).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
     /// <summary>The run's output location.</summary>
     public required IStorage Output { get; init; }
 
@@ -40,7 +43,7 @@ public sealed record StageContext
     public required string ScratchDirectory { get; init; }
 
     /// <summary>Degree of parallelism for per-sample work.</summary>
-    public int Workers { get; init; } = Environment.ProcessorCount;
+    public int Workers { get; init; } = System.Environment.ProcessorCount;
 
     public required ILogger Logger { get; init; }
 
