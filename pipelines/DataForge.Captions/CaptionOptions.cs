@@ -5,7 +5,11 @@ namespace DataForge.Captions;
 /// <summary>Options of the caption stage.</summary>
 public sealed record CaptionOptions : IStageOptions
 {
-    /// <summary>Captioners to run; each caption is labelled with its captioner. <c>template</c> needs nothing outside the process.</summary>
+    /// <summary>
+    /// Captioners to run; each caption is labelled with its captioner. <c>template</c> needs nothing outside the
+    /// process; <c>openai</c> asks an endpoint; <c>fusion</c> merges alt text with a synthetic caption (through the
+    /// endpoint when one is set, else by rule) into one <c>fused</c> caption per language.
+    /// </summary>
     public IReadOnlyList<string> Captioners { get; init; } = ["template"];
 
     /// <summary><c>short</c> and/or <c>dense</c>.</summary>
@@ -51,17 +55,20 @@ public sealed record CaptionOptions : IStageOptions
     /// <summary>openai: where answers are cached, relative to the run's output.</summary>
     public string CachePath { get; init; } = "_cache/captions";
 
+    /// <summary>Whether a captioner talks to the endpoint: openai always, fusion when an endpoint is set.</summary>
+    public bool UsesEndpoint => Captioners.Contains("openai") || (Captioners.Contains("fusion") && !string.IsNullOrWhiteSpace(Endpoint));
+
     public IEnumerable<string> Validate()
     {
         foreach (var captioner in Captioners)
         {
-            if (captioner is not ("template" or "openai"))
+            if (captioner is not ("template" or "openai" or "fusion"))
             {
-                yield return $"captioner '{captioner}' is not available (available: template, openai)";
+                yield return $"captioner '{captioner}' is not available (available: template, openai, fusion)";
             }
         }
 
-        if (Captioners.Contains("openai") && (string.IsNullOrWhiteSpace(Endpoint) || string.IsNullOrWhiteSpace(Model) || !Uri.TryCreate(Endpoint, UriKind.Absolute, out _)))
+        if (UsesEndpoint && (string.IsNullOrWhiteSpace(Endpoint) || string.IsNullOrWhiteSpace(Model) || !Uri.TryCreate(Endpoint, UriKind.Absolute, out _)))
         {
             yield return "the openai captioner needs an absolute endpoint URL and a model";
         }

@@ -20,11 +20,11 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
 
     private OpenAiCaptioner? _remote;
     private SemaphoreSlim? _inFlight;
-    private long _requests, _cacheHits, _inputTokens, _outputTokens;
+    private long _requests, _cacheHits, _inputTokens, _outputTokens, _fusionWithoutAlt;
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
-        if (options.Captioners.Contains("openai"))
+        if (options.UsesEndpoint)
         {
             _remote = new OpenAiCaptioner(
                 new OpenAiSettings(
@@ -66,6 +66,7 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
         {
             ["requests"] = _requests,
             ["cache_hits"] = _cacheHits,
+            ["fusion_without_alt_text"] = _fusionWithoutAlt,
             ["stats"] = new JsonObject { ["input_tokens"] = _inputTokens, ["output_tokens"] = _outputTokens },
         });
         _inFlight?.Dispose();
@@ -114,14 +115,31 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
                 categories);
             foreach (var captioner in options.Captioners)
             {
-                foreach (var kind in options.Kinds)
+                foreach (var kind in captioner == "fusion" ? ["fused"] : options.Kinds)
                 {
                     foreach (var language in options.Languages)
                     {
                         var where = $"{sample.Id}/image{imageIndex}/{captioner}/{kind}/{language}";
                         string caption;
                         var model = TemplateCaptioner.Model;
-                        if (captioner == "openai")
+                        if (captioner == "fusion")
+                        {
+                            if (string.IsNullOrWhiteSpace(known.AltText))
+                            {
+                                Interlocked.Increment(ref _fusionWithoutAlt);
+                                continue;
+                            }
+
+                            var fused = await FuseAsync(bytes, image, analysis, known.AltText, language, cancellationToken);
+                            if (fused.Text is null)
+                            {
+                                rejects.Add((fused.Reason!, fused.Message!, where));
+                                continue;
+                            }
+
+                            (caption, model) = (fused.Text, fused.Model);
+                        }
+                        else if (captioner == "openai")
                         {
                             var remote = await AskAsync(bytes, image, kind, language, known.AltText, cancellationToken);
                             if (remote.Text is null)
@@ -175,6 +193,36 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
             Interlocked.Add(ref _inputTokens, answer.InputTokens);
             Interlocked.Add(ref _outputTokens, answer.OutputTokens);
             return answer;
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    /// <summary>Alt text fused with a synthetic caption: by the endpoint when one is set, else by rule.</summary>
+    private async Task<(string? Text, string Model, string? Reason, string? Message)> FuseAsync(
+        byte[] bytes, ImagePart image, ImageAnalysis analysis, string altText, string language, CancellationToken cancellationToken)
+    {
+        if (_remote is null)
+        {
+            return (TemplateCaptioner.Fuse(analysis, altText, language), TemplateCaptioner.Model, null, null);
+        }
+
+        var description = await AskAsync(bytes, image, "dense", language, null, cancellationToken);
+        if (description.Text is null)
+        {
+            return (null, options.Model!, description.Reason, description.Message);
+        }
+
+        await _inFlight!.WaitAsync(cancellationToken);
+        try
+        {
+            var fused = await _remote.FuseAsync(image.Media.Sha256, altText, description.Text, language, cancellationToken);
+            Interlocked.Increment(ref fused.FromCache ? ref _cacheHits : ref _requests);
+            Interlocked.Add(ref _inputTokens, fused.InputTokens);
+            Interlocked.Add(ref _outputTokens, fused.OutputTokens);
+            return (fused.Text, options.Model!, fused.Reason, fused.Message);
         }
         finally
         {

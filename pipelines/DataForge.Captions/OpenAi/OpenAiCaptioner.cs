@@ -56,6 +56,12 @@ public sealed class OpenAiCaptioner
         }
 
         var key = Hashes.Sha256Hex($"{imageSha256}\n{_settings.Model}\n{prompt}\n{_settings.MaxTokens}\n{_settings.Temperature}");
+        var message = new UserChatMessage(ChatMessageContentPart.CreateTextPart(prompt), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(image), mime));
+        return await AskCachedAsync(key, [message], cancellationToken);
+    }
+
+    private async Task<RemoteCaption> AskCachedAsync(string key, List<ChatMessage> messages, CancellationToken cancellationToken)
+    {
         var cachePath = $"{key[..2]}/{key}.json";
         if (await _cache.ExistsAsync(cachePath, cancellationToken))
         {
@@ -67,10 +73,6 @@ public sealed class OpenAiCaptioner
         ChatCompletion completion;
         try
         {
-            var messages = new List<ChatMessage>
-            {
-                new UserChatMessage(ChatMessageContentPart.CreateTextPart(prompt), ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(image), mime)),
-            };
             var options = new ChatCompletionOptions { MaxOutputTokenCount = _settings.MaxTokens, Temperature = _settings.Temperature };
             completion = (await _client.CompleteChatAsync(messages, options, cancellationToken)).Value;
         }
@@ -91,6 +93,19 @@ public sealed class OpenAiCaptioner
         var usage = completion.Usage;
         await StorageJson.WriteAsync(_cache, cachePath, new JsonObject { ["caption"] = text, ["model"] = _settings.Model }, cancellationToken);
         return new RemoteCaption(text, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, false, null, null);
+    }
+
+    /// <summary>
+    /// VeCap-style fusion through the endpoint (text only): one caption that keeps the alt text's facts (names,
+    /// places) and the description's visual detail. Cached like captions.
+    /// </summary>
+    public async Task<RemoteCaption> FuseAsync(string imageSha256, string altText, string description, string language, CancellationToken cancellationToken)
+    {
+        var prompt = language == "zh"
+            ? $"把下面两段文字合并成一句图片说明：保留替代文字中的事实（名称、地点），以及描述中的视觉细节。只输出这句说明。\n替代文字：{altText}\n描述：{description}"
+            : $"Merge these into one image caption that keeps the facts of the alt text (names, places) and the visual detail of the description. Answer with the caption only.\nAlt text: {altText}\nDescription: {description}";
+        var key = Hashes.Sha256Hex($"fuse\n{imageSha256}\n{_settings.Model}\n{prompt}\n{_settings.MaxTokens}\n{_settings.Temperature}");
+        return await AskCachedAsync(key, [new UserChatMessage(prompt)], cancellationToken);
     }
 
     private static string DefaultPrompt(string kind, string language) => (kind, language) switch

@@ -26,6 +26,18 @@ public static class TemplateCaptioner
         _ => throw new ArgumentOutOfRangeException(nameof(kind), $"{kind}/{language}", "kinds are short and dense, languages en and zh"),
     };
 
+    /// <summary>
+    /// The rule-based fusion of an alt text and the image analysis (VeCap without a language model): the alt text's
+    /// facts first, verbatim, then the visual detail it lacks.
+    /// </summary>
+    public static string Fuse(ImageAnalysis analysis, string altText, string language)
+    {
+        var alt = altText.Trim().TrimEnd('.', '。');
+        return language == "zh"
+            ? $"{alt}，一张以{string.Join("和", Named(analysis).Select(colour => colour.Chinese))}为主的{OrientationChinese(analysis)}图片。"
+            : $"{char.ToUpperInvariant(alt[0])}{alt[1..]}, in a {analysis.Orientation} image mostly in {JoinEnglish(Named(analysis).Select(colour => colour.English))}.";
+    }
+
     private static List<ColourShare> Named(ImageAnalysis analysis)
     {
         var named = analysis.Colours.Where(colour => colour.Share >= NamedShare).Take(3).ToList();
