@@ -29,6 +29,21 @@ public sealed class OpenAiCaptionerTests : IDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpListenerResponse, Task>>> _script = new();
     private readonly ConcurrentQueue<string> _received = new();
     private int _calls;
+    private readonly ListLogger _log = new();
+
+    /// <summary>Keeps every log line, so the test can prove the key is in none of them.</summary>
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public ConcurrentQueue<string> Lines { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Enqueue(formatter(state, exception) + exception);
+    }
 
     public OpenAiCaptionerTests()
     {
@@ -163,7 +178,7 @@ public sealed class OpenAiCaptionerTests : IDisposable
             1,
             "/");
         var runner = new PipelineRunner(
-            new StageRegistry([.. CoreStages.All, CaptionStage.Definition]), new StorageFactory(_ => null, "/"), NullLogger.Instance, name => name == "TEST_VLM_KEY" ? ApiKey : null);
+            new StageRegistry([.. CoreStages.All, CaptionStage.Definition]), new StorageFactory(_ => null, "/"), _log, name => name == "TEST_VLM_KEY" ? ApiKey : null);
         return await runner.RunAsync(spec, new RunOptions(new TaskSelection(null, null), 2), new RunCounters());
     }
 
@@ -199,6 +214,9 @@ public sealed class OpenAiCaptionerTests : IDisposable
         {
             Assert.DoesNotContain(ApiKey, Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
         }
+
+        Assert.NotEmpty(_log.Lines);
+        Assert.All(_log.Lines, line => Assert.DoesNotContain(ApiKey, line, StringComparison.Ordinal));
     }
 
     [Fact]
