@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using DataForge.Core.Hashing;
@@ -24,8 +23,7 @@ public sealed class OpenAiCaptionerTests : IDisposable
 {
     private const string ApiKey = "sk-test-SECRET-7f3a9";
     private readonly TempFolder _temp = new();
-    private readonly HttpListener _server = new();
-    private readonly int _port;
+    private readonly LoopbackHttpServer _server;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Func<HttpListenerResponse, Task>>> _script = new();
     private readonly ConcurrentQueue<string> _received = new();
     private int _calls;
@@ -45,22 +43,11 @@ public sealed class OpenAiCaptionerTests : IDisposable
             Lines.Enqueue(formatter(state, exception) + exception);
     }
 
-    public OpenAiCaptionerTests()
-    {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            _port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        _server.Prefixes.Add($"http://127.0.0.1:{_port}/");
-        _server.Start();
-        _ = ServeAsync();
-    }
+    public OpenAiCaptionerTests() => _server = new LoopbackHttpServer(HandleAsync);
 
     public void Dispose()
     {
-        _server.Close();
+        _server.Dispose();
         _temp.Dispose();
     }
 
@@ -106,25 +93,6 @@ public sealed class OpenAiCaptionerTests : IDisposable
         response.Close();
     }
 
-    private async Task ServeAsync()
-    {
-        while (_server.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _server.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            // Each request on its own task: a slow answer must not hold up the client's retry.
-            _ = HandleAsync(context);
-        }
-    }
-
     private async Task HandleAsync(HttpListenerContext context)
     {
         Interlocked.Increment(ref _calls);
@@ -163,7 +131,7 @@ public sealed class OpenAiCaptionerTests : IDisposable
         {
             ["captioners"] = new JsonArray("openai"),
             ["kinds"] = new JsonArray("short"),
-            ["endpoint"] = $"http://127.0.0.1:{_port}/v1",
+            ["endpoint"] = $"{_server.BaseUrl}/v1",
             ["model"] = "test-vlm",
             ["api_key_env"] = "TEST_VLM_KEY",
             ["retries"] = 2,

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
@@ -17,26 +16,14 @@ namespace DataForge.Interleaved.Tests;
 public sealed class FetchTests : IDisposable
 {
     private readonly TempFolder _temp = new();
-    private readonly HttpListener _server = new();
-    private readonly int _port;
+    private readonly LoopbackHttpServer _server;
     private int _flakyCalls;
 
-    public FetchTests()
-    {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            _port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        _server.Prefixes.Add($"http://127.0.0.1:{_port}/");
-        _server.Start();
-        _ = ServeAsync();
-    }
+    public FetchTests() => _server = new LoopbackHttpServer(ServeAsync);
 
     public void Dispose()
     {
-        _server.Close();
+        _server.Dispose();
         _temp.Dispose();
     }
 
@@ -54,38 +41,25 @@ public sealed class FetchTests : IDisposable
         return data.ToArray();
     }
 
-    private async Task ServeAsync()
+    private async Task ServeAsync(HttpListenerContext context)
     {
-        while (_server.IsListening)
+        var (status, body) = context.Request.Url!.AbsolutePath switch
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _server.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            var (status, body) = context.Request.Url!.AbsolutePath switch
-            {
-                "/ok.png" => (200, Picture(1)),
-                "/flaky.png" => Interlocked.Increment(ref _flakyCalls) == 1 ? (503, Array.Empty<byte>()) : (200, Picture(2)),
-                "/big.png" => (200, new byte[2 << 20]),
-                _ => (404, Array.Empty<byte>()),
-            };
-            context.Response.StatusCode = status;
-            await context.Response.OutputStream.WriteAsync(body);
-            context.Response.Close();
-        }
+            "/ok.png" => (200, Picture(1)),
+            "/flaky.png" => Interlocked.Increment(ref _flakyCalls) == 1 ? (503, Array.Empty<byte>()) : (200, Picture(2)),
+            "/big.png" => (200, new byte[2 << 20]),
+            _ => (404, Array.Empty<byte>()),
+        };
+        context.Response.StatusCode = status;
+        await context.Response.OutputStream.WriteAsync(body);
+        context.Response.Close();
     }
 
     private async Task<(List<Sample> Samples, List<string> Reasons)> RunAsync(bool allowPrivate)
     {
         var site = _temp.Combine($"site-{allowPrivate}");
         Directory.CreateDirectory(site);
-        var server = $"http://127.0.0.1:{_port}";
+        var server = _server.BaseUrl;
         await File.WriteAllTextAsync(Path.Combine(site, "page.html"), $"""
             <html><body><p>A page whose pictures live on a web server, with enough text to be kept.</p>
             <img src="{server}/ok.png"><p>Between the pictures.</p><img src="{server}/flaky.png">

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Xunit;
 
 namespace DataForge.Testing;
@@ -29,7 +27,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             throw new InvalidOperationException($"Azurite is not installed ({executable} missing): run 'npm ci --prefix tests/azurite' or the README's test command");
         }
 
-        var port = FreePort();
+        var port = LoopbackHttpServer.FreePort();
         var start = new ProcessStartInfo(executable)
         {
             ArgumentList = { "--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose" },
@@ -76,12 +74,5 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
 
         _process?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
