@@ -70,9 +70,7 @@ public sealed class FusionTests : IDisposable
             ],
             1,
             "/");
-        var runner = new PipelineRunner(new StageRegistry([.. CoreStages.All, CaptionStage.Definition]), new StorageFactory(_ => null, "/"), NullLogger.Instance);
-
-        var result = await runner.RunAsync(spec, new RunOptions(new TaskSelection(null, null), 2), new RunCounters());
+        var result = await PipelineRuns.RunAsync(spec, [CaptionStage.Definition]);
 
         var captions = (await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine("out"))).ToListAsync()).Where(sample => sample.MetaObject()["captioner"] is not null).ToList();
         Assert.Equal(2, captions.Count);

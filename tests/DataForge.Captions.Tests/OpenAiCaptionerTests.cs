@@ -145,9 +145,7 @@ public sealed class OpenAiCaptionerTests : IDisposable
             [new StageSpec("read-images", [], new SourceLocation("t", 1, 1)), new StageSpec("caption", options, new SourceLocation("t", 2, 1)), new StageSpec("write", [], new SourceLocation("t", 3, 1))],
             1,
             "/");
-        var runner = new PipelineRunner(
-            new StageRegistry([.. CoreStages.All, CaptionStage.Definition]), new StorageFactory(_ => null, "/"), _log, name => name == "TEST_VLM_KEY" ? ApiKey : null);
-        return await runner.RunAsync(spec, new RunOptions(new TaskSelection(null, null), 2), new RunCounters());
+        return await PipelineRuns.RunAsync(spec, [CaptionStage.Definition], environment: name => name == "TEST_VLM_KEY" ? ApiKey : null, logger: _log);
     }
 
     [Fact]
@@ -222,8 +220,7 @@ public sealed class OpenAiCaptionerTests : IDisposable
             ],
             1,
             "/");
-        var runner = new PipelineRunner(new StageRegistry([.. CoreStages.All, CaptionStage.Definition]), new StorageFactory(_ => null, "/"), NullLogger.Instance, _ => null);
-        var error = await Assert.ThrowsAsync<DataForge.Core.UsageException>(() => runner.RunAsync(spec, new RunOptions(new TaskSelection(null, null), 1), new RunCounters()));
+        var error = await Assert.ThrowsAsync<DataForge.Core.UsageException>(() => PipelineRuns.RunAsync(spec, [CaptionStage.Definition], workers: 1));
         Assert.Contains("NO_SUCH_KEY", error.Message, StringComparison.Ordinal);
     }
 }

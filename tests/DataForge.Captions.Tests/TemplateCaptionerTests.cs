@@ -114,9 +114,7 @@ public sealed class TemplateCaptionerTests : IDisposable
             [new StageSpec("read-images", [], new SourceLocation("t", 1, 1)), new StageSpec("caption", options, new SourceLocation("t", 2, 1)), new StageSpec("write", [], new SourceLocation("t", 3, 1))],
             1,
             "/");
-        var runner = new PipelineRunner(new StageRegistry([.. CoreStages.All, CaptionStage.Definition]), new StorageFactory(_ => null, "/"), NullLogger.Instance);
-
-        await runner.RunAsync(spec, new RunOptions(new TaskSelection(null, null), 2), new RunCounters());
+        await PipelineRuns.RunAsync(spec, [CaptionStage.Definition]);
 
         var samples = await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine("out"))).ToListAsync();
         var captions = samples.Where(sample => sample.MetaObject()["captioner"] is not null).ToList();

@@ -68,8 +68,7 @@ public sealed class FetchTests : IDisposable
         var options = new JsonObject { ["fetch"] = true, ["fetch_allow_private"] = allowPrivate, ["fetch_retry_base_ms"] = 1, ["fetch_max_bytes"] = 1 << 20, ["keep_text_only"] = true };
         var output = _temp.Combine($"out-{allowPrivate}");
         var spec = new PipelineSpec("fetch", [site], output, [new StageSpec("interleave", options, new SourceLocation("t", 1, 1)), new StageSpec("write", [], new SourceLocation("t", 2, 1))], 1, "/");
-        var runner = new PipelineRunner(new StageRegistry([.. CoreStages.All, InterleaveStage.Definition]), new StorageFactory(_ => null, "/"), NullLogger.Instance);
-        await runner.RunAsync(spec, new RunOptions(new TaskSelection(null, null), 2), new RunCounters());
+        await PipelineRuns.RunAsync(spec, [InterleaveStage.Definition]);
         var samples = await SampleSetReader.ReadAsync(new LocalStorage(output)).ToListAsync();
         var reasons = Directory.GetFiles(Path.Combine(output, "rejects")).SelectMany(File.ReadLines).Select(line => JsonNode.Parse(line)!["reason"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
         return (samples, reasons);

@@ -28,8 +28,7 @@ public sealed class InterleaveStageTests : IDisposable
             [new StageSpec("interleave", options ?? [], new SourceLocation("t", 1, 1)), new StageSpec("write", [], new SourceLocation("t", 2, 1))],
             tasks,
             "/");
-        var runner = new PipelineRunner(new StageRegistry([.. CoreStages.All, InterleaveStage.Definition]), new StorageFactory(_ => null, "/"), NullLogger.Instance);
-        var result = await runner.RunAsync(spec, new RunOptions(new TaskSelection(null, null), 2), new RunCounters());
+        var result = await PipelineRuns.RunAsync(spec, [InterleaveStage.Definition]);
         var set = new LocalStorage(_temp.Combine(output));
         var samples = await SampleSetReader.ReadAsync(set).ToListAsync();
         var rejects = new List<(string, string)>();
