@@ -18,7 +18,7 @@ namespace DataForge.Interleaved;
 /// is left, no image is left (unless text-only documents are kept), there are too many images, or the same
 /// document was already built.
 /// </summary>
-internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog catalog, InterleaveStats stats, StageContext context)
+internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog catalog, StageStats stats, StageContext context)
 {
     private readonly HashSet<UInt128> _documents = [];
 

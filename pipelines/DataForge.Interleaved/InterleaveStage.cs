@@ -27,7 +27,7 @@ public sealed class InterleaveStage(InterleaveOptions options) : IStage
         var scratch = Path.Combine(context.ScratchDirectory, $"interleave-{context.StageSlot}");
         var imagesFolder = Path.Combine(scratch, "images");
         Directory.CreateDirectory(imagesFolder);
-        var stats = new InterleaveStats();
+        var stats = new StageStats();
         var catalog = new ImageCatalog(imagesFolder, options.MaxImagePixels);
         var spoolPath = Path.Combine(scratch, "pages.jsonl");
         await using (var spool = new StreamWriter(spoolPath, append: false, new UTF8Encoding(false)) { NewLine = "\n" })
@@ -62,7 +62,7 @@ public sealed class InterleaveStage(InterleaveOptions options) : IStage
     }
 
     /// <summary>Fetches, in parallel, the images pages show that no input held; results join the catalog in URL order.</summary>
-    private async Task FetchMissingAsync(ImageCatalog catalog, InterleaveStats stats, StageContext context)
+    private async Task FetchMissingAsync(ImageCatalog catalog, StageStats stats, StageContext context)
     {
         var urls = catalog.Unresolved();
         var results = new Fetch.FetchResult[urls.Count];

@@ -14,7 +14,7 @@ namespace DataForge.Interleaved;
 /// (archive responses, local files a page names, data: URIs) goes into the image catalog, and every image a page
 /// shows is counted. Pages are built only afterwards, when an image that comes later in an archive is known too.
 /// </summary>
-internal sealed class PageReader(ImageCatalog catalog, InterleaveStats stats, StreamWriter spool, StageContext context)
+internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamWriter spool, StageContext context)
 {
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
     private readonly HtmlExtractor _extractor = new();

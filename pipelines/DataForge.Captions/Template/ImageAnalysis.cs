@@ -1,3 +1,5 @@
+using DataForge.Core.Media;
+
 using SkiaSharp;
 
 namespace DataForge.Captions.Template;

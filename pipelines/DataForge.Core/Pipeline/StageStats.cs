@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 
-namespace DataForge.Interleaved;
+namespace DataForge.Core.Pipeline;
 
-/// <summary>Counters of one task of the interleave stage; the run's manifest sums them over tasks (stage_stats).</summary>
-public sealed class InterleaveStats
+/// <summary>Named counters of one task of a stage; the run's manifest sums them over tasks (stage_stats).</summary>
+public sealed class StageStats
 {
     private readonly SortedDictionary<string, long> _counts = new(StringComparer.Ordinal);
 

@@ -1,4 +1,4 @@
-namespace DataForge.Captions.Template;
+namespace DataForge.Core.Media;
 
 /// <summary>Basic colour terms (Berlin and Kay's eleven plus cyan), English and Chinese, matched in Oklab.</summary>
 public static class ColourNames
