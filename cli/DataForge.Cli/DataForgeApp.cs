@@ -6,6 +6,7 @@ using DataForge.Core.Pipeline;
 using DataForge.Core.Stages;
 using DataForge.Interleaved;
 using DataForge.Packing;
+using DataForge.SegEdit;
 
 namespace DataForge.Cli;
 
@@ -32,7 +33,7 @@ public static class DataForgeApp
         _ => null,
     };
 
-    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, PackStage.Definition]);
+    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, PackStage.Definition]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
@@ -42,6 +43,7 @@ public static class DataForgeApp
             RunCommand.Create(app),
             InterleaveCommand.Create(app),
             CaptionCommand.Create(app),
+            Seg2EditCommand.Create(app),
             PackCommand.Create(app),
             ExportCommand.Create(app),
             InspectCommand.Create(app),

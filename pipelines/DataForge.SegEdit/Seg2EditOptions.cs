@@ -1,0 +1,82 @@
+using DataForge.Core.Pipeline;
+using DataForge.SegEdit.Editing;
+using DataForge.SegEdit.Instructions;
+
+namespace DataForge.SegEdit;
+
+/// <summary>Options of the seg2edit stage.</summary>
+public sealed record Seg2EditOptions : ISourceOptions
+{
+    /// <summary>COCO instances or panoptic .json files, or label files (.tsv/.csv) of mask folders.</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    /// <summary>The folder (or URI) of the images a COCO file names; relative to the pipeline file.</summary>
+    public string? Images { get; init; }
+
+    /// <summary>COCO panoptic: the folder of segment PNGs; default: beside the .json, named like it without the extension.</summary>
+    public string? PanopticMasks { get; init; }
+
+    /// <summary>Edits to make per object: paint (the default), remove, highlight.</summary>
+    public IReadOnlyList<string> Ops { get; init; } = ["paint"];
+
+    /// <summary>Instruction languages; one triple per object, edit and language (they share the target image).</summary>
+    public IReadOnlyList<string> Languages { get; init; } = ["en", "zh"];
+
+    /// <summary>Seeds every choice (phrasing, colour, relation); the same seed gives the same triples.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Objects with fewer pixels are rejected (mask.too_small).</summary>
+    public long MinArea { get; init; } = 100;
+
+    /// <summary>COCO crowd regions (iscrowd: 1) become objects too.</summary>
+    public bool IncludeCrowd { get; init; } = true;
+
+    /// <summary>Paint and highlight colours to choose from.</summary>
+    public IReadOnlyList<string> Colors { get; init; } = PaintPalette.Names;
+
+    /// <summary>A paint colour must move the object's mean colour at least this far (Oklab ΔE) and have another name.</summary>
+    public double MinColorDifference { get; init; } = 0.08;
+
+    public double HighlightOpacity { get; init; } = 0.45;
+
+    public int OutlineWidth { get; init; } = 2;
+
+    /// <summary>remove: Jacobi smoothing passes over the filled hole.</summary>
+    public int RemoveSmoothing { get; init; } = 40;
+
+    /// <summary>png (default) or webp (lossless).</summary>
+    public string TargetFormat { get; init; } = "png";
+
+    /// <summary>Chinese names for categories the built-in list lacks (English name → Chinese).</summary>
+    public IReadOnlyDictionary<string, string> CategoryNamesZh { get; init; } = new Dictionary<string, string>();
+
+    public long MaxImagePixels { get; init; } = 50_000_000;
+
+    public IEnumerable<string> Validate()
+    {
+        if (Ops.Count == 0 || Ops.Any(op => !InstructionTemplates.Ops.Contains(op)))
+        {
+            yield return $"ops must be some of {string.Join(", ", InstructionTemplates.Ops)}";
+        }
+
+        if (Languages.Count == 0 || Languages.Any(language => !InstructionTemplates.Languages.Contains(language)))
+        {
+            yield return "languages must be some of en, zh";
+        }
+
+        if (Colors.Count == 0 || Colors.Any(colour => !PaintPalette.Names.Contains(colour)))
+        {
+            yield return $"colors must be some of {string.Join(", ", PaintPalette.Names)}";
+        }
+
+        if (TargetFormat is not ("png" or "webp"))
+        {
+            yield return "target_format must be png or webp";
+        }
+
+        if (MinArea < 1 || MinColorDifference < 0 || HighlightOpacity is <= 0 or > 1 || OutlineWidth < 0 || RemoveSmoothing < 0 || MaxImagePixels < 1)
+        {
+            yield return "min_area and max_image_pixels must be positive, highlight_opacity in (0, 1], outline_width, remove_smoothing and min_color_difference not negative";
+        }
+    }
+}

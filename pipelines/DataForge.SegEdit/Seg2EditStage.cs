@@ -1,0 +1,132 @@
+using DataForge.Core;
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Storage;
+using DataForge.SegEdit.Sources;
+
+namespace DataForge.SegEdit;
+
+/// <summary>
+/// Segmentation datasets in, edit triples out ("generative segmentation as editing"): COCO instances, COCO panoptic
+/// or mask folders; every object named uniquely becomes paint / remove / highlight triples in English and Chinese.
+/// Images are processed in parallel and written in dataset order; bad annotations are rejects with reasons.
+/// </summary>
+public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
+{
+    public static readonly StageDefinition Definition =
+        new StageDefinition<Seg2EditOptions>("seg2edit", "turn segmentation datasets (COCO, panoptic, mask folders) into image-editing triples", options => new Seg2EditStage(options));
+
+    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    {
+        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
+        {
+            yield return upstream;
+        }
+
+        var stats = new StageStats();
+        var rules = new ObjectRules(options.MinArea, options.IncludeCrowd);
+        var storage = new StorageFactory(context.Environment, context.BaseDirectory);
+        foreach (var file in context.Inputs)
+        {
+            var opened = await OpenAsync(file, storage, rules, stats, context);
+            if (opened is null)
+            {
+                continue;
+            }
+
+            using var disposable = opened.Value.Owner;
+            var builder = new EditTripleBuilder(options, context.Media, file.Uri);
+            var results = opened.Value.Images.ToAsyncEnumerable().SelectOrderedAsync((image, token) => new ValueTask<ImageResult>(builder.BuildAsync(image, token)), context.Workers, context.CancellationToken);
+            await foreach (var result in results)
+            {
+                foreach (var reject in result.Rejects)
+                {
+                    stats.Add($"rejects.{reject.Reason}");
+                    await context.Rejects.RejectAsync(reject.RejectInput, reject.Reason, reject.Message, context.CancellationToken);
+                }
+
+                foreach (var counter in result.Counters)
+                {
+                    stats.Add(counter);
+                }
+
+                foreach (var sample in result.Samples)
+                {
+                    yield return sample;
+                }
+            }
+        }
+
+        context.Outputs.SetExtra(context.StageSlot, stats.ToJson());
+    }
+
+    private async Task<(IEnumerable<AnnotatedImage> Images, IDisposable? Owner)?> OpenAsync(InputFile file, StorageFactory storage, ObjectRules rules, StageStats stats, StageContext context)
+    {
+        async Task Reject(string input, string reason, string message)
+        {
+            stats.Add($"rejects.{reason}");
+            await context.Rejects.RejectAsync(input, reason, message, context.CancellationToken);
+        }
+
+        var extension = Path.GetExtension(file.Path).ToLowerInvariant();
+        try
+        {
+            if (extension is ".tsv" or ".csv")
+            {
+                var (images, labelRejects) = await MaskFolderSource.ReadAsync(file, rules, options.MaxImagePixels, context.CancellationToken);
+                foreach (var reject in labelRejects)
+                {
+                    await Reject(reject.RejectInput, reject.Reason, reject.Message);
+                }
+
+                return (images, null);
+            }
+
+            if (extension != ".json")
+            {
+                await Reject(file.Uri, "input.unsupported_format", "seg2edit reads COCO .json files and mask-folder label files (.tsv, .csv)");
+                return null;
+            }
+
+            if (options.Images is null)
+            {
+                throw new UsageException($"seg2edit: {file.Uri} is a COCO file, so the images option (--images DIR) must name its image folder");
+            }
+
+            CocoAnnotationFile coco;
+            await using (var stream = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken))
+            {
+                coco = await CocoAnnotationFile.ReadAsync(stream, Path.Combine(context.ScratchDirectory, $"seg2edit-{context.StageSlot}-annotations.spool"), context.CancellationToken);
+            }
+
+            foreach (var orphan in coco.Orphans)
+            {
+                await Reject($"{file.Uri}#annotation={orphan.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"#{orphan.Ordinal}"}", "annotation.unknown_image", $"image_id {orphan.ImageId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} is not in the file's images");
+            }
+
+            foreach (var entry in coco.Images.Where(entry => entry.Id is null || entry.FileName is null))
+            {
+                await Reject($"{file.Uri}#image={entry.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}", "image.invalid_entry", "an image entry needs an id and a file_name");
+            }
+
+            stats.Add("images.without_annotations", coco.Images.Count(entry => entry.Id is { } id && !coco.ByImage.ContainsKey(id)));
+            var imagesStorage = storage.Open(options.Images);
+            if (coco.IsPanoptic)
+            {
+                var masksUri = options.PanopticMasks ?? DefaultPanopticFolder(file.Uri);
+                return (CocoPanopticSource.Images(coco, imagesStorage, options.Images, storage.Open(masksUri), masksUri, file.Uri, rules, options.MaxImagePixels), coco);
+            }
+
+            return (CocoInstancesSource.Images(coco, imagesStorage, options.Images, file.Uri, rules), coco);
+        }
+        catch (InvalidDataException e)
+        {
+            await Reject(file.Uri, "input.invalid", e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>COCO's layout: annotations/panoptic_val2017.json beside annotations/panoptic_val2017/.</summary>
+    private static string DefaultPanopticFolder(string annotationUri) =>
+        annotationUri.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? annotationUri[..^".json".Length] : annotationUri;
+}
