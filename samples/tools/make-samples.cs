@@ -219,10 +219,12 @@ List<long> MaskRuns(SKBitmap mask)
     return runs;
 }
 
+var cocoScenes = new List<(string File, int Width, int Height, List<(string Shape, string Colour, SKPath Path)> Objects)>();
 for (var i = 0; i < 4; i++)
 {
     var width = 320 + 32 * i; var height = 240;
     var (bitmap, objects, _) = Scene(width, height, i == 3 ? 3 : 2);
+    cocoScenes.Add(($"{i + 1:D12}.jpg", width, height, objects));
     var file = $"{i + 1:D12}.jpg";
     File.WriteAllBytes(Path.Combine(coco, "images", file), Encode(bitmap, SKEncodedImageFormat.Jpeg, 92));
     cocoImages.Add(new JsonObject { ["id"] = i + 1, ["file_name"] = file, ["width"] = width, ["height"] = height });
@@ -237,10 +239,18 @@ for (var i = 0; i < 4; i++)
             ["attributes"] = new JsonObject { ["colour"] = colour },
         };
         using var mask = new SKBitmap(width, height, SKColorType.Alpha8, SKAlphaType.Premul);
-        using (var canvas = new SKCanvas(mask)) { canvas.Clear(SKColors.Transparent); canvas.DrawPath(path, new SKPaint { Color = SKColors.White, IsAntialias = false }); }
+        // COCO masks are what is visible: objects drawn later (on top) are cut out.
+        using (var canvas = new SKCanvas(mask))
+        {
+            canvas.Clear(SKColors.Transparent);
+            canvas.DrawPath(path, new SKPaint { Color = SKColors.White, IsAntialias = false });
+            foreach (var later in objects.Skip(o + 1))
+                canvas.DrawPath(later.Path, new SKPaint { BlendMode = SKBlendMode.Clear, IsAntialias = false });
+        }
+        var occluded = objects.Skip(o + 1).Any(later => later.Path.Bounds.IntersectsWith(bounds));
         var runs = MaskRuns(mask);
         annotation["area"] = runs.Where((_, k) => k % 2 == 1).Sum();
-        if (o == 0 && shape != "circle")
+        if (o == 0 && shape != "circle" && !occluded)
         {
             // Polygon: the outline's points, x,y interleaved.
             var points = path.Points.SelectMany(p => new[] { Math.Round(p.X, 1), Math.Round(p.Y, 1) }).Select(v => (JsonNode)v).ToArray();
@@ -260,6 +270,22 @@ for (var i = 0; i < 4; i++)
         annotations.Add(annotation);
     }
 }
+// Annotations that must be rejected, one per reason (ids from 100), so the sample run shows every reject.
+JsonObject Broken(int id, int image, int category, JsonNode segmentation) =>
+    new() { ["id"] = id, ["image_id"] = image, ["category_id"] = category, ["bbox"] = new JsonArray(0, 0, 1, 1), ["area"] = 1, ["segmentation"] = segmentation, ["iscrowd"] = 0 };
+JsonArray Polygon(params double[] xy) => new(new JsonArray([.. xy.Select(v => (JsonNode)v)]));
+annotations.Add(Broken(100, 1, 3, Polygon(10, 10, 60, 10, 60)));                       // polygon.odd_coordinates
+annotations.Add(Broken(101, 1, 3, Polygon(10, 10, 60, 60)));                           // polygon.too_few_points
+annotations.Add(Broken(102, 2, 1, new JsonObject { ["size"] = new JsonArray(100, 100), ["counts"] = "PPYo0" })); // rle.size_mismatch
+annotations.Add(Broken(103, 3, 2, Polygon(300, 20, 900, 20, 900, 200, 300, 200)));     // mask.outside_image
+annotations.Add(Broken(104, 3, 2, Polygon(20, 20, 26, 20, 26, 26, 20, 26)));           // mask.too_small (and names the big square "the larger square")
+annotations.Add(Broken(105, 4, 99, Polygon(10, 10, 60, 10, 60, 60)));                 // category.unknown
+annotations.Add(Broken(106, 77, 1, Polygon(10, 10, 60, 10, 60, 60)));                 // annotation.unknown_image
+annotations.Add(Broken(107, 1, 3, Polygon(200, 20, 260, 20, 230, 70)));               // two look-alike triangles: refer.ambiguous, twice
+annotations.Add(Broken(108, 1, 3, Polygon(204, 22, 262, 22, 233, 72)));
+annotations.Add(Broken(109, 5, 1, Polygon(10, 10, 60, 10, 60, 60)));                  // image.missing (image 5 has no file)
+cocoImages.Add(new JsonObject { ["id"] = 5, ["file_name"] = "000000000005.jpg", ["width"] = 320, ["height"] = 240 });
+
 var instances = new JsonObject
 {
     ["info"] = new JsonObject { ["description"] = "DataForge synthetic shapes (COCO instances format)", ["version"] = "1.0", ["year"] = 2026 },
@@ -267,4 +293,67 @@ var instances = new JsonObject
     ["categories"] = new JsonArray([.. categories]),
 };
 File.WriteAllText(Path.Combine(coco, "instances.json"), instances.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
+// ---------- COCO panoptic: the same scenes as segment PNGs (id = R + 256 G + 256^2 B), background as stuff ----------
+var panopticFolder = Path.Combine(coco, "panoptic");
+Directory.CreateDirectory(panopticFolder);
+var panopticAnnotations = new JsonArray();
+for (var i = 0; i < cocoScenes.Count; i++)
+{
+    var (file, width, height, objects) = cocoScenes[i];
+    using var segments = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+    var segmentInfo = new JsonArray();
+    SKColor IdColour(int id) => new((byte)(id % 256), (byte)(id / 256 % 256), (byte)(id / 65536));
+    using (var canvas = new SKCanvas(segments))
+    {
+        var backgroundId = 1000 * (i + 1);
+        canvas.Clear(IdColour(backgroundId));
+        segmentInfo.Add(new JsonObject { ["id"] = backgroundId, ["category_id"] = 4, ["iscrowd"] = 0 });
+        for (var o = 0; o < objects.Count; o++)
+        {
+            var id = backgroundId + o + 1;
+            canvas.DrawPath(objects[o].Path, new SKPaint { Color = IdColour(id), IsAntialias = false });
+            segmentInfo.Add(new JsonObject { ["id"] = id, ["category_id"] = Array.IndexOf(shapes, objects[o].Shape) + 1, ["iscrowd"] = 0 });
+        }
+    }
+
+    var png = Path.ChangeExtension(file, ".png");
+    File.WriteAllBytes(Path.Combine(panopticFolder, png), Encode(segments, SKEncodedImageFormat.Png));
+    panopticAnnotations.Add(new JsonObject { ["image_id"] = i + 1, ["file_name"] = png, ["segments_info"] = segmentInfo });
+}
+var panopticCategories = new JsonArray([.. shapes.Select((shape, k) => (JsonNode)new JsonObject { ["id"] = k + 1, ["name"] = shape, ["supercategory"] = "shape", ["isthing"] = 1 })]);
+panopticCategories.Add(new JsonObject { ["id"] = 4, ["name"] = "wall-other-merged", ["supercategory"] = "wall", ["isthing"] = 0 });
+var panoptic = new JsonObject
+{
+    ["info"] = new JsonObject { ["description"] = "DataForge synthetic shapes (COCO panoptic format)", ["version"] = "1.0", ["year"] = 2026 },
+    ["images"] = new JsonArray([.. cocoScenes.Select((scene, k) => (JsonNode)new JsonObject { ["id"] = k + 1, ["file_name"] = scene.File, ["width"] = scene.Width, ["height"] = scene.Height })]),
+    ["annotations"] = panopticAnnotations,
+    ["categories"] = panopticCategories,
+};
+File.WriteAllText(Path.Combine(coco, "panoptic.json"), panoptic.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + "\n");
+
+// ---------- A mask folder: images, instance-map PNGs (grey level = object) and labels.tsv ----------
+var masksFolder = Path.Combine(root, "masks");
+Directory.CreateDirectory(masksFolder);
+var labels = new StringBuilder("image\tmask\tcategory\tvalue\tid\n");
+for (var i = 0; i < 2; i++)
+{
+    var (file, width, height, objects) = cocoScenes[i];
+    File.Copy(Path.Combine(coco, "images", file), Path.Combine(masksFolder, $"scene-{i + 1}.jpg"), overwrite: true);
+    using var map = new SKBitmap(width, height, SKColorType.Gray8, SKAlphaType.Opaque);
+    using (var canvas = new SKCanvas(map))
+    {
+        canvas.Clear(SKColors.Black);
+        for (var o = 0; o < objects.Count; o++)
+        {
+            var grey = (byte)(o + 1);
+            canvas.DrawPath(objects[o].Path, new SKPaint { Color = new SKColor(grey, grey, grey), IsAntialias = false });
+            labels.Append($"scene-{i + 1}.jpg\tscene-{i + 1}.mask.png\t{objects[o].Shape}\t{o + 1}\tscene{i + 1}-object{o + 1}\n");
+        }
+    }
+    File.WriteAllBytes(Path.Combine(masksFolder, $"scene-{i + 1}.mask.png"), Encode(map, SKEncodedImageFormat.Png));
+}
+labels.Append("scene-1.jpg\tscene-1.mask.png\tcircle\t9\tno-such-grey-level\n");
+labels.Append("scene-2.jpg\tmissing.mask.png\tsquare\t\tmask-file-missing\n");
+File.WriteAllText(Path.Combine(masksFolder, "labels.tsv"), labels.ToString());
+
 Console.WriteLine($"samples written under {root}");
