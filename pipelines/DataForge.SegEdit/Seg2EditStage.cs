@@ -28,6 +28,7 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
         var storage = new StorageFactory(context.Environment, context.BaseDirectory);
         foreach (var file in context.Inputs)
         {
+            context.Counters.AddInputBytes(file.Length);
             var opened = await OpenAsync(file, storage, rules, stats, context);
             if (opened is null)
             {
@@ -50,6 +51,7 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
                     stats.Add(counter);
                 }
 
+                context.Counters.AddSamplesRead(result.Samples.Count);
                 foreach (var sample in result.Samples)
                 {
                     yield return sample;

@@ -1,0 +1,178 @@
+using System.Text.Json.Nodes;
+using DataForge.Core.Media;
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+using DataForge.Core.SampleSets;
+using DataForge.Core.Storage;
+using DataForge.SegEdit.Editing;
+using DataForge.Testing;
+
+namespace DataForge.SegEdit.Tests;
+
+public sealed class Seg2EditStageTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private async Task<(RunResult Result, List<Sample> Samples, List<JsonObject> Rejects)> RunAsync(string input, JsonObject options, string output, int workers = 2)
+    {
+        options["inputs"] = new JsonArray(input);
+        var spec = new PipelineSpec(
+            "seg2edit",
+            [],
+            _temp.Combine(output),
+            [new StageSpec("seg2edit", options, new SourceLocation("t", 1, 1)), new StageSpec("write", [], new SourceLocation("t", 2, 1))],
+            1,
+            RepositoryRoot.Samples);
+        var result = await PipelineRuns.RunAsync(spec, [Seg2EditStage.Definition], workers);
+        var samples = await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine(output))).ToListAsync();
+        var rejects = Directory.Exists(_temp.Combine(output, "rejects"))
+            ? Directory.GetFiles(_temp.Combine(output, "rejects")).SelectMany(File.ReadAllLines).Select(line => (JsonObject)JsonNode.Parse(line)!).ToList()
+            : [];
+        return (result, samples, rejects);
+    }
+
+    private static JsonObject AllOps() => new() { ["images"] = "coco/images", ["ops"] = new JsonArray("paint", "remove", "highlight") };
+
+    [Fact]
+    public async Task The_sample_coco_set_becomes_triples_and_every_bad_annotation_a_counted_reject()
+    {
+        var (result, samples, rejects) = await RunAsync("coco/instances.json", AllOps(), "out");
+
+        // 9 good objects x 3 edits x 2 languages.
+        Assert.Equal(54, samples.Count);
+        var reasons = rejects.GroupBy(reject => (string)reject["reason"]!).ToDictionary(group => group.Key, group => group.Count());
+        Assert.Equal(
+            new Dictionary<string, int>
+            {
+                ["polygon.odd_coordinates"] = 1,
+                ["polygon.too_few_points"] = 1,
+                ["rle.size_mismatch"] = 1,
+                ["mask.outside_image"] = 1,
+                ["mask.too_small"] = 1,
+                ["category.unknown"] = 1,
+                ["annotation.unknown_image"] = 1,
+                ["refer.ambiguous"] = 2,
+                ["image.missing"] = 1,
+            },
+            reasons);
+        var stats = result.Manifest!.StageStats["00-seg2edit"];
+        Assert.Equal(18, stats["triples.op.paint"]);
+        Assert.Equal(18, stats["triples.op.remove"]);
+        Assert.Equal(18, stats["triples.op.highlight"]);
+        Assert.Equal(2, stats["rejects.refer.ambiguous"]);
+        Assert.Equal(54, stats["triples.category.circle"] + stats["triples.category.square"] + stats["triples.category.triangle"]);
+        // The big square shares image 3 with a rejected 6x6 one: it is named by size.
+        Assert.Contains(samples, sample => sample.Parts[1] is TextPart { Text: var text } && text.Contains("larger square", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Targets_differ_from_sources_only_inside_the_stored_mask()
+    {
+        var (_, samples, _) = await RunAsync("coco/instances.json", AllOps(), "out");
+        var media = new MediaStore(new LocalStorage(_temp.Combine("out")));
+
+        foreach (var sample in samples.Where(sample => (string)sample.MetaObject()["lang"]! == "en"))
+        {
+            var meta = sample.MetaObject();
+            var source = await DecodeAsync(media, ((ImagePart)sample.Parts[0]).Media);
+            var target = await DecodeAsync(media, ((ImagePart)sample.Parts[2]).Media);
+            var mask = await DecodeAsync(media, new MediaRef((string)meta["mask"]!["sha256"]!, "image/png"));
+            Assert.Equal(Role.Content, sample.Parts[0].Role);
+            Assert.Equal(Role.Instruction, sample.Parts[1].Role);
+            Assert.Equal(Role.Target, sample.Parts[2].Role);
+            long inside = 0, changed = 0;
+            for (var i = 0; i < source.Width * source.Height; i++)
+            {
+                var same = source.Pixels.AsSpan(i * 4, 4).SequenceEqual(target.Pixels.AsSpan(i * 4, 4));
+                if (mask.Pixels[i * 4] == 0)
+                {
+                    Assert.True(same, $"{sample.Source}: pixel {i} outside the mask changed");
+                }
+                else
+                {
+                    inside++;
+                    changed += same ? 0 : 1;
+                }
+            }
+
+            Assert.Equal((long)meta["area"]!, inside);
+            Assert.True(changed > 0.9 * inside, $"{sample.Source}: {changed} of {inside} pixels inside changed");
+        }
+    }
+
+    [Fact]
+    public async Task Output_is_byte_identical_for_any_worker_count()
+    {
+        await RunAsync("coco/instances.json", AllOps(), "one", workers: 1);
+        await RunAsync("coco/instances.json", AllOps(), "four", workers: 4);
+
+        var one = Directory.GetFiles(_temp.Combine("one"), "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(_temp.Combine("one"), path)).Order(StringComparer.Ordinal).ToList();
+        var four = Directory.GetFiles(_temp.Combine("four"), "*", SearchOption.AllDirectories).Select(path => Path.GetRelativePath(_temp.Combine("four"), path)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(one, four);
+        foreach (var file in one)
+        {
+            Assert.True(File.ReadAllBytes(_temp.Combine("one", file)).AsSpan().SequenceEqual(File.ReadAllBytes(_temp.Combine("four", file))), file);
+        }
+    }
+
+    [Fact]
+    public async Task Instructions_name_the_colour_in_both_languages_and_sources_stay_byte_identical()
+    {
+        var (_, samples, _) = await RunAsync("coco/instances.json", new JsonObject { ["images"] = "coco/images" }, "out");
+        var media = new MediaStore(new LocalStorage(_temp.Combine("out")));
+
+        foreach (var pair in samples.GroupBy(sample => (long)sample.MetaObject()["annotation_id"]!))
+        {
+            var en = pair.Single(sample => (string)sample.MetaObject()["lang"]! == "en");
+            var zh = pair.Single(sample => (string)sample.MetaObject()["lang"]! == "zh");
+            var colour = PaintPalette.Named((string)en.MetaObject()["color"]!);
+            Assert.Contains(colour.English, ((TextPart)en.Parts[1]).Text, StringComparison.Ordinal);
+            Assert.Contains(colour.Chinese, ((TextPart)zh.Parts[1]).Text, StringComparison.Ordinal);
+            Assert.Equal(en.Parts[2], zh.Parts[2]);
+            var fileName = (string)en.MetaObject()["file_name"]!;
+            await using var stored = await media.OpenAsync(((ImagePart)en.Parts[0]).Media);
+            using var copy = new MemoryStream();
+            await stored.CopyToAsync(copy);
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Samples, "coco", "images", fileName)), copy.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task Panoptic_segments_and_mask_folders_become_triples_too()
+    {
+        var (_, panoptic, panopticRejects) = await RunAsync("coco/panoptic.json", new JsonObject { ["images"] = "coco/images", ["languages"] = new JsonArray("en") }, "panoptic");
+        var (_, folder, folderRejects) = await RunAsync("masks/labels.tsv", new JsonObject { ["ops"] = new JsonArray("highlight") }, "folder");
+
+        // 4 images: 9 shapes and 4 backgrounds (stuff, named "wall").
+        Assert.Equal(13, panoptic.Count);
+        Assert.Empty(panopticRejects);
+        Assert.Equal(4, panoptic.Count(sample => (string)sample.MetaObject()["category"]! == "wall"));
+        Assert.All(panoptic, sample => Assert.Equal("coco_panoptic", (string)sample.MetaObject()["dataset"]!));
+        Assert.Equal(8, folder.Count);
+        Assert.Equal(new[] { "mask.empty", "mask.missing" }, folderRejects.Select(reject => (string)reject["reason"]!).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Files_that_are_not_annotations_are_rejected_not_fatal()
+    {
+        await File.WriteAllTextAsync(_temp.Combine("broken.json"), "{\"images\": [");
+        await File.WriteAllTextAsync(_temp.Combine("notes.txt"), "hello");
+
+        var (_, samples, rejects) = await RunAsync(_temp.Combine("broken.json"), new JsonObject { ["images"] = "coco/images" }, "broken");
+        var (_, _, textRejects) = await RunAsync(_temp.Combine("notes.txt"), new JsonObject { ["images"] = "coco/images" }, "text");
+
+        Assert.Empty(samples);
+        Assert.Equal("input.invalid", (string)Assert.Single(rejects)["reason"]!);
+        Assert.Equal("input.unsupported_format", (string)Assert.Single(textRejects)["reason"]!);
+    }
+
+    private static async Task<RgbaImage> DecodeAsync(MediaStore media, MediaRef reference)
+    {
+        await using var stream = await media.OpenAsync(reference);
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return RgbaImage.Decode(copy.ToArray(), long.MaxValue).Image!;
+    }
+}
