@@ -1,0 +1,43 @@
+using DataForge.Core.Storage;
+using DataForge.Speech.Audio;
+using DataForge.Testing;
+using FFMpegCore;
+
+namespace DataForge.Speech.Tests;
+
+public sealed class FfmpegDecoderTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    public static TheoryData<string> Clips() =>
+        [.. Directory.GetFiles(Path.Combine(RepositoryRoot.Samples, "speech", "audio")).Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Clips))]
+    public async Task Every_container_rate_and_layout_becomes_16_khz_mono_of_the_same_duration(string clip)
+    {
+        var folder = Path.Combine(RepositoryRoot.Samples, "speech", "audio");
+        var probe = await FFProbe.AnalyseAsync(Path.Combine(folder, clip));
+
+        var (audio, error) = await new FfmpegDecoder(16000, _temp.Path).DecodeAsync(new LocalStorage(folder), clip, CancellationToken.None);
+
+        Assert.Null(error);
+        Assert.Equal(16000, audio!.SampleRate);
+        Assert.Equal(1, audio.Channels);
+        Assert.True(Math.Abs(audio.DurationSeconds - probe.Duration.TotalSeconds) < 0.02, $"{clip}: {audio.DurationSeconds} s decoded, {probe.Duration.TotalSeconds} s in the source");
+        Assert.Contains(audio.Samples, sample => Math.Abs((int)sample) > 1000);
+    }
+
+    [Fact]
+    public async Task Undecodable_bytes_are_an_error_not_an_exception()
+    {
+        await File.WriteAllTextAsync(_temp.Combine("fake.wav"), "this is not audio");
+
+        var (audio, error) = await new FfmpegDecoder(16000, _temp.Path).DecodeAsync(new LocalStorage(_temp.Path), "fake.wav", CancellationToken.None);
+
+        Assert.Null(audio);
+        Assert.StartsWith("ffmpeg", error, StringComparison.Ordinal);
+    }
+}
