@@ -16,8 +16,11 @@ public sealed record Seg2EditOptions : ISourceOptions
     /// <summary>COCO panoptic: the folder of segment PNGs; default: beside the .json, named like it without the extension.</summary>
     public string? PanopticMasks { get; init; }
 
-    /// <summary>Edits to make per object: paint (the default), remove, highlight.</summary>
-    public IReadOnlyList<string> Ops { get; init; } = ["paint"];
+    /// <summary>
+    /// Edits to make per object: paint (segmentation as editing proper), remove, highlight. All three by default;
+    /// <c>[paint]</c> alone for the recolouring data only.
+    /// </summary>
+    public IReadOnlyList<string> Ops { get; init; } = ["paint", "remove", "highlight"];
 
     /// <summary>Instruction languages; one triple per object, edit and language (they share the target image).</summary>
     public IReadOnlyList<string> Languages { get; init; } = ["en", "zh"];

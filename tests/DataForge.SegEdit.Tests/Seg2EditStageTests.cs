@@ -120,7 +120,7 @@ public sealed class Seg2EditStageTests : IDisposable
     [Fact]
     public async Task Instructions_name_the_colour_in_both_languages_and_sources_stay_byte_identical()
     {
-        var (_, samples, _) = await RunAsync("coco/instances.json", new JsonObject { ["images"] = "coco/images" }, "out");
+        var (_, samples, _) = await RunAsync("coco/instances.json", new JsonObject { ["images"] = "coco/images", ["ops"] = new JsonArray("paint") }, "out");
         var media = new MediaStore(new LocalStorage(_temp.Combine("out")));
 
         foreach (var pair in samples.GroupBy(sample => (long)sample.MetaObject()["annotation_id"]!))
@@ -142,7 +142,7 @@ public sealed class Seg2EditStageTests : IDisposable
     [Fact]
     public async Task Panoptic_segments_and_mask_folders_become_triples_too()
     {
-        var (_, panoptic, panopticRejects) = await RunAsync("coco/panoptic.json", new JsonObject { ["images"] = "coco/images", ["languages"] = new JsonArray("en") }, "panoptic");
+        var (_, panoptic, panopticRejects) = await RunAsync("coco/panoptic.json", new JsonObject { ["images"] = "coco/images", ["ops"] = new JsonArray("paint"), ["languages"] = new JsonArray("en") }, "panoptic");
         var (_, folder, folderRejects) = await RunAsync("masks/labels.tsv", new JsonObject { ["ops"] = new JsonArray("highlight") }, "folder");
 
         // 4 images: 9 shapes and 4 backgrounds (stuff, named "wall").

@@ -17,7 +17,7 @@ public static class Seg2EditCommand
         var annotations = new Argument<string[]>("ANNOTATIONS") { Description = "COCO instances or panoptic .json, or a mask folder's labels.tsv/.csv", Arity = ArgumentArity.OneOrMore };
         var images = new Option<string?>("--images") { Description = "the folder of the images a COCO file names" };
         var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the sample set", Required = true };
-        var ops = new Option<string[]>("--ops") { Description = "edits: paint (default), remove, highlight", AllowMultipleArgumentsPerToken = true };
+        var ops = new Option<string[]>("--ops") { Description = "edits: paint, remove, highlight (default: all three)", AllowMultipleArgumentsPerToken = true };
         var languages = new Option<string[]>("--lang") { Description = "instruction languages: en, zh (default both)", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<long?>("--seed") { Description = "seeds phrasing, colour and relation choices (default 0)" };
         var minArea = new Option<long?>("--min-area") { Description = "reject objects with fewer pixels (default 100)" };
