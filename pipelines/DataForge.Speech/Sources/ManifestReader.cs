@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using DataForge.Core.Tables;
+
+namespace DataForge.Speech.Sources;
+
+/// <summary>
+/// One utterance a manifest names: its audio (relative to the manifest, or a URI), transcript, optional speaker,
+/// dialect label, domain, and segment times in seconds.
+/// </summary>
+public sealed record ManifestEntry(int Line, string Audio, string Text, string? Speaker, string? Dialect, string? Domain, double? Start, double? End);
+
+/// <summary>
+/// Streams a speech manifest: TSV or CSV with a header row, or JSON Lines, with the columns <c>audio</c>, <c>text</c>
+/// and optional <c>speaker</c>, <c>dialect</c>, <c>domain</c>, <c>start</c>, <c>end</c>. A row it cannot use is a problem with
+/// its line number (a reject for the caller), never an exception.
+/// </summary>
+public static class ManifestReader
+{
+    public static async IAsyncEnumerable<(ManifestEntry? Entry, string? Problem, int Line)> ReadAsync(
+        TextReader reader, string fileName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if (fileName.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var line = 0;
+            while (await reader.ReadLineAsync(cancellationToken) is { } text)
+            {
+                line++;
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    continue;
+                }
+
+                yield return FromJson(text, line);
+            }
+
+            yield break;
+        }
+
+        await foreach (var (row, problem, line) in DelimitedTable.ReadAsync(reader, DelimitedTable.SeparatorFor(fileName), cancellationToken))
+        {
+            yield return row is null ? (null, problem, line) : FromValues(row.Line, key => row[key]);
+        }
+    }
+
+    private static (ManifestEntry?, string?, int) FromJson(string text, int line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, $"line {line} is not a JSON object", line);
+            }
+
+            var root = document.RootElement;
+            return FromValues(line, key => root.TryGetProperty(key, out var value) ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            } : null);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"line {line} is not valid JSON: {e.Message.Split(". Path:")[0]}", line);
+        }
+    }
+
+    private static (ManifestEntry?, string?, int) FromValues(int line, Func<string, string?> get)
+    {
+        var audio = get("audio") ?? get("audio_filepath") ?? get("path");
+        var text = get("text") ?? get("transcript") ?? get("sentence");
+        if (string.IsNullOrWhiteSpace(audio))
+        {
+            return (null, $"line {line} names no audio", line);
+        }
+
+        if (text is null)
+        {
+            return (null, $"line {line} has no text", line);
+        }
+
+        if (!TryTime(get("start"), out var start) || !TryTime(get("end"), out var end))
+        {
+            return (null, $"line {line}: start and end must be seconds", line);
+        }
+
+        if (start is { } s && end is { } e && (s < 0 || e <= s))
+        {
+            return (null, $"line {line}: the segment {s}-{e} s is empty or negative", line);
+        }
+
+        return (new ManifestEntry(line, audio.Trim(), text, get("speaker") ?? get("speaker_id"), get("dialect") ?? get("lang") ?? get("language"), get("domain"), start, end), null, line);
+    }
+
+    private static bool TryTime(string? text, out double? seconds)
+    {
+        seconds = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return true;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            seconds = value;
+            return true;
+        }
+
+        return false;
+    }
+}
