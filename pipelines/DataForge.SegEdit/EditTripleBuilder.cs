@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DataForge.Core.Media;
 using DataForge.Core.Model;
+using DataForge.Core.Storage;
 using DataForge.SegEdit.Editing;
 using DataForge.SegEdit.Instructions;
 using DataForge.SegEdit.Masks;
@@ -34,13 +35,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
             return Failed(image, "image.missing", $"the image {image.FileName} does not exist");
         }
 
-        byte[] bytes;
-        await using (var stream = await image.Storage.OpenReadAsync(image.Path, cancellationToken))
-        {
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            bytes = buffer.ToArray();
-        }
+        var bytes = await image.Storage.ReadAllBytesAsync(image.Path, cancellationToken);
 
         var (pixels, format, reason, message) = RgbaImage.Decode(bytes, options.MaxImagePixels);
         if (pixels is null)

@@ -39,21 +39,9 @@ public static class InterleaveCommand
                 options["keep_text_only"] = true;
             }
 
-            if (parse.GetValue(workers) < 1)
-            {
-                throw new UsageException("--workers must be at least 1");
-            }
-
             var location = new SourceLocation("command line", 1, 1);
-            var outputUri = parse.GetValue(output)!;
-            var spec = new PipelineSpec(
-                "interleave",
-                [],
-                StorageFactory.IsAzure(outputUri) ? outputUri : Path.GetFullPath(outputUri),
-                [new StageSpec("interleave", options, location), new StageSpec("write", [], location)],
-                1,
-                Directory.GetCurrentDirectory());
-            await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), parse.GetValue(workers)), parse.GetValue(verbose), cancellationToken);
+            await PipelineExecution.RunStagesAsync(
+                app, "interleave", [new StageSpec("interleave", options, location), new StageSpec("write", [], location)], parse.GetValue(output)!, parse.GetValue(workers), parse.GetValue(verbose), cancellationToken);
             return DataForgeApp.Success;
         });
         return command;

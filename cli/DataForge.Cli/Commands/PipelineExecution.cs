@@ -1,4 +1,5 @@
 using System.Globalization;
+using DataForge.Core;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Storage;
 
@@ -22,6 +23,27 @@ internal static class PipelineExecution
             CultureInfo.InvariantCulture,
             $"{shown}: {summary}; tasks run {result.TasksRun}, skipped (already done) {result.TasksSkipped}, of {result.TasksPlanned}"));
         return result;
+    }
+
+    /// <summary>
+    /// Runs stages given on a command line (a stage command such as <c>interleave</c>) as a one-task pipeline whose
+    /// output is <paramref name="outputUri"/>: local paths are taken relative to the current folder.
+    /// </summary>
+    public static Task<RunResult> RunStagesAsync(CliContext app, string name, IReadOnlyList<StageSpec> stages, string outputUri, int workers, bool verbose, CancellationToken cancellationToken)
+    {
+        if (workers < 1)
+        {
+            throw new UsageException("--workers must be at least 1");
+        }
+
+        var spec = new PipelineSpec(
+            name,
+            [],
+            StorageFactory.IsAzure(outputUri) ? outputUri : Path.GetFullPath(outputUri),
+            stages,
+            1,
+            Directory.GetCurrentDirectory());
+        return RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), workers), verbose, cancellationToken);
     }
 
     private static string Shown(string path)

@@ -59,21 +59,9 @@ public static class Seg2EditCommand
                 options["min_area"] = area;
             }
 
-            if (parse.GetValue(workers) < 1)
-            {
-                throw new UsageException("--workers must be at least 1");
-            }
-
             var location = new SourceLocation("command line", 1, 1);
-            var outputUri = parse.GetValue(output)!;
-            var spec = new PipelineSpec(
-                "seg2edit",
-                [],
-                StorageFactory.IsAzure(outputUri) ? outputUri : Path.GetFullPath(outputUri),
-                [new StageSpec("seg2edit", options, location), new StageSpec("write", [], location)],
-                1,
-                Directory.GetCurrentDirectory());
-            await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), parse.GetValue(workers)), parse.GetValue(verbose), cancellationToken);
+            await PipelineExecution.RunStagesAsync(
+                app, "seg2edit", [new StageSpec("seg2edit", options, location), new StageSpec("write", [], location)], parse.GetValue(output)!, parse.GetValue(workers), parse.GetValue(verbose), cancellationToken);
             return DataForgeApp.Success;
         });
         return command;

@@ -97,15 +97,7 @@ public static class CocoPanopticSource
             return (null, "mask.missing", $"the segment PNG {fileName} does not exist");
         }
 
-        byte[] bytes;
-        await using (var stream = await masks.OpenReadAsync(fileName, cancellationToken))
-        {
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, cancellationToken);
-            bytes = buffer.ToArray();
-        }
-
-        var (png, _, reason, message) = RgbaImage.Decode(bytes, maxPixels);
+        var (png, _, reason, message) = RgbaImage.Decode(await masks.ReadAllBytesAsync(fileName, cancellationToken), maxPixels);
         if (png is null)
         {
             return (null, reason!.Replace("image.", "mask.", StringComparison.Ordinal), message);

@@ -149,10 +149,7 @@ public static class MaskFolderSource
             return (null, "mask.missing", $"the mask file {path} does not exist");
         }
 
-        await using var stream = await storage.OpenReadAsync(path, cancellationToken);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, cancellationToken);
-        var (png, _, reason, message) = RgbaImage.Decode(buffer.ToArray(), maxPixels);
+        var (png, _, reason, message) = RgbaImage.Decode(await storage.ReadAllBytesAsync(path, cancellationToken), maxPixels);
         if (png is null)
         {
             return (null, reason!.Replace("image.", "mask.", StringComparison.Ordinal), message);
