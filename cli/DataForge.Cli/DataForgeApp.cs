@@ -7,6 +7,7 @@ using DataForge.Core.Stages;
 using DataForge.Interleaved;
 using DataForge.Packing;
 using DataForge.SegEdit;
+using DataForge.Speech;
 
 namespace DataForge.Cli;
 
@@ -33,7 +34,7 @@ public static class DataForgeApp
         _ => null,
     };
 
-    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, PackStage.Definition]);
+    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, AsrStage.Definition, PackStage.Definition]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
@@ -44,6 +45,7 @@ public static class DataForgeApp
             InterleaveCommand.Create(app),
             CaptionCommand.Create(app),
             Seg2EditCommand.Create(app),
+            AsrCommand.Create(app),
             PackCommand.Create(app),
             ExportCommand.Create(app),
             InspectCommand.Create(app),

@@ -32,6 +32,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         var output = storage.Open(spec.Output);
 
         var plan = await PlanAsync(effective, storage, cancellationToken);
+        List<InputFile>[] allInputs = [.. plan.Select(stage => stage.SelectMany(bucket => bucket).OrderBy(file => file.Uri, StringComparer.Ordinal).ToList())];
         counters.TasksPlanned = options.Tasks.TaskIndex is null ? taskCount : 1;
         var selected = options.Tasks.TaskIndex is { } only ? [only] : Enumerable.Range(0, taskCount).ToList();
         counters.InputBytesPlanned = selected.Sum(task => plan.Sum(stage => stage[task].Sum(file => file.Length)));
@@ -55,7 +56,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
             new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = cancellationToken },
             async (task, token) =>
             {
-                await RunTaskAsync(effective, configHash, task, [.. plan.Select(stage => stage[task])], output, options.Workers, counters, token);
+                await RunTaskAsync(effective, configHash, task, [.. plan.Select(stage => stage[task])], allInputs, output, options.Workers, counters, token);
                 counters.TaskDone();
             });
 
@@ -139,7 +140,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
     public static int TaskOf(InputFile file, int tasks) => Hashes.Bucket(file.Path, tasks);
 
     private async Task RunTaskAsync(
-        PipelineSpec spec, string configHash, int task, IReadOnlyList<List<InputFile>> inputsByStage, IStorage output, int workers, RunCounters counters, CancellationToken cancellationToken)
+        PipelineSpec spec, string configHash, int task, IReadOnlyList<List<InputFile>> inputsByStage, IReadOnlyList<List<InputFile>> allInputsByStage, IStorage output, int workers, RunCounters counters, CancellationToken cancellationToken)
     {
         var scratch = Path.Combine(Path.GetTempPath(), "dataforge", $"task-{task:D5}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(scratch);
@@ -163,6 +164,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                     TaskIndex = task,
                     TaskCount = spec.Tasks,
                     Inputs = inputsByStage[index],
+                    AllInputs = allInputsByStage[index],
                     Output = output,
                     Media = media,
                     Rejects = rejects,

@@ -21,6 +21,13 @@ public sealed record StageContext
     /// <summary>The input files of this task that this stage reads (sources only), in ordinal order of URI.</summary>
     public required IReadOnlyList<InputFile> Inputs { get; init; }
 
+    /// <summary>
+    /// Every input file of this stage across all tasks, in ordinal order of URI. A source whose decisions must agree
+    /// across tasks (the asr stage's speaker-disjoint splits) reads metadata from all of them; it processes only
+    /// <see cref="Inputs"/>.
+    /// </summary>
+    public IReadOnlyList<InputFile> AllInputs { get; init; } = [];
+
     /// <summary>Relative local paths in options (a tokenizer file) resolve against this: the pipeline file's folder.</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 

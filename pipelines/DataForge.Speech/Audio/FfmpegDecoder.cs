@@ -8,33 +8,42 @@ namespace DataForge.Speech.Audio;
 /// <summary>
 /// Any audio ffmpeg reads (wav, flac, mp3, ogg/opus, m4a, video containers), at any rate and channel count, decoded
 /// and resampled by the ffmpeg CLI (through FFMpegCore) to 16-bit mono at the target rate, the PCM streamed back
-/// through a pipe. Local files are given to ffmpeg by path (containers such as m4a need to seek); remote objects are
-/// copied to the task's scratch folder first.
+/// through a pipe. Local files are given to ffmpeg by path; remote objects are streamed into its stdin, except
+/// MP4-family containers (m4a), which need to seek and are copied to the task's scratch folder first.
 /// </summary>
 public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
 {
     public async Task<(PcmAudio? Audio, string? Error)> DecodeAsync(IStorage storage, string path, CancellationToken cancellationToken)
     {
         string? temporary = null;
+        Stream? remote = null;
         try
         {
-            string file;
+            FFMpegArguments input;
             if (storage is LocalStorage local)
             {
-                file = Path.Combine(local.RootDirectory, path);
+                input = FFMpegArguments.FromFileInput(Path.Combine(local.RootDirectory, path), verifyExists: true);
+            }
+            else if (NeedsSeeking(path))
+            {
+                // MP4-family files may keep their index (moov) at the end, which a pipe cannot reach.
+                temporary = Path.Combine(scratchDirectory, $"audio-{Guid.NewGuid():N}{Path.GetExtension(path)}");
+                await using (var source = await storage.OpenReadAsync(path, cancellationToken))
+                await using (var copy = File.Create(temporary))
+                {
+                    await source.CopyToAsync(copy, cancellationToken);
+                }
+
+                input = FFMpegArguments.FromFileInput(temporary, verifyExists: true);
             }
             else
             {
-                temporary = Path.Combine(scratchDirectory, $"audio-{Guid.NewGuid():N}{Path.GetExtension(path)}");
-                await using var source = await storage.OpenReadAsync(path, cancellationToken);
-                await using var copy = File.Create(temporary);
-                await source.CopyToAsync(copy, cancellationToken);
-                file = temporary;
+                remote = await storage.OpenReadAsync(path, cancellationToken);
+                input = FFMpegArguments.FromPipeInput(new StreamPipeSource(remote));
             }
 
             using var pcm = new MemoryStream();
-            await FFMpegArguments
-                .FromFileInput(file, verifyExists: true)
+            await input
                 .OutputToPipe(new StreamPipeSink(pcm), options => options
                     .ForceFormat("s16le")
                     .WithCustomArgument($"-vn -ac 1 -ar {sampleRate} -acodec pcm_s16le"))
@@ -51,9 +60,24 @@ public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
         }
         catch (Instances.Exceptions.InstanceFileNotFoundException)
         {
-            throw new InvalidOperationException("ffmpeg was not found on PATH; install it (Debian: apt-get install ffmpeg)");
+            throw new DataForge.Core.DataForgeException("ffmpeg was not found on PATH; install it (Debian: apt-get install ffmpeg)");
+        }
+        finally
+        {
+            if (remote is not null)
+            {
+                await remote.DisposeAsync();
+            }
+
+            if (temporary is not null)
+            {
+                File.Delete(temporary);
+            }
         }
     }
+
+    private static bool NeedsSeeking(string path) =>
+        Path.GetExtension(path).ToLowerInvariant() is ".m4a" or ".mp4" or ".mov" or ".3gp" or ".aac";
 
     /// <summary>The last meaningful line of ffmpeg's error output (its banner and stream listing say nothing).</summary>
     private static string Summarise(string output)

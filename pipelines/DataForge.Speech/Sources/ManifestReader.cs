@@ -9,7 +9,11 @@ namespace DataForge.Speech.Sources;
 /// One utterance a manifest names: its audio (relative to the manifest, or a URI), transcript, optional speaker,
 /// dialect label, domain, and segment times in seconds.
 /// </summary>
-public sealed record ManifestEntry(int Line, string Audio, string Text, string? Speaker, string? Dialect, string? Domain, double? Start, double? End);
+public sealed record ManifestEntry(int Line, string Audio, string Text, string? Speaker, string? Dialect, string? Domain, double? Start, double? End)
+{
+    /// <summary>The utterance id the input gives (Kaldi's utt-id, a manifest's <c>id</c> column), kept in meta.</summary>
+    public string? Utterance { get; init; }
+}
 
 /// <summary>
 /// Streams a speech manifest: TSV or CSV with a header row, or JSON Lines, with the columns <c>audio</c>, <c>text</c>
@@ -92,7 +96,11 @@ public static class ManifestReader
             return (null, $"line {line}: the segment {s}-{e} s is empty or negative", line);
         }
 
-        return (new ManifestEntry(line, audio.Trim(), text, get("speaker") ?? get("speaker_id"), get("dialect") ?? get("lang") ?? get("language"), get("domain"), start, end), null, line);
+        var entry = new ManifestEntry(line, audio.Trim(), text, get("speaker") ?? get("speaker_id"), get("dialect") ?? get("lang") ?? get("language"), get("domain"), start, end)
+        {
+            Utterance = get("id") ?? get("utterance_id") ?? get("utt_id"),
+        };
+        return (entry, null, line);
     }
 
     private static bool TryTime(string? text, out double? seconds)

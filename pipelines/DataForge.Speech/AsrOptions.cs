@@ -1,0 +1,130 @@
+using DataForge.Core.Pipeline;
+using DataForge.Speech.Text;
+
+namespace DataForge.Speech;
+
+/// <summary>Options of the asr stage.</summary>
+public sealed record AsrOptions : ISourceOptions
+{
+    /// <summary>Manifests (.tsv, .csv, .jsonl), Kaldi directories (their wav.scp) and subtitle files (.srt, .vtt) beside their audio.</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    /// <summary>Output sample rate in Hz (mono, 16-bit).</summary>
+    public int SampleRate { get; init; } = 16_000;
+
+    /// <summary>How utterances are stored in the media store: wav (16-bit PCM) or flac (lossless, about half the size).</summary>
+    public string AudioFormat { get; init; } = "wav";
+
+    public double MinDuration { get; init; } = 0.5;
+
+    public double MaxDuration { get; init; } = 30;
+
+    /// <summary>Utterances whose frames are mostly below the silence level are rejected (audio.mostly_silence).</summary>
+    public double MinSpeechRatio { get; init; } = 0.25;
+
+    /// <summary>Utterances with more than this share of samples at full scale are rejected (audio.clipped).</summary>
+    public double MaxClippedRatio { get; init; } = 0.001;
+
+    /// <summary>Plausible Han characters per second (Chinese, Japanese, Korean text is counted in characters).</summary>
+    public IReadOnlyList<double> CharactersPerSecond { get; init; } = [0.8, 10];
+
+    /// <summary>Plausible words per second for text in other scripts.</summary>
+    public IReadOnlyList<double> WordsPerSecond { get; init; } = [0.4, 5];
+
+    /// <summary>Per-dialect overrides of the plausible rate, in the unit its script is counted in (code → [min, max]).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double>> RateByDialect { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
+
+    /// <summary>The dialect of entries that name none (a label the taxonomy knows); without it they are rejects.</summary>
+    public string? Dialect { get; init; }
+
+    /// <summary>The domain of entries that name none (news, medical, …), stated in the context prompt.</summary>
+    public string? Domain { get; init; }
+
+    /// <summary>keep (default: dialect text keeps its characters), simplified or traditional.</summary>
+    public string Script { get; init; } = "keep";
+
+    /// <summary>A file of hotwords (one term per line) for the context prompts; relative to the pipeline file.</summary>
+    public string? Glossary { get; init; }
+
+    /// <summary>At most this many hotwords in a prompt.</summary>
+    public int MaxHotwords { get; init; } = 10;
+
+    /// <summary>Glossary terms that the utterance does not contain, added to its hotwords so the model learns to choose.</summary>
+    public int Distractors { get; init; } = 2;
+
+    /// <summary>Language of the context prompt: zh or en.</summary>
+    public string PromptLanguage { get; init; } = "zh";
+
+    /// <summary>Shares of utterances held out, by speaker: no speaker is in two splits.</summary>
+    public double DevFraction { get; init; } = 0.1;
+
+    public double TestFraction { get; init; } = 0.1;
+
+    /// <summary>Seeds the speaker order of the splits and the choice of distractors.</summary>
+    public long Seed { get; init; }
+
+    /// <summary>
+    /// Entries without a transcript become unlabelled utterances (no target part; long recordings split at pauses by
+    /// the VAD) instead of rejects.
+    /// </summary>
+    public bool KeepUntranscribed { get; init; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (SampleRate is < 8000 or > 48_000)
+        {
+            yield return "sample_rate must be 8000..48000";
+        }
+
+        if (AudioFormat is not ("wav" or "flac"))
+        {
+            yield return "audio_format must be wav or flac";
+        }
+
+        if (MinDuration <= 0 || MaxDuration <= MinDuration)
+        {
+            yield return "min_duration must be positive and below max_duration";
+        }
+
+        if (MinSpeechRatio is < 0 or > 1 || MaxClippedRatio is < 0 or > 1)
+        {
+            yield return "min_speech_ratio and max_clipped_ratio must be in [0, 1]";
+        }
+
+        foreach (var (name, range) in new[] { ("characters_per_second", CharactersPerSecond), ("words_per_second", WordsPerSecond) }.Concat(RateByDialect.Select(pair => ($"rate_by_dialect.{pair.Key}", pair.Value))))
+        {
+            if (range.Count != 2 || range[0] < 0 || range[1] <= range[0])
+            {
+                yield return $"{name} must be [min, max] with 0 <= min < max";
+            }
+        }
+
+        foreach (var label in RateByDialect.Keys.Append(Dialect).OfType<string>())
+        {
+            if (DialectTaxonomy.Resolve(label) is null)
+            {
+                yield return $"dialect '{label}' is not in the taxonomy (dataforge asr --list-dialects shows it)";
+            }
+        }
+
+        if (Script is not ("keep" or "simplified" or "traditional"))
+        {
+            yield return "script must be keep, simplified or traditional";
+        }
+
+        if (PromptLanguage is not ("zh" or "en"))
+        {
+            yield return "prompt_language must be zh or en";
+        }
+
+        if (MaxHotwords < 0 || Distractors < 0)
+        {
+            yield return "max_hotwords and distractors must not be negative";
+        }
+
+        if (DevFraction < 0 || TestFraction < 0 || DevFraction + TestFraction >= 1)
+        {
+            yield return "dev_fraction and test_fraction must not be negative and must leave some data for training";
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Text.Json.Nodes;
+using DataForge.Core;
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+using DataForge.Core.Storage;
+using DataForge.Speech.Audio;
+using DataForge.Speech.Corpus;
+using DataForge.Speech.Outputs;
+using DataForge.Speech.Sources;
+using DataForge.Speech.Text;
+
+namespace DataForge.Speech;
+
+/// <summary>
+/// Dialect speech in, training utterances out: <c>[Text(context), Audio, Text(target)]</c> with 16 kHz mono audio in
+/// the media store, dialect codes, speaker-disjoint splits, and NeMo and Kaldi manifests per split. Two passes over
+/// the inputs' metadata: the first (over every task's inputs, so all tasks agree) counts utterances per speaker and
+/// dialect and fixes the splits; the second decodes this task's recordings in parallel and writes in input order.
+/// </summary>
+public sealed class AsrStage(AsrOptions options) : IStage
+{
+    public static readonly StageDefinition Definition = new AsrDefinition();
+
+    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    {
+        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
+        {
+            yield return upstream;
+        }
+
+        var storage = new StorageFactory(context.Environment, context.BaseDirectory);
+        var inputs = new AsrInputs(storage);
+        var stats = new StageStats();
+        var splits = await AssignSplitsAsync(inputs, context.AllInputs.Count > 0 ? context.AllInputs : context.Inputs, context.CancellationToken);
+        var glossary = await ReadGlossaryAsync(storage, context.CancellationToken);
+        var processor = new RecordingProcessor(
+            options,
+            context.Media,
+            new FfmpegDecoder(options.SampleRate, context.ScratchDirectory),
+            splits,
+            new HotwordExtractor(glossary, options.MaxHotwords, options.Distractors, options.Seed),
+            HanziScript.For(options.Script));
+        var rows = new List<ManifestRow>();
+        foreach (var file in context.Inputs)
+        {
+            var kind = AsrInputs.KindOf(file.Path);
+            stats.Add($"inputs.{kind.ToString().ToLowerInvariant()}");
+            if (kind == AsrInputKind.Companion)
+            {
+                continue;
+            }
+
+            context.Counters.AddInputBytes(file.Length);
+            if (kind == AsrInputKind.Unsupported)
+            {
+                stats.Add("rejects.input.unsupported_format");
+                await context.Rejects.RejectAsync(file.Uri, "input.unsupported_format", "asr reads manifests (.tsv, .csv, .jsonl), Kaldi directories (wav.scp) and subtitles (.srt, .vtt) beside their audio", context.CancellationToken);
+                continue;
+            }
+
+            var results = Recordings(inputs.ReadAsync(file, context.CancellationToken))
+                .SelectOrderedAsync((recording, token) => new ValueTask<RecordingResult>(processor.ProcessAsync(recording, token)), context.Workers, context.CancellationToken);
+            await foreach (var result in results)
+            {
+                foreach (var reject in result.Rejects)
+                {
+                    stats.Add($"rejects.{reject.Reason}");
+                    await context.Rejects.RejectAsync(reject.Input, reject.Reason, reject.Message, context.CancellationToken);
+                }
+
+                foreach (var (name, count) in result.Counters)
+                {
+                    stats.Add(name, count);
+                }
+
+                rows.AddRange(result.Rows);
+                context.Counters.AddSamplesRead(result.Samples.Count);
+                foreach (var sample in result.Samples)
+                {
+                    yield return sample;
+                }
+            }
+        }
+
+        await SpeechManifests.WritePartsAsync(context.Output, context.TaskIndex, rows, context.CancellationToken);
+        context.Outputs.SetExtra(context.StageSlot, stats.ToJson());
+    }
+
+    /// <summary>Consecutive entries with the same audio form one recording (decoded once); an unreadable entry stands alone.</summary>
+    private static async IAsyncEnumerable<IReadOnlyList<AsrEntry>> Recordings(IAsyncEnumerable<AsrEntry> entries)
+    {
+        var group = new List<AsrEntry>();
+        await foreach (var entry in entries)
+        {
+            if (group.Count > 0 && (entry.RecordingKey is null || entry.RecordingKey != group[0].RecordingKey))
+            {
+                yield return group;
+                group = [];
+            }
+
+            group.Add(entry);
+        }
+
+        if (group.Count > 0)
+        {
+            yield return group;
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<string, string>> AssignSplitsAsync(AsrInputs inputs, IReadOnlyList<InputFile> files, CancellationToken cancellationToken)
+    {
+        var table = new SpeakerSplits();
+        foreach (var file in files)
+        {
+            await foreach (var entry in inputs.ReadAsync(file, cancellationToken))
+            {
+                if (entry.Entry is not { } fields)
+                {
+                    continue;
+                }
+
+                var label = string.IsNullOrWhiteSpace(fields.Dialect) ? options.Dialect : fields.Dialect;
+                var dialect = label is null ? null : DialectTaxonomy.Resolve(label);
+                table.Add(SpeakerIds.Of(entry).Speaker, dialect?.Code ?? "unknown");
+            }
+        }
+
+        return table.Assign(options.DevFraction, options.TestFraction, options.Seed);
+    }
+
+    private async Task<IReadOnlyList<string>> ReadGlossaryAsync(StorageFactory storage, CancellationToken cancellationToken)
+    {
+        if (options.Glossary is null)
+        {
+            return [];
+        }
+
+        var parent = StoragePaths.Directory(options.Glossary.Replace('\\', '/'));
+        var folder = storage.Open(parent.Length == 0 ? "." : parent);
+        var name = StoragePaths.FileName(options.Glossary.Replace('\\', '/'));
+        if (!await folder.ExistsAsync(name, cancellationToken))
+        {
+            throw new UsageException($"asr: the glossary {options.Glossary} does not exist");
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(await folder.ReadAllBytesAsync(name, cancellationToken));
+        return [.. text.Split('\n')
+            .Select(line => TranscriptNormalizer.Normalize(line.TrimStart('\uFEFF')).Text)
+            .Where(term => term.Length > 0 && !term.StartsWith('#'))
+            .Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The asr stage's definition: binds its options and, when every task is done, merges the manifests and writes asr/stats.json.</summary>
+    private sealed class AsrDefinition : StageDefinition
+    {
+        private readonly StageDefinition<AsrOptions> _bind = new("asr", string.Empty, options => new AsrStage(options));
+
+        public override string Name => "asr";
+
+        public override string Summary => "assemble a dialect ASR corpus: 16 kHz utterances, context prompts, speaker-disjoint splits, NeMo/Kaldi manifests";
+
+        public override bool IsSource => true;
+
+        public override JsonObject Normalize(JsonObject options, string where) => _bind.Normalize(options, where);
+
+        public override IStage Create(JsonObject options, string where) => _bind.Create(options, where);
+
+        public override IReadOnlyList<string>? SourceInputs(JsonObject options, string where) => _bind.SourceInputs(options, where);
+
+        public override async Task FinishAsync(StageFinishContext context)
+        {
+            var summaries = await SpeechManifests.MergeAsync(context.Output, context.TaskReports.Count, context.CancellationToken);
+            var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var report in context.TaskReports.OfType<JsonObject>())
+            {
+                foreach (var (name, value) in report)
+                {
+                    if (value is JsonValue number && number.TryGetValue<long>(out var count))
+                    {
+                        counters[name] = counters.GetValueOrDefault(name) + count;
+                    }
+                }
+            }
+
+            await StorageJson.WriteAsync(context.Output, $"{SpeechManifests.Folder}/stats.json", AsrStatistics.Build(summaries, counters), context.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Runtime.CompilerServices;
+using DataForge.Core.Storage;
+
+namespace DataForge.Speech.Sources;
+
+/// <summary>What kind of asr input a file is, judged by its name.</summary>
+public enum AsrInputKind
+{
+    Manifest,
+    KaldiDirectory,
+    Subtitles,
+
+    /// <summary>Audio or a Kaldi companion file: read through the manifest or wav.scp that names it, not by itself.</summary>
+    Companion,
+    Unsupported,
+}
+
+/// <summary>
+/// Turns the asr stage's input files into utterance entries: manifests (TSV, CSV, JSON Lines), Kaldi directories
+/// (through their wav.scp) and subtitle files cut at cue times (the audio beside them with the same name). Audio
+/// paths resolve against the folder of the file that names them; URIs and absolute paths are taken as they are.
+/// </summary>
+public sealed class AsrInputs(StorageFactory storageFactory)
+{
+    public static readonly IReadOnlyList<string> AudioExtensions = [".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac", ".wma", ".webm", ".mp4", ".mkv", ".mov"];
+
+    private readonly Dictionary<string, IStorage> _storages = new(StringComparer.Ordinal);
+
+    public static AsrInputKind KindOf(string path)
+    {
+        var name = StoragePaths.FileName(path);
+        var extension = Path.GetExtension(name).ToLowerInvariant();
+        return name switch
+        {
+            KaldiDirectoryReader.WavScp => AsrInputKind.KaldiDirectory,
+            _ when KaldiDirectoryReader.CompanionFiles.Contains(name) || AudioExtensions.Contains(extension) => AsrInputKind.Companion,
+            _ when extension is ".tsv" or ".csv" or ".jsonl" or ".json" => AsrInputKind.Manifest,
+            _ when extension is ".srt" or ".vtt" => AsrInputKind.Subtitles,
+            _ => AsrInputKind.Unsupported,
+        };
+    }
+
+    public async IAsyncEnumerable<AsrEntry> ReadAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        switch (KindOf(file.Path))
+        {
+            case AsrInputKind.Manifest:
+                {
+                    await using var stream = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
+                    using var reader = new StreamReader(stream);
+                    await foreach (var (entry, problem, line) in ManifestReader.ReadAsync(reader, file.Path, cancellationToken))
+                    {
+                        yield return Entry($"{file.Uri}#line={line}", entry, problem, file);
+                    }
+
+                    break;
+                }
+
+            case AsrInputKind.KaldiDirectory:
+                {
+                    var folder = StoragePaths.Directory(file.Path);
+                    await foreach (var (entry, problem, line) in KaldiDirectoryReader.ReadAsync(file.Storage, folder, cancellationToken))
+                    {
+                        var key = entry?.Utterance is { } utterance ? $"utt={utterance}" : $"line={line}";
+                        yield return Entry($"{StoragePaths.Directory(file.Uri)}#{key}", entry, problem, file);
+                    }
+
+                    break;
+                }
+
+            case AsrInputKind.Subtitles:
+                await foreach (var entry in SubtitleEntriesAsync(file, cancellationToken))
+                {
+                    yield return entry;
+                }
+
+                break;
+        }
+    }
+
+    private async IAsyncEnumerable<AsrEntry> SubtitleEntriesAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? audio = null;
+        var stem = file.Path[..^Path.GetExtension(file.Path).Length];
+        foreach (var extension in AudioExtensions)
+        {
+            if (await file.Storage.ExistsAsync(stem + extension, cancellationToken))
+            {
+                audio = StoragePaths.FileName(stem + extension);
+                break;
+            }
+        }
+
+        if (audio is null)
+        {
+            yield return new AsrEntry(file.Uri, null, null, $"no audio beside the subtitles: expected {StoragePaths.FileName(stem)} with one of {string.Join(", ", AudioExtensions)}");
+            yield break;
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(await file.Storage.ReadAllBytesAsync(file.Path, cancellationToken));
+        var (cues, problems) = SubtitleReader.Parse(text);
+        foreach (var problem in problems)
+        {
+            yield return new AsrEntry($"{file.Uri}#problem", null, null, problem);
+        }
+
+        foreach (var cue in cues)
+        {
+            var entry = new ManifestEntry(cue.Index, audio, cue.Text, null, null, null, cue.Start, cue.End) { Utterance = $"{StoragePaths.FileName(stem)}-{cue.Index:D4}" };
+            yield return Entry($"{file.Uri}#cue={cue.Index}", entry, null, file);
+        }
+    }
+
+    private AsrEntry Entry(string source, ManifestEntry? entry, string? problem, InputFile file) =>
+        entry is null ? new AsrEntry(source, null, null, problem) : new AsrEntry(source, entry, Locate(entry.Audio, file), null);
+
+    /// <summary>
+    /// The audio an input names, relative to that input's folder unless it is a URI or an absolute path. Its URI is
+    /// spelled as the input's is (a relative input gives a relative URI), so sources and meta do not depend on where
+    /// the data lies on disk.
+    /// </summary>
+    public AudioLocation Locate(string audio, InputFile file)
+    {
+        var named = audio.Replace('\\', '/');
+        var uri = named.Contains("://", StringComparison.Ordinal) || named.StartsWith('/')
+            ? named
+            : Collapse(StoragePaths.Join(StoragePaths.Directory(file.Uri.Replace('\\', '/')), named));
+        var parent = StoragePaths.Directory(uri);
+        if (!_storages.TryGetValue(parent, out var storage))
+        {
+            _storages[parent] = storage = storageFactory.Open(parent.Length == 0 ? "." : parent);
+        }
+
+        return new AudioLocation(storage, StoragePaths.FileName(uri), uri);
+    }
+
+    /// <summary>'.' and '..' segments resolved textually; a '..' with nothing before it to remove stays (a relative local path).</summary>
+    private static string Collapse(string uri)
+    {
+        var scheme = uri.IndexOf("://", StringComparison.Ordinal);
+        var head = scheme < 0 ? (uri.StartsWith('/') ? "/" : string.Empty) : uri[..(scheme + 3)];
+        var minimum = scheme < 0 ? 0 : 1;
+        var kept = new List<string>();
+        foreach (var segment in uri[head.Length..].Split('/'))
+        {
+            if (segment == "..")
+            {
+                if (kept.Count > minimum && kept[^1] != "..")
+                {
+                    kept.RemoveAt(kept.Count - 1);
+                }
+                else if (scheme < 0)
+                {
+                    kept.Add(segment);
+                }
+            }
+            else if (segment is not ("." or ""))
+            {
+                kept.Add(segment);
+            }
+        }
+
+        return head + string.Join('/', kept);
+    }
+}
