@@ -12,7 +12,7 @@ public sealed class FfmpegDecoderTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     public static TheoryData<string> Clips() =>
-        [.. Directory.GetFiles(Path.Combine(RepositoryRoot.Samples, "speech", "audio")).Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal)];
+        [.. Directory.GetFiles(Path.Combine(RepositoryRoot.Samples, "speech", "audio")).Select(path => Path.GetFileName(path)).Where(name => !name.StartsWith("bad-", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 
     [Theory]
     [MemberData(nameof(Clips))]
@@ -22,11 +22,17 @@ public sealed class FfmpegDecoderTests : IDisposable
         var probe = await FFProbe.AnalyseAsync(Path.Combine(folder, clip));
 
         var (audio, error) = await new FfmpegDecoder(16000, _temp.Path).DecodeAsync(new LocalStorage(folder), clip, CancellationToken.None);
+        // The source's own length is its samples at its own rate: container durations of lossy files (mp3, m4a) count
+        // the encoder's padding, which decoders trim.
+        var native = probe.PrimaryAudioStream!.SampleRateHz ?? throw new InvalidOperationException($"{clip} has no sample rate");
+        var (source, sourceError) = await new FfmpegDecoder(native, _temp.Path).DecodeAsync(new LocalStorage(folder), clip, CancellationToken.None);
 
         Assert.Null(error);
+        Assert.Null(sourceError);
         Assert.Equal(16000, audio!.SampleRate);
         Assert.Equal(1, audio.Channels);
-        Assert.True(Math.Abs(audio.DurationSeconds - probe.Duration.TotalSeconds) < 0.02, $"{clip}: {audio.DurationSeconds} s decoded, {probe.Duration.TotalSeconds} s in the source");
+        Assert.True(Math.Abs(audio.DurationSeconds - source!.DurationSeconds) < 0.02, $"{clip}: {audio.DurationSeconds} s decoded, {source.DurationSeconds} s at the source's {native} Hz");
+        Assert.True(Math.Abs(audio.DurationSeconds - probe.Duration.TotalSeconds) < 0.1, $"{clip}: {audio.DurationSeconds} s decoded, the container says {probe.Duration.TotalSeconds} s");
         Assert.Contains(audio.Samples, sample => Math.Abs((int)sample) > 1000);
     }
 

@@ -17,6 +17,7 @@ public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
     {
         string? temporary = null;
         Stream? remote = null;
+        var shownPath = storage is LocalStorage root ? Path.Combine(root.RootDirectory, path) : path;
         try
         {
             FFMpegArguments input;
@@ -56,7 +57,7 @@ public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
         }
         catch (FFMpegException e)
         {
-            return (null, Summarise(e.Message));
+            return (null, Summarise(e.Message).Replace(shownPath + ": ", string.Empty, StringComparison.Ordinal));
         }
         catch (Instances.Exceptions.InstanceFileNotFoundException)
         {

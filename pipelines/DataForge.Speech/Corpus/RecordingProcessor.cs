@@ -214,11 +214,15 @@ public sealed class RecordingProcessor(
             ["dialect_label"] = fields.Dialect ?? options.Dialect,
             ["language"] = DialectTaxonomy.Language(item.Dialect.Code),
             ["speaker"] = item.Speaker,
-            ["domain"] = domain,
             ["duration"] = duration,
             ["source_audio"] = item.Entry.Audio!.Uri,
             ["hotwords"] = new JsonArray([.. words.Select(word => JsonValue.Create(word))]),
         };
+        if (domain is not null)
+        {
+            meta["domain"] = domain;
+        }
+
         if (item.SpeakerInferred)
         {
             meta["speaker_inferred"] = true;
@@ -246,7 +250,7 @@ public sealed class RecordingProcessor(
         }
 
         var id = SampleIds.FromSource(source);
-        var sample = new Sample(id, source, parts.ToImmutable(), meta.ToJsonString(), split);
+        var sample = new Sample(id, source, parts.ToImmutable(), meta.ToJsonString(DataForge.Core.DataForgeJson.Compact), split);
         var row = transcribed
             ? new ManifestRow(split, $"{SpeakerIds.ForKaldi(item.Speaker)}-{id}", SpeakerIds.ForKaldi(item.Speaker), MediaStore.PathOf(stored), duration, item.Transcript!.Text, item.Dialect.Code, domain, context, id)
             : null;

@@ -81,11 +81,6 @@ public static class ManifestReader
             return (null, $"line {line} names no audio", line);
         }
 
-        if (text is null)
-        {
-            return (null, $"line {line} has no text", line);
-        }
-
         if (!TryTime(get("start"), out var start) || !TryTime(get("end"), out var end))
         {
             return (null, $"line {line}: start and end must be seconds", line);
@@ -96,7 +91,7 @@ public static class ManifestReader
             return (null, $"line {line}: the segment {s}-{e} s is empty or negative", line);
         }
 
-        var entry = new ManifestEntry(line, audio.Trim(), text, get("speaker") ?? get("speaker_id"), get("dialect") ?? get("lang") ?? get("language"), get("domain"), start, end)
+        var entry = new ManifestEntry(line, audio.Trim(), text ?? string.Empty, get("speaker") ?? get("speaker_id"), get("dialect") ?? get("lang") ?? get("language"), get("domain"), start, end)
         {
             Utterance = get("id") ?? get("utterance_id") ?? get("utt_id"),
         };
