@@ -36,6 +36,39 @@ public sealed class FfmpegDecoderTests : IDisposable
         Assert.Contains(audio.Samples, sample => Math.Abs((int)sample) > 1000);
     }
 
+    [Theory]
+    [MemberData(nameof(Clips))]
+    public async Task Remote_objects_streamed_through_a_pipe_decode_to_the_same_samples_as_local_files(string clip)
+    {
+        var folder = Path.Combine(RepositoryRoot.Samples, "speech", "audio");
+        var decoder = new FfmpegDecoder(16000, _temp.Path);
+
+        var (local, _) = await decoder.DecodeAsync(new LocalStorage(folder), clip, CancellationToken.None);
+        var (remote, error) = await decoder.DecodeAsync(new RemoteLike(new LocalStorage(folder)), clip, CancellationToken.None);
+
+        Assert.Null(error);
+        Assert.Equal(local!.Samples, remote!.Samples);
+        Assert.Empty(Directory.GetFiles(_temp.Path));
+    }
+
+    /// <summary>Storage that is not local, so the decoder cannot hand ffmpeg a path (as with Azure).</summary>
+    private sealed class RemoteLike(IStorage inner) : IStorage
+    {
+        public string Uri => "remote://" + inner.Uri;
+
+        public Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default) => inner.ExistsAsync(path, cancellationToken);
+
+        public Task<Stream> OpenReadAsync(string path, CancellationToken cancellationToken = default) => inner.OpenReadAsync(path, cancellationToken);
+
+        public Task<IAtomicWrite> BeginWriteAsync(string path, CancellationToken cancellationToken = default) => inner.BeginWriteAsync(path, cancellationToken);
+
+        public IAsyncEnumerable<StorageItem> ListAsync(string prefix = "", CancellationToken cancellationToken = default) => inner.ListAsync(prefix, cancellationToken);
+
+        public Task DeleteAsync(string path, CancellationToken cancellationToken = default) => inner.DeleteAsync(path, cancellationToken);
+
+        public IStorage At(string subPath) => new RemoteLike(inner.At(subPath));
+    }
+
     [Fact]
     public async Task Undecodable_bytes_are_an_error_not_an_exception()
     {

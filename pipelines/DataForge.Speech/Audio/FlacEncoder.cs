@@ -11,10 +11,12 @@ public static class FlacEncoder
 {
     public static async Task<byte[]> EncodeAsync(PcmAudio audio, CancellationToken cancellationToken)
     {
-        using var wav = new MemoryStream(WavFile.Write(audio));
+        var pcm = new byte[audio.Samples.Length * 2];
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(audio.Samples.AsSpan()).CopyTo(pcm);
+        using var raw = new MemoryStream(pcm);
         using var flac = new MemoryStream();
         await FFMpegArguments
-            .FromPipeInput(new StreamPipeSource(wav), options => options.ForceFormat("wav"))
+            .FromPipeInput(new StreamPipeSource(raw), options => options.ForceFormat("s16le").WithCustomArgument($"-ar {audio.SampleRate} -ac {audio.Channels}"))
             .OutputToPipe(new StreamPipeSink(flac), options => options
                 .ForceFormat("flac")
                 .WithCustomArgument("-map_metadata -1 -fflags +bitexact -flags:a +bitexact -compression_level 5"))
