@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the main job on the bundled samples (samples/pipelines/demo.yaml) and shows what it wrote.
-# Needs only the .NET SDK; everything else comes from NuGet on the first build.
+# Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then the speech set: asr.yaml) and shows
+# what it wrote.
+# Needs the .NET SDK (everything else comes from NuGet on the first build) and, for the speech set, ffmpeg:
+# installed here with apt-get when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build cli/DataForge.Cli --configuration Release --nologo --verbosity quiet
@@ -8,3 +10,11 @@ dataforge() { dotnet cli/DataForge.Cli/bin/Release/net10.0/dataforge.dll "$@"; }
 dataforge run samples/pipelines/demo.yaml "$@"
 dataforge inspect out/demo --show 3
 dataforge inspect out/demo/shards --decode 0 --html out/demo/shards/report.html
+# Dialect speech: utterances with context prompts, speaker-disjoint splits, NeMo/Kaldi manifests, packed shards.
+if ! command -v ffmpeg >/dev/null 2>&1; then
+  echo "installing ffmpeg (apt-get), which the asr stage decodes audio with"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null
+fi
+dataforge run samples/pipelines/asr.yaml
+dataforge inspect out/asr --show 2
