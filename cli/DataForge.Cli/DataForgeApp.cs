@@ -47,6 +47,7 @@ public static class DataForgeApp
             Seg2EditCommand.Create(app),
             AsrCommand.Create(app),
             PackCommand.Create(app),
+            TrainCommand.Create(app),
             ExportCommand.Create(app),
             InspectCommand.Create(app),
             StagesCommand.Create(app),

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using DataForge.Core;
+using DataForge.Core.Storage;
+using DataForge.Training.Training;
+
+namespace DataForge.Cli.Commands;
+
+/// <summary>
+/// <c>dataforge train --shards DIR --out DIR [--preset tiny|small] [--steps N] [--device cpu|cuda] [--resume]
+/// [--batch-size N] [--accumulation N] [--lr X] [--seed N] [--checkpoint-every N] [--eval-every N] [--threads N]</c>:
+/// trains the bundled sparse MoE model on packed shards.
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create(CliContext app)
+    {
+        var shards = new Option<string>("--shards") { Description = "packed shard folder (index.json + shard-*.parquet), local or az://", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "local folder for checkpoints, metrics.jsonl and run.json", Required = true };
+        var preset = new Option<string>("--preset") { Description = "model size: tiny (CPU) or small (one GPU)", DefaultValueFactory = _ => "tiny" };
+        var steps = new Option<int?>("--steps") { Description = "optimizer steps (default 100)" };
+        var device = new Option<string>("--device") { Description = "cpu (default) or cuda", DefaultValueFactory = _ => "cpu" };
+        var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its newest checkpoint" };
+        var batchSize = new Option<int?>("--batch-size") { Description = "packed rows per micro-batch (default 1)" };
+        var accumulation = new Option<int?>("--accumulation") { Description = "micro-batches per step (default 1)" };
+        var learningRate = new Option<double?>("--lr") { Description = "peak learning rate (default 3e-3)" };
+        var seed = new Option<long?>("--seed") { Description = "initialisation and data order (default 0)" };
+        var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "steps between checkpoints (default 50; always at the end)" };
+        var evalEvery = new Option<int?>("--eval-every") { Description = "steps between held-out losses (default 25)" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: TorchSharp's)" };
+        var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
+        {
+            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(device) is not "cpu")
+            {
+                throw new UsageException($"--device {parse.GetValue(device)}: this build trains on the CPU; CUDA arrives with the GPU issue");
+            }
+
+            var defaults = new TrainOptions();
+            var options = defaults with
+            {
+                Preset = parse.GetValue(preset)!,
+                Steps = parse.GetValue(steps) ?? defaults.Steps,
+                BatchSize = parse.GetValue(batchSize) ?? defaults.BatchSize,
+                Accumulation = parse.GetValue(accumulation) ?? defaults.Accumulation,
+                LearningRate = parse.GetValue(learningRate) ?? defaults.LearningRate,
+                Seed = parse.GetValue(seed) ?? defaults.Seed,
+                CheckpointEvery = parse.GetValue(checkpointEvery) ?? defaults.CheckpointEvery,
+                EvalEvery = parse.GetValue(evalEvery) ?? defaults.EvalEvery,
+                Threads = parse.GetValue(threads) ?? defaults.Threads,
+            };
+            if (options.Preset is not ("tiny" or "small"))
+            {
+                throw new UsageException($"--preset {options.Preset}: use tiny or small");
+            }
+
+            var problems = options.Validate().ToList();
+            if (problems.Count > 0)
+            {
+                throw new UsageException(string.Join("; ", problems));
+            }
+
+            var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory()).Open(parse.GetValue(shards)!);
+            var trainer = new Trainer(options, line => app.Stderr.WriteLine(line));
+            var summary = await trainer.RunAsync(storage, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(resume), cancellationToken);
+            await app.Stdout.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{parse.GetValue(output)}: {summary.Steps} steps, loss {summary.LastLoss:0.0000}{(summary.LastEvalLoss is { } eval ? $", held-out loss {eval:0.0000}" : string.Empty)}, {summary.TokensPerSecond:0} tokens/s"));
+            return DataForgeApp.Success;
+        });
+        return command;
+    }
+}

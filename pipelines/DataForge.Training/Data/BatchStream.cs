@@ -1,0 +1,87 @@
+using System.Threading.Channels;
+using DataForge.Packing.Shards;
+
+namespace DataForge.Training.Data;
+
+/// <summary>A batch and the data position right after it (what a checkpoint records).</summary>
+public sealed record PositionedBatch(TrainingBatch Batch, DataPosition After);
+
+/// <summary>
+/// Batches of packed rows, built on a background task that stays up to <c>prefetch</c> batches ahead of training
+/// (reading Parquet and building masks overlaps the model's work). Epochs follow one another; a batch may take its
+/// last rows from the next epoch. Starting from a position replays the epoch's order and skips what was consumed.
+/// </summary>
+public sealed class BatchStream : IAsyncDisposable
+{
+    private readonly Channel<PositionedBatch> _channel;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _producer;
+
+    public BatchStream(ShardRows rows, int batchSize, DataPosition start, int prefetch = 2)
+    {
+        _channel = Channel.CreateBounded<PositionedBatch>(new BoundedChannelOptions(prefetch) { SingleReader = true, SingleWriter = true });
+        _producer = Task.Run(() => ProduceAsync(rows, batchSize, start, _stop.Token));
+    }
+
+    public ValueTask<PositionedBatch> NextAsync(CancellationToken cancellationToken) => _channel.Reader.ReadAsync(cancellationToken);
+
+    private async Task ProduceAsync(ShardRows rows, int batchSize, DataPosition start, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pending = new List<ShardRow>();
+            for (var epoch = start.Epoch; ; epoch++)
+            {
+                long consumed = 0;
+                var skip = epoch == start.Epoch ? start.Rows : 0;
+                await foreach (var row in rows.EpochAsync(epoch, cancellationToken))
+                {
+                    consumed++;
+                    if (consumed <= skip)
+                    {
+                        continue;
+                    }
+
+                    pending.Add(row);
+                    if (pending.Count == batchSize)
+                    {
+                        await _channel.Writer.WriteAsync(new PositionedBatch(TrainingBatch.From(pending), new DataPosition(epoch, consumed)), cancellationToken);
+                        pending.Clear();
+                    }
+                }
+
+                if (consumed == 0)
+                {
+                    throw new InvalidDataException("the shards hold no training rows");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _channel.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            _channel.Writer.TryComplete(e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _producer;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        while (_channel.Reader.TryRead(out var left))
+        {
+            left.Batch.Dispose();
+        }
+
+        _stop.Dispose();
+    }
+}

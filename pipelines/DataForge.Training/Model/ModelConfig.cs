@@ -1,0 +1,81 @@
+namespace DataForge.Training.Model;
+
+/// <summary>
+/// The model's shape: a decoder-only transformer (RMSNorm, grouped-query attention, SwiGLU, M-RoPE) whose
+/// feed-forward is a dense SwiGLU in the first layer and a sparse mixture of experts after it (one shared expert plus
+/// <see cref="Experts"/> routed ones, top-<see cref="TopK"/>). The vocabulary comes from the shards' index.json.
+/// </summary>
+public sealed record ModelConfig
+{
+    public int VocabSize { get; init; }
+
+    public int Dim { get; init; } = 64;
+
+    public int Layers { get; init; } = 2;
+
+    public int Heads { get; init; } = 4;
+
+    public int KvHeads { get; init; } = 2;
+
+    /// <summary>Hidden size of the first layer's dense SwiGLU.</summary>
+    public int FfnDim { get; init; } = 128;
+
+    public int Experts { get; init; } = 4;
+
+    public int TopK { get; init; } = 2;
+
+    /// <summary>Hidden size of each expert (the shared one included).</summary>
+    public int ExpertDim { get; init; } = 64;
+
+    public double RopeTheta { get; init; } = 10_000;
+
+    /// <summary>Switch/GShard load-balancing loss coefficient (0 turns it off).</summary>
+    public double AuxLossCoefficient { get; init; } = 0.001;
+
+    /// <summary>DeepSeek-V3 auxiliary-loss-free balancing: the per-expert routing bias moves this much per step (0 turns it off).</summary>
+    public double BiasUpdateRate { get; init; } = 0.001;
+
+    /// <summary>One router per modality (text, image, audio), as in Ming-lite-omni; off: one router for all tokens.</summary>
+    public bool ModalityRouting { get; init; } = true;
+
+    public bool TieEmbeddings { get; init; } = true;
+
+    public int HeadDim => Dim / Heads;
+
+    public static ModelConfig Preset(string name, int vocabSize) => name switch
+    {
+        "tiny" => new ModelConfig { VocabSize = vocabSize },
+        "small" => new ModelConfig
+        {
+            VocabSize = vocabSize,
+            Dim = 768,
+            Layers = 12,
+            Heads = 12,
+            KvHeads = 4,
+            FfnDim = 3072,
+            Experts = 16,
+            TopK = 2,
+            ExpertDim = 768,
+            TieEmbeddings = false,
+        },
+        _ => throw new ArgumentException($"unknown preset '{name}' (tiny, small)", nameof(name)),
+    };
+
+    public IEnumerable<string> Validate()
+    {
+        if (VocabSize < 1 || Dim < 8 || Layers < 1 || Heads < 1 || KvHeads < 1 || FfnDim < 1 || ExpertDim < 1)
+        {
+            yield return "vocab_size, dim, layers, heads, kv_heads, ffn_dim and expert_dim must be positive (dim at least 8)";
+        }
+
+        if (Dim % Heads != 0 || Heads % KvHeads != 0 || HeadDim % 2 != 0)
+        {
+            yield return "dim must be a multiple of heads, heads of kv_heads, and the head size even";
+        }
+
+        if (Experts < 1 || TopK < 1 || TopK > Experts)
+        {
+            yield return "top_k must be between 1 and experts";
+        }
+    }
+}

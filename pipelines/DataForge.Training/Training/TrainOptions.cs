@@ -1,0 +1,57 @@
+namespace DataForge.Training.Training;
+
+/// <summary>How a run trains: schedule, batch, checkpoints, evaluation. Model shape comes from the preset plus overrides.</summary>
+public sealed record TrainOptions
+{
+    public string Preset { get; init; } = "tiny";
+
+    public int Steps { get; init; } = 100;
+
+    /// <summary>Packed rows per micro-batch.</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Micro-batches per optimizer step.</summary>
+    public int Accumulation { get; init; } = 1;
+
+    public double LearningRate { get; init; } = 3e-3;
+
+    /// <summary>The cosine decays to this share of the peak learning rate.</summary>
+    public double MinLearningRateRatio { get; init; } = 0.1;
+
+    public int WarmupSteps { get; init; } = 10;
+
+    public double WeightDecay { get; init; } = 0.1;
+
+    public double ClipNorm { get; init; } = 1.0;
+
+    public long Seed { get; init; }
+
+    public int CheckpointEvery { get; init; } = 50;
+
+    public int EvalEvery { get; init; } = 25;
+
+    /// <summary>Rows held out from the end of the last shard file for the evaluation loss.</summary>
+    public int EvalRows { get; init; } = 1;
+
+    /// <summary>CPU threads for TorchSharp (0: its default). Fixed thread counts keep CPU runs bit-reproducible.</summary>
+    public int Threads { get; init; }
+
+    public double? AuxLossCoefficient { get; init; }
+
+    public double? BiasUpdateRate { get; init; }
+
+    public bool? ModalityRouting { get; init; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (Steps < 1 || BatchSize < 1 || Accumulation < 1 || CheckpointEvery < 1 || EvalEvery < 1 || EvalRows < 0 || WarmupSteps < 0 || Threads < 0)
+        {
+            yield return "steps, batch_size, accumulation, checkpoint_every and eval_every must be positive; warmup_steps, eval_rows and threads not negative";
+        }
+
+        if (LearningRate <= 0 || MinLearningRateRatio is < 0 or > 1 || WeightDecay < 0 || ClipNorm <= 0)
+        {
+            yield return "learning_rate and clip_norm must be positive, min_learning_rate_ratio in [0, 1], weight_decay not negative";
+        }
+    }
+}

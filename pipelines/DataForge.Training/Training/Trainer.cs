@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataForge.Core;
+using DataForge.Core.Storage;
+using DataForge.Packing.Shards;
+using DataForge.Training.Data;
+using DataForge.Training.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DataForge.Training.Training;
+
+/// <summary>How a run ended: steps done, the last training and evaluation losses, and throughput.</summary>
+public sealed record TrainSummary(int Steps, double LastLoss, double? LastEvalLoss, double TokensPerSecond, string RunDirectory);
+
+/// <summary>
+/// Trains the bundled MoE model on packed shards: AdamW with warm-up and cosine decay, gradient clipping and
+/// accumulation, the Switch auxiliary loss and the DeepSeek-V3 bias update, a held-out loss every
+/// <see cref="TrainOptions.EvalEvery"/> steps, checkpoints every <see cref="TrainOptions.CheckpointEvery"/> steps and at
+/// the end, and one JSON line of metrics per step in <c>RUN/metrics.jsonl</c>. Resuming loads the newest checkpoint
+/// and continues exactly: same data position, optimizer state, schedule and routing biases (on CPU the loss curve
+/// equals the uninterrupted run's).
+/// </summary>
+public sealed class Trainer(TrainOptions options, Action<string> progress)
+{
+    public const string MetricsFile = "metrics.jsonl";
+    public const string ConfigFile = "run.json";
+
+    public async Task<TrainSummary> RunAsync(IStorage shards, string runDirectory, bool resume, CancellationToken cancellationToken)
+    {
+        if (options.Threads > 0)
+        {
+            set_num_threads(options.Threads);
+        }
+
+        var rows = await ShardRows.OpenAsync(shards, options.Seed, options.EvalRows, cancellationToken);
+        if (rows.TrainRows < 1)
+        {
+            throw new DataForgeException($"{shards.Uri} holds {rows.Index.Rows} rows; at least one is needed for training besides the {rows.EvalRows} held out");
+        }
+
+        var config = ModelConfig.Preset(options.Preset, rows.Index.Tokenizer.VocabSize) with { };
+        config = config with
+        {
+            AuxLossCoefficient = options.AuxLossCoefficient ?? config.AuxLossCoefficient,
+            BiasUpdateRate = options.BiasUpdateRate ?? config.BiasUpdateRate,
+            ModalityRouting = options.ModalityRouting ?? config.ModalityRouting,
+        };
+        var problems = config.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new UsageException($"model: {string.Join("; ", problems)}");
+        }
+
+        Directory.CreateDirectory(runDirectory);
+        var metricsPath = Path.Combine(runDirectory, MetricsFile);
+        manual_seed(options.Seed);
+        using var model = new OmniMoeModel(config);
+        var parameters = model.parameters().ToList();
+        var optimizer = optim.AdamW(parameters, options.LearningRate, 0.9, 0.95, 1e-8, options.WeightDecay);
+        var state = new CheckpointState(0, new DataPosition(0, 0));
+        if (Checkpoints.Latest(runDirectory) is { } checkpoint)
+        {
+            if (!resume)
+            {
+                throw new UsageException($"{runDirectory} already holds a run (checkpoint {Path.GetFileName(checkpoint)}); pass --resume to continue it or choose another --out");
+            }
+
+            state = Checkpoints.Load(checkpoint, model, optimizer);
+            TruncateMetrics(metricsPath, state.Step);
+            progress($"resumed from {Path.GetFileName(checkpoint)} (epoch {state.Position.Epoch}, {state.Position.Rows} rows into it)");
+        }
+        else if (File.Exists(metricsPath))
+        {
+            File.Delete(metricsPath);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(runDirectory, ConfigFile), RunDescription(config, rows, shards.Uri).ToJsonString(DataForgeJson.Indented), cancellationToken);
+        var evalRows = await rows.EvalAsync(cancellationToken);
+        progress($"model: {parameters.Sum(p => p.numel()):N0} parameters ({config.Layers} layers, d={config.Dim}, {config.Experts} experts top-{config.TopK} + 1 shared); {rows.TrainRows} training rows of {rows.Index.SeqLen} tokens, {evalRows.Count} held out");
+
+        double lastLoss = double.NaN, tokensPerSecond = 0;
+        double? lastEval = null;
+        await using var batches = new BatchStream(rows, options.BatchSize, state.Position);
+        await using var metrics = new StreamWriter(metricsPath, append: true) { NewLine = "\n" };
+        var moeLayers = model.MoeLayers.ToList();
+        var position = state.Position;
+        for (var step = state.Step; step < options.Steps; step++)
+        {
+            var clock = Stopwatch.StartNew();
+            var learningRate = LearningRateSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, options.MinLearningRateRatio);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = learningRate;
+            }
+
+            optimizer.zero_grad();
+            double lmLoss = 0, auxLoss = 0;
+            long tokens = 0;
+            var load = moeLayers.Select(_ => new long[config.Experts]).ToList();
+            var modalityLoad = moeLayers.Select(_ => new long[MixtureOfExperts.Modalities * config.Experts]).ToList();
+            for (var micro = 0; micro < options.Accumulation; micro++)
+            {
+                var next = await batches.NextAsync(cancellationToken);
+                using var batch = next.Batch;
+                position = next.After;
+                using var scope = NewDisposeScope();
+                var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask);
+                var lm = LanguageModelLoss(model, result.Hidden, batch.Targets);
+                var aux = result.Routing.Count == 0 ? zeros([]) : stack(result.Routing.Select(r => r.AuxLoss)).sum();
+                var loss = (lm + (config.AuxLossCoefficient * aux)) / options.Accumulation;
+                loss.backward();
+                lmLoss += lm.item<float>() / options.Accumulation;
+                auxLoss += aux.item<float>() / options.Accumulation;
+                tokens += batch.RealTokens;
+                for (var layer = 0; layer < result.Routing.Count; layer++)
+                {
+                    var counts = result.Routing[layer].ExpertTokens.data<long>().ToArray();
+                    var byModality = result.Routing[layer].ModalityExpertTokens.flatten().data<long>().ToArray();
+                    for (var e = 0; e < counts.Length; e++)
+                    {
+                        load[layer][e] += counts[e];
+                    }
+
+                    for (var i = 0; i < byModality.Length; i++)
+                    {
+                        modalityLoad[layer][i] += byModality[i];
+                    }
+                }
+            }
+
+            var gradNorm = nn.utils.clip_grad_norm_(parameters, options.ClipNorm, 2.0);
+            optimizer.step();
+            if (config.BiasUpdateRate > 0)
+            {
+                for (var layer = 0; layer < moeLayers.Count; layer++)
+                {
+                    using var counts = tensor(load[layer]);
+                    moeLayers[layer].UpdateBias(counts, config.BiasUpdateRate);
+                }
+            }
+
+            clock.Stop();
+            tokensPerSecond = tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+            lastLoss = lmLoss;
+            var line = new JsonObject
+            {
+                ["step"] = step + 1,
+                ["loss"] = Round(lmLoss + (config.AuxLossCoefficient * auxLoss)),
+                ["lm_loss"] = Round(lmLoss),
+                ["aux_loss"] = Round(auxLoss),
+                ["lr"] = learningRate,
+                ["grad_norm"] = Round(gradNorm),
+                ["tokens"] = tokens,
+                ["tokens_per_second"] = Math.Round(tokensPerSecond, 1),
+                ["expert_load"] = new JsonArray([.. load.Select(counts => (JsonNode)new JsonArray([.. counts.Select(c => JsonValue.Create(c))]))]),
+                ["expert_load_cv"] = new JsonArray([.. load.Select(counts => JsonValue.Create(Round(CoefficientOfVariation(counts))))]),
+                ["modality_expert_tokens"] = new JsonArray([.. modalityLoad.Select(counts => (JsonNode)new JsonArray([.. counts.Chunk(config.Experts).Select(row => (JsonNode)new JsonArray([.. row.Select(c => JsonValue.Create(c))]))]))]),
+                ["epoch"] = position.Epoch,
+            };
+            if (evalRows.Count > 0 && ((step + 1) % options.EvalEvery == 0 || step + 1 == options.Steps))
+            {
+                lastEval = Evaluate(model, evalRows);
+                line["eval_loss"] = Round(lastEval.Value);
+            }
+
+            await metrics.WriteLineAsync(line.ToJsonString(DataForgeJson.Compact));
+            await metrics.FlushAsync(cancellationToken);
+            progress(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}  loss {lmLoss:0.0000}  aux {auxLoss:0.000}  lr {learningRate:0.00e0}  grad {gradNorm:0.00}  {tokensPerSecond:0} tok/s  load cv {string.Join(" ", load.Select(c => CoefficientOfVariation(c).ToString("0.00", CultureInfo.InvariantCulture)))}{(line["eval_loss"] is { } shownEval ? $"  eval {shownEval}" : string.Empty)}"));
+            if ((step + 1) % options.CheckpointEvery == 0 || step + 1 == options.Steps)
+            {
+                Checkpoints.Save(runDirectory, model, optimizer, new CheckpointState(step + 1, position));
+            }
+        }
+
+        return new TrainSummary(options.Steps, lastLoss, lastEval, tokensPerSecond, runDirectory);
+    }
+
+    /// <summary>Mean cross-entropy over the positions that have a target; logits only there.</summary>
+    public static Tensor LanguageModelLoss(OmniMoeModel model, Tensor hidden, Tensor targets)
+    {
+        var flat = targets.flatten();
+        var where = flat.ne(TrainingBatch.IgnoreIndex).nonzero().squeeze(1);
+        if (where.shape[0] == 0)
+        {
+            return hidden.sum() * 0;
+        }
+
+        var states = hidden.reshape(-1, hidden.shape[^1]).index_select(0, where);
+        return nn.functional.cross_entropy(model.Logits(states), flat.index_select(0, where));
+    }
+
+    private static double Evaluate(OmniMoeModel model, IReadOnlyList<ShardRow> rows)
+    {
+        using var noGrad = no_grad();
+        double total = 0;
+        long count = 0;
+        foreach (var row in rows)
+        {
+            using var scope = NewDisposeScope();
+            using var batch = TrainingBatch.From([row]);
+            var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask);
+            var targets = batch.Targets.flatten().ne(TrainingBatch.IgnoreIndex).sum().item<long>();
+            if (targets > 0)
+            {
+                total += LanguageModelLoss(model, result.Hidden, batch.Targets).item<float>() * targets;
+                count += targets;
+            }
+        }
+
+        return count == 0 ? double.NaN : total / count;
+    }
+
+    public static double CoefficientOfVariation(long[] counts)
+    {
+        var mean = counts.Average();
+        if (mean == 0)
+        {
+            return 0;
+        }
+
+        var variance = counts.Sum(c => (c - mean) * (c - mean)) / counts.Length;
+        return Math.Sqrt(variance) / mean;
+    }
+
+    private static double Round(double value) => Math.Round(value, 6);
+
+    private static void TruncateMetrics(string path, int step)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var kept = File.ReadAllLines(path).Where(line => JsonNode.Parse(line)?["step"]?.GetValue<int>() <= step).ToList();
+        File.WriteAllText(path, kept.Count == 0 ? string.Empty : string.Join('\n', kept) + "\n");
+    }
+
+    private JsonObject RunDescription(ModelConfig config, ShardRows rows, string shardsUri) => new()
+    {
+        ["format"] = "dataforge.train-run",
+        ["dataforge_version"] = DataForgeJson.DataForgeVersion,
+        ["shards"] = shardsUri,
+        ["seq_len"] = rows.Index.SeqLen,
+        ["train_rows"] = rows.TrainRows,
+        ["eval_rows"] = rows.EvalRows,
+        ["tokenizer"] = rows.Index.Tokenizer.Name,
+        ["model"] = JsonSerializer.SerializeToNode(config, TrainingJson.Options),
+        ["options"] = JsonSerializer.SerializeToNode(options, TrainingJson.Options),
+    };
+}
