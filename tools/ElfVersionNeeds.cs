@@ -9,6 +9,7 @@
 // Compiled twice: as the MSBuild inline task of Directory.Build.targets (patching build and publish outputs), and
 // into the tests (tests/DataForge.Training.Tests, with ELF_VERSION_NEEDS_ONLY defined: no MSBuild there), which check
 // it on the real library and on synthetic files.
+#pragma warning disable IDE0161 // a block namespace: MSBuild's inline task compiler may predate file-scoped ones
 using System;
 using System.Collections.Generic;
 using System.IO;
