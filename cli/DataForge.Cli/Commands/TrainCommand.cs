@@ -28,9 +28,11 @@ public static class TrainCommand
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "steps between checkpoints (default 50; always at the end)" };
         var evalEvery = new Option<int?>("--eval-every") { Description = "steps between held-out losses (default 25)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: TorchSharp's)" };
+        var media = new Option<string?>("--media") { Description = "the sample set whose media/ the shards' images and audio are in (default: the shards' parent folder when it has media/)" };
+        var noMedia = new Option<bool>("--no-media") { Description = "train image and audio placeholders as plain tokens, without the encoders" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads,
+            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, media, noMedia,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -63,14 +65,44 @@ public static class TrainCommand
                 throw new UsageException(string.Join("; ", problems));
             }
 
-            var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory()).Open(parse.GetValue(shards)!);
+            var factory = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
+            var storage = factory.Open(parse.GetValue(shards)!);
+            var mediaSet = parse.GetValue(noMedia) ? null : await MediaSetAsync(factory, parse.GetValue(shards)!, parse.GetValue(media), cancellationToken);
             var trainer = new Trainer(options, line => app.Stderr.WriteLine(line));
-            var summary = await trainer.RunAsync(storage, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(resume), cancellationToken);
+            var summary = await trainer.RunAsync(storage, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(resume), cancellationToken, mediaSet);
             await app.Stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{parse.GetValue(output)}: {summary.Steps} steps, loss {summary.LastLoss:0.0000}{(summary.LastEvalLoss is { } eval ? $", held-out loss {eval:0.0000}" : string.Empty)}, {summary.TokensPerSecond:0} tokens/s"));
             return DataForgeApp.Success;
         });
         return command;
+    }
+
+    /// <summary>The sample set holding the shards' media: named, or the shards' parent (the packer's default layout).</summary>
+    private static async Task<IStorage?> MediaSetAsync(StorageFactory factory, string shardsUri, string? mediaUri, CancellationToken cancellationToken)
+    {
+        if (mediaUri is not null)
+        {
+            return factory.Open(mediaUri);
+        }
+
+        var parent = StoragePaths.Directory(shardsUri.Replace('\\', '/').TrimEnd('/'));
+        if (parent.Length == 0 || parent.EndsWith(':'))
+        {
+            parent = StorageFactory.IsAzure(shardsUri) ? string.Empty : Path.GetDirectoryName(Path.GetFullPath(shardsUri)) ?? string.Empty;
+        }
+
+        if (parent.Length == 0)
+        {
+            return null;
+        }
+
+        var set = factory.Open(parent);
+        await foreach (var _ in set.ListAsync($"{DataForge.Core.Media.MediaStore.Folder}/", cancellationToken))
+        {
+            return set;
+        }
+
+        return null;
     }
 }

@@ -17,15 +17,27 @@ public sealed class BatchStream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _producer;
 
-    public BatchStream(ShardRows rows, int batchSize, DataPosition start, int prefetch = 2)
+    public BatchStream(ShardRows rows, int batchSize, DataPosition start, Media.MediaLoader? media = null, int prefetch = 2)
     {
         _channel = Channel.CreateBounded<PositionedBatch>(new BoundedChannelOptions(prefetch) { SingleReader = true, SingleWriter = true });
-        _producer = Task.Run(() => ProduceAsync(rows, batchSize, start, _stop.Token));
+        _producer = Task.Run(() => ProduceAsync(rows, batchSize, start, media, _stop.Token));
     }
 
-    public ValueTask<PositionedBatch> NextAsync(CancellationToken cancellationToken) => _channel.Reader.ReadAsync(cancellationToken);
+    /// <summary>The next batch; a failure of the loader (a missing media object, a broken shard) surfaces as itself.</summary>
+    public async ValueTask<PositionedBatch> NextAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _channel.Reader.ReadAsync(cancellationToken);
+        }
+        catch (ChannelClosedException closed) when (closed.InnerException is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+            throw;
+        }
+    }
 
-    private async Task ProduceAsync(ShardRows rows, int batchSize, DataPosition start, CancellationToken cancellationToken)
+    private async Task ProduceAsync(ShardRows rows, int batchSize, DataPosition start, Media.MediaLoader? media, CancellationToken cancellationToken)
     {
         try
         {
@@ -45,7 +57,7 @@ public sealed class BatchStream : IAsyncDisposable
                     pending.Add(row);
                     if (pending.Count == batchSize)
                     {
-                        await _channel.Writer.WriteAsync(new PositionedBatch(TrainingBatch.From(pending), new DataPosition(epoch, consumed)), cancellationToken);
+                        await _channel.Writer.WriteAsync(new PositionedBatch(TrainingBatch.From(pending, media), new DataPosition(epoch, consumed)), cancellationToken);
                         pending.Clear();
                     }
                 }

@@ -1,4 +1,5 @@
 using DataForge.Packing.Shards;
+using DataForge.Training.Media;
 using static TorchSharp.torch;
 
 namespace DataForge.Training.Data;
@@ -13,10 +14,15 @@ public sealed class TrainingBatch : IDisposable
 {
     public const int IgnoreIndex = -100;
 
-    private TrainingBatch(Tensor inputIds, Tensor positions, Tensor modality, Tensor mask, Tensor targets, long realTokens, long[] tokensByModality)
+    private TrainingBatch(Tensor inputIds, Tensor positions, Tensor modality, Tensor mask, Tensor targets, long realTokens, long[] tokensByModality, List<ImageInput> images, List<AudioInput> audio)
     {
-        (InputIds, Positions, Modality, Mask, Targets, RealTokens, TokensByModality) = (inputIds, positions, modality, mask, targets, realTokens, tokensByModality);
+        (InputIds, Positions, Modality, Mask, Targets, RealTokens, TokensByModality, Images, Audio) = (inputIds, positions, modality, mask, targets, realTokens, tokensByModality, images, audio);
     }
+
+    /// <summary>Encoder inputs for the row's image placeholders (empty when media are not loaded).</summary>
+    public IReadOnlyList<ImageInput> Images { get; }
+
+    public IReadOnlyList<AudioInput> Audio { get; }
 
     public Tensor InputIds { get; }
 
@@ -33,8 +39,10 @@ public sealed class TrainingBatch : IDisposable
     /// <summary>Real tokens by modality code 0 text, 1 image, 2 audio.</summary>
     public long[] TokensByModality { get; }
 
-    public static TrainingBatch From(IReadOnlyList<ShardRow> rows)
+    public static TrainingBatch From(IReadOnlyList<ShardRow> rows, MediaLoader? media = null)
     {
+        var images = new List<ImageInput>();
+        var audio = new List<AudioInput>();
         var batch = rows.Count;
         var length = rows[0].InputIds.Length;
         var ids = new long[batch * length];
@@ -70,6 +78,13 @@ public sealed class TrainingBatch : IDisposable
             }
 
             real += row.CuSeqlens.Length > 0 ? row.CuSeqlens[^1] : 0;
+            if (media is not null)
+            {
+                var (rowImages, rowAudio) = media.Load(row, offset);
+                images.AddRange(rowImages);
+                audio.AddRange(rowAudio);
+            }
+
             FillMask(mask.AsSpan(b * length * length, length * length), row.CuSeqlens, length);
         }
 
@@ -80,7 +95,9 @@ public sealed class TrainingBatch : IDisposable
             tensor(mask, [batch, 1, length, length]),
             tensor(targets, [batch, length]),
             real,
-            byModality);
+            byModality,
+            images,
+            audio);
     }
 
     /// <summary>Causal within each document of cu_seqlens; a padding position sees only itself (no empty softmax rows).</summary>

@@ -40,6 +40,13 @@ public sealed record ModelConfig
 
     public bool TieEmbeddings { get; init; } = true;
 
+    /// <summary>Width, depth and heads of the ViT over image patches.</summary>
+    public int VisionDim { get; init; } = 64;
+
+    public int VisionLayers { get; init; } = 1;
+
+    public int VisionHeads { get; init; } = 4;
+
     public int HeadDim => Dim / Heads;
 
     public static ModelConfig Preset(string name, int vocabSize) => name switch
@@ -57,6 +64,9 @@ public sealed record ModelConfig
             TopK = 2,
             ExpertDim = 768,
             TieEmbeddings = false,
+            VisionDim = 384,
+            VisionLayers = 4,
+            VisionHeads = 6,
         },
         _ => throw new ArgumentException($"unknown preset '{name}' (tiny, small)", nameof(name)),
     };
@@ -71,6 +81,11 @@ public sealed record ModelConfig
         if (Dim % Heads != 0 || Heads % KvHeads != 0 || HeadDim % 2 != 0)
         {
             yield return "dim must be a multiple of heads, heads of kv_heads, and the head size even";
+        }
+
+        if (VisionDim % 4 != 0 || VisionDim % VisionHeads != 0 || VisionLayers < 0)
+        {
+            yield return "vision_dim must be a multiple of 4 and of vision_heads";
         }
 
         if (Experts < 1 || TopK < 1 || TopK > Experts)

@@ -1,3 +1,4 @@
+using DataForge.Training.Media;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,6 +20,8 @@ public sealed class OmniMoeModel : nn.Module
     private readonly ModuleList<DecoderBlock> _blocks;
     private readonly RmsNorm _norm;
     private readonly Linear? _head;
+    private readonly VisionEncoder _vision;
+    private readonly AudioEncoder _audio;
     private readonly ModelConfig _config;
 
     public OmniMoeModel(ModelConfig config) : base("omni_moe")
@@ -27,6 +30,8 @@ public sealed class OmniMoeModel : nn.Module
         _embedding = nn.Embedding(config.VocabSize, config.Dim);
         _blocks = nn.ModuleList([.. Enumerable.Range(0, config.Layers).Select(layer => new DecoderBlock($"block{layer}", config, sparse: layer > 0))]);
         _norm = new RmsNorm("norm", config.Dim);
+        _vision = new VisionEncoder("vision", config);
+        _audio = new AudioEncoder("audio", config);
         if (!config.TieEmbeddings)
         {
             _head = nn.Linear(config.Dim, config.VocabSize, hasBias: false);
@@ -47,11 +52,13 @@ public sealed class OmniMoeModel : nn.Module
     /// <param name="positions">[3, B, L] (t, h, w) rotary positions</param>
     /// <param name="modality">[B, L] int64</param>
     /// <param name="mask">[B, 1, L, L] bool, block-diagonal causal</param>
-    public ForwardResult Forward(Tensor inputIds, Tensor positions, Tensor modality, Tensor mask)
+    /// <param name="images">encoder inputs whose features replace the embeddings of their placeholder tokens</param>
+    /// <param name="audio">likewise for audio placeholders</param>
+    public ForwardResult Forward(Tensor inputIds, Tensor positions, Tensor modality, Tensor mask, IReadOnlyList<ImageInput>? images = null, IReadOnlyList<AudioInput>? audio = null)
     {
         using var scope = NewDisposeScope();
         var (cos, sin) = Rotary.Angles(positions, _config.HeadDim, _config.RopeTheta);
-        var x = _embedding.forward(inputIds);
+        var x = WithMedia(_embedding.forward(inputIds), images ?? [], audio ?? []);
         var routing = new List<RoutingStats>();
         foreach (var block in _blocks)
         {
@@ -64,6 +71,32 @@ public sealed class OmniMoeModel : nn.Module
         }
 
         return new ForwardResult(_norm.forward(x).MoveToOuterDisposeScope(), routing);
+    }
+
+    /// <summary>Placeholder embeddings replaced by the encoders' features (one image or recording at a time: a loop over media, not tokens).</summary>
+    private Tensor WithMedia(Tensor embedded, IReadOnlyList<ImageInput> images, IReadOnlyList<AudioInput> audio)
+    {
+        if (images.Count + audio.Count == 0)
+        {
+            return embedded;
+        }
+
+        var features = new List<Tensor>();
+        var at = new List<long>();
+        foreach (var image in images)
+        {
+            features.Add(_vision.Forward(image));
+            at.AddRange(image.Positions);
+        }
+
+        foreach (var recording in audio)
+        {
+            features.Add(_audio.Forward(recording));
+            at.AddRange(recording.Positions);
+        }
+
+        var flat = embedded.reshape(-1, embedded.shape[^1]).index_copy(0, tensor(at.ToArray()), cat(features, 0));
+        return flat.view(embedded.shape);
     }
 
     /// <summary>Logits for selected hidden states [N, D] → [N, V].</summary>

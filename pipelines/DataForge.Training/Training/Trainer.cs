@@ -6,6 +6,7 @@ using DataForge.Core;
 using DataForge.Core.Storage;
 using DataForge.Packing.Shards;
 using DataForge.Training.Data;
+using DataForge.Training.Media;
 using DataForge.Training.Model;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -29,7 +30,8 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
     public const string MetricsFile = "metrics.jsonl";
     public const string ConfigFile = "run.json";
 
-    public async Task<TrainSummary> RunAsync(IStorage shards, string runDirectory, bool resume, CancellationToken cancellationToken)
+    /// <param name="media">the sample set the shards were packed from (its media/ feeds the image and audio encoders); null: placeholders keep their token embeddings</param>
+    public async Task<TrainSummary> RunAsync(IStorage shards, string runDirectory, bool resume, CancellationToken cancellationToken, IStorage? media = null)
     {
         if (options.Threads > 0)
         {
@@ -80,11 +82,14 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
 
         await File.WriteAllTextAsync(Path.Combine(runDirectory, ConfigFile), RunDescription(config, rows, shards.Uri).ToJsonString(DataForgeJson.Indented), cancellationToken);
         var evalRows = await rows.EvalAsync(cancellationToken);
+        var mediaLoader = MediaLoader.For(media, rows.Index, Path.Combine(Path.GetTempPath(), "dataforge", $"train-{Guid.NewGuid():N}"));
+        var evalMedia = MediaLoader.For(media, rows.Index, Path.Combine(Path.GetTempPath(), "dataforge", $"eval-{Guid.NewGuid():N}"));
+        progress($"media: {(mediaLoader is null ? "none (placeholders train as tokens)" : media!.Uri)}");
         progress($"model: {parameters.Sum(p => p.numel()):N0} parameters ({config.Layers} layers, d={config.Dim}, {config.Experts} experts top-{config.TopK} + 1 shared); {rows.TrainRows} training rows of {rows.Index.SeqLen} tokens, {evalRows.Count} held out");
 
         double lastLoss = double.NaN, tokensPerSecond = 0;
         double? lastEval = null;
-        await using var batches = new BatchStream(rows, options.BatchSize, state.Position);
+        await using var batches = new BatchStream(rows, options.BatchSize, state.Position, mediaLoader);
         await using var metrics = new StreamWriter(metricsPath, append: true) { NewLine = "\n" };
         var moeLayers = model.MoeLayers.ToList();
         var position = state.Position;
@@ -99,7 +104,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
 
             optimizer.zero_grad();
             double lmLoss = 0, auxLoss = 0;
-            long tokens = 0;
+            long tokens = 0, images = 0, recordings = 0;
             var load = moeLayers.Select(_ => new long[config.Experts]).ToList();
             var modalityLoad = moeLayers.Select(_ => new long[MixtureOfExperts.Modalities * config.Experts]).ToList();
             for (var micro = 0; micro < options.Accumulation; micro++)
@@ -108,7 +113,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 using var batch = next.Batch;
                 position = next.After;
                 using var scope = NewDisposeScope();
-                var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask);
+                var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask, batch.Images, batch.Audio);
                 var lm = LanguageModelLoss(model, result.Hidden, batch.Targets);
                 var aux = result.Routing.Count == 0 ? zeros([]) : stack(result.Routing.Select(r => r.AuxLoss)).sum();
                 var loss = (lm + (config.AuxLossCoefficient * aux)) / options.Accumulation;
@@ -116,6 +121,8 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 lmLoss += lm.item<float>() / options.Accumulation;
                 auxLoss += aux.item<float>() / options.Accumulation;
                 tokens += batch.RealTokens;
+                images += batch.Images.Count;
+                recordings += batch.Audio.Count;
                 for (var layer = 0; layer < result.Routing.Count; layer++)
                 {
                     var counts = result.Routing[layer].ExpertTokens.data<long>().ToArray();
@@ -160,10 +167,12 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 ["expert_load_cv"] = new JsonArray([.. load.Select(counts => JsonValue.Create(Round(CoefficientOfVariation(counts))))]),
                 ["modality_expert_tokens"] = new JsonArray([.. modalityLoad.Select(counts => (JsonNode)new JsonArray([.. counts.Chunk(config.Experts).Select(row => (JsonNode)new JsonArray([.. row.Select(c => JsonValue.Create(c))]))]))]),
                 ["epoch"] = position.Epoch,
+                ["images"] = images,
+                ["recordings"] = recordings,
             };
             if (evalRows.Count > 0 && ((step + 1) % options.EvalEvery == 0 || step + 1 == options.Steps))
             {
-                lastEval = Evaluate(model, evalRows);
+                lastEval = Evaluate(model, evalRows, evalMedia);
                 line["eval_loss"] = Round(lastEval.Value);
             }
 
@@ -193,7 +202,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         return nn.functional.cross_entropy(model.Logits(states), flat.index_select(0, where));
     }
 
-    private static double Evaluate(OmniMoeModel model, IReadOnlyList<ShardRow> rows)
+    private static double Evaluate(OmniMoeModel model, IReadOnlyList<ShardRow> rows, MediaLoader? media)
     {
         using var noGrad = no_grad();
         double total = 0;
@@ -201,8 +210,8 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         foreach (var row in rows)
         {
             using var scope = NewDisposeScope();
-            using var batch = TrainingBatch.From([row]);
-            var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask);
+            using var batch = TrainingBatch.From([row], media);
+            var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask, batch.Images, batch.Audio);
             var targets = batch.Targets.flatten().ne(TrainingBatch.IgnoreIndex).sum().item<long>();
             if (targets > 0)
             {
