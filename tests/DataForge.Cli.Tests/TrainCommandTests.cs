@@ -28,6 +28,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(losses.TakeLast(3).Average() < losses.Take(3).Average() - 0.5, $"loss {losses.Take(3).Average():0.00} → {losses.TakeLast(3).Average():0.00}");
         Assert.True(Directory.Exists(Path.Combine(run, "checkpoints", "step-000016")));
 
+        var inspect = await CliProcess.RunAsync("inspect", run, "--json", "--html", Path.Combine(run, "report.html"));
+        Assert.True(inspect.ExitCode == 0, inspect.Stderr);
+        var summary = JsonNode.Parse(inspect.Stdout)!;
+        Assert.Equal(16, (int)summary["steps"]!);
+        Assert.Equal("step-000016", (string)summary["latest_checkpoint"]!);
+        Assert.Single(summary["final_expert_load_cv"]!.AsArray());
+        // Routing matrix of the one MoE layer: text, image, audio rows; the demo has text and images.
+        var matrix = summary["routing_matrix"]![0]!.AsArray();
+        Assert.True(matrix[0]!.AsArray().Sum(count => (long)count!) > 0);
+        Assert.True(matrix[1]!.AsArray().Sum(count => (long)count!) > 0);
+        var report = await File.ReadAllTextAsync(Path.Combine(run, "report.html"));
+        Assert.Contains("<svg", report, StringComparison.Ordinal);
+        Assert.Contains("modality × expert", report, StringComparison.Ordinal);
+
         var again = await CliProcess.RunAsync("train", "--shards", Path.Combine(set, "shards"), "--out", run, "--steps", "16");
         Assert.Equal(2, again.ExitCode);
         Assert.Contains("--resume", again.Stderr, StringComparison.Ordinal);

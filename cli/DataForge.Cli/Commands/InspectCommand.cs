@@ -7,6 +7,7 @@ using DataForge.Core.Model;
 using DataForge.Core.SampleSets;
 using DataForge.Core.Storage;
 using DataForge.Packing.Shards;
+using DataForge.Training.Inspect;
 
 namespace DataForge.Cli.Commands;
 
@@ -15,15 +16,20 @@ public static class InspectCommand
 {
     public static Command Create(CliContext app)
     {
-        var path = new Argument<string>("PATH") { Description = "a sample set folder or az:// URI" };
+        var path = new Argument<string>("PATH") { Description = "a sample set, packed shards or a training run (folder or az:// URI)" };
         var json = new Option<bool>("--json") { Description = "print the summary as one JSON object" };
         var show = new Option<int>("--show") { Description = "also print the first N samples", DefaultValueFactory = _ => 0 };
         var decode = new Option<long[]>("--decode") { Description = "shards: print row K decoded (documents, text, media markers); repeatable", AllowMultipleArgumentsPerToken = true };
-        var html = new Option<FileInfo?>("--html") { Description = "shards: write a self-contained HTML report with plots and decoded rows" };
-        var command = new Command("inspect", "summarise a sample set or packed shards: counts, fill, modality mix, rejects") { path, json, show, decode, html };
+        var html = new Option<FileInfo?>("--html") { Description = "shards or run: write a self-contained HTML report with plots" };
+        var command = new Command("inspect", "summarise a sample set, packed shards or a training run: counts, fill, modality mix, rejects, loss, expert load") { path, json, show, decode, html };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory()).Open(parse.GetValue(path)!);
+            if (await RunSummary.IsRunAsync(storage, cancellationToken))
+            {
+                return await RunInspection.RunAsync(app, storage, parse.GetValue(json), parse.GetValue(html), cancellationToken);
+            }
+
             if (await ShardReader.IsShardSetAsync(storage, cancellationToken))
             {
                 return await ShardInspection.RunAsync(app, storage, parse.GetValue(json), parse.GetValue(decode) ?? [], parse.GetValue(html), cancellationToken);

@@ -32,8 +32,12 @@ public sealed record ModelConfig
     /// <summary>Switch/GShard load-balancing loss coefficient (0 turns it off).</summary>
     public double AuxLossCoefficient { get; init; } = 0.001;
 
-    /// <summary>DeepSeek-V3 auxiliary-loss-free balancing: the per-expert routing bias moves this much per step (0 turns it off).</summary>
-    public double BiasUpdateRate { get; init; } = 0.001;
+    /// <summary>
+    /// DeepSeek-V3 auxiliary-loss-free balancing: the per-expert routing bias moves this much per step (0 turns it off).
+    /// DeepSeek-V3 uses 0.001 over many thousands of steps (the small preset); tiny runs are dozens of steps long, so
+    /// tiny moves ten times faster.
+    /// </summary>
+    public double BiasUpdateRate { get; init; } = 0.01;
 
     /// <summary>One router per modality (text, image, audio), as in Ming-lite-omni; off: one router for all tokens.</summary>
     public bool ModalityRouting { get; init; } = true;

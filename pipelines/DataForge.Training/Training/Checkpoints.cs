@@ -65,7 +65,15 @@ public static class Checkpoints
 
     public static CheckpointState Load(string folder, nn.Module model, OptimizerHelper optimizer)
     {
-        model.load(Path.Combine(folder, "model.bin"));
+        try
+        {
+            model.load(Path.Combine(folder, "model.bin"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataForgeException($"{folder} does not fit this model ({e.Message.Split('.')[0]}): it was written for another preset, model option or DataForge version", e);
+        }
+
         optimizer.load_state_dict(Path.Combine(folder, "optimizer.bin"));
         var rng = File.ReadAllBytes(Path.Combine(folder, "rng.bin"));
         using (var state = tensor(rng, dtype: uint8))
