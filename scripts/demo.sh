@@ -13,6 +13,7 @@ dataforge inspect out/demo/shards --decode 0 --html out/demo/shards/report.html
 # A short CPU training run of the bundled sparse MoE model on those shards (the loss falls; metrics.jsonl, checkpoints).
 rm -rf out/demo-run
 dataforge train --shards out/demo/shards --out out/demo-run --steps 20 --eval-every 10 --checkpoint-every 10
+dataforge inspect out/demo-run --html out/demo-run/report.html
 # Dialect speech: utterances with context prompts, speaker-disjoint splits, NeMo/Kaldi manifests, packed shards.
 if ! command -v ffmpeg >/dev/null 2>&1; then
   echo "installing ffmpeg (apt-get), which the asr stage decodes audio with"

@@ -28,11 +28,14 @@ public static class TrainCommand
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "steps between checkpoints (default 50; always at the end)" };
         var evalEvery = new Option<int?>("--eval-every") { Description = "steps between held-out losses (default 25)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: TorchSharp's)" };
+        var auxLoss = new Option<double?>("--aux-loss") { Description = "Switch load-balancing loss coefficient (default 0.001; 0 turns it off)" };
+        var biasRate = new Option<double?>("--bias-rate") { Description = "DeepSeek-V3 routing-bias step (tiny default 0.01, small 0.001; 0 turns it off)" };
+        var noModalityRouting = new Option<bool>("--no-modality-routing") { Description = "one router for all modalities instead of one per modality" };
         var media = new Option<string?>("--media") { Description = "the sample set whose media/ the shards' images and audio are in (default: the shards' parent folder when it has media/)" };
         var noMedia = new Option<bool>("--no-media") { Description = "train image and audio placeholders as plain tokens, without the encoders" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, media, noMedia,
+            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, noModalityRouting, media, noMedia,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,6 +56,9 @@ public static class TrainCommand
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? defaults.CheckpointEvery,
                 EvalEvery = parse.GetValue(evalEvery) ?? defaults.EvalEvery,
                 Threads = parse.GetValue(threads) ?? defaults.Threads,
+                AuxLossCoefficient = parse.GetValue(auxLoss),
+                BiasUpdateRate = parse.GetValue(biasRate),
+                ModalityRouting = parse.GetValue(noModalityRouting) ? false : null,
             };
             if (options.Preset is not ("tiny" or "small"))
             {

@@ -49,6 +49,11 @@ public sealed record TrainOptions
             yield return "steps, batch_size, accumulation, checkpoint_every and eval_every must be positive; warmup_steps, eval_rows and threads not negative";
         }
 
+        if (AuxLossCoefficient < 0 || BiasUpdateRate < 0)
+        {
+            yield return "aux_loss and bias_rate must not be negative";
+        }
+
         if (LearningRate <= 0 || MinLearningRateRatio is < 0 or > 1 || WeightDecay < 0 || ClipNorm <= 0)
         {
             yield return "learning_rate and clip_norm must be positive, min_learning_rate_ratio in [0, 1], weight_decay not negative";
