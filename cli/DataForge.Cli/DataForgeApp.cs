@@ -48,6 +48,7 @@ public static class DataForgeApp
             AsrCommand.Create(app),
             PackCommand.Create(app),
             TrainCommand.Create(app),
+            DoctorCommand.Create(app),
             ExportCommand.Create(app),
             InspectCommand.Create(app),
             StagesCommand.Create(app),

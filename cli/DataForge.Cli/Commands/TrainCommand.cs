@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DataForge.Core;
 using DataForge.Core.Storage;
+using DataForge.Training.Devices;
 using DataForge.Training.Training;
 
 namespace DataForge.Cli.Commands;
@@ -31,23 +32,33 @@ public static class TrainCommand
         var auxLoss = new Option<double?>("--aux-loss") { Description = "Switch load-balancing loss coefficient (default 0.001; 0 turns it off)" };
         var biasRate = new Option<double?>("--bias-rate") { Description = "DeepSeek-V3 routing-bias step (tiny default 0.01, small 0.001; 0 turns it off)" };
         var noModalityRouting = new Option<bool>("--no-modality-routing") { Description = "one router for all modalities instead of one per modality" };
+        var libtorch = new Option<string?>("--libtorch") { Description = "CUDA libtorch: a PyTorch torch/lib or libtorch folder (default: DATAFORGE_LIBTORCH, else python3's torch)" };
         var media = new Option<string?>("--media") { Description = "the sample set whose media/ the shards' images and audio are in (default: the shards' parent folder when it has media/)" };
         var noMedia = new Option<bool>("--no-media") { Description = "train image and audio placeholders as plain tokens, without the encoders" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, noModalityRouting, media, noMedia,
+            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, noModalityRouting, libtorch, media, noMedia,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(device) is not "cpu")
+            if (parse.GetValue(device) is not ("cpu" or "cuda"))
             {
-                throw new UsageException($"--device {parse.GetValue(device)}: this build trains on the CPU; CUDA arrives with the GPU issue");
+                throw new UsageException($"--device {parse.GetValue(device)}: use cpu or cuda");
+            }
+
+            if (parse.GetValue(device) == "cuda")
+            {
+                var location = LibTorchLoader.Locate(parse.GetValue(libtorch), app.Environment)
+                    ?? throw new UsageException($"--device cuda needs a CUDA libtorch: pass --libtorch DIR (a PyTorch torch/lib or a libtorch folder), set {LibTorchLoader.Variable}, or install PyTorch for python3");
+                var devices = LibTorchLoader.LoadCuda(location);
+                await app.Stderr.WriteLineAsync($"cuda: {devices} device(s) through libtorch at {location.Directory} ({location.Source})");
             }
 
             var defaults = new TrainOptions();
             var options = defaults with
             {
                 Preset = parse.GetValue(preset)!,
+                Device = parse.GetValue(device)!,
                 Steps = parse.GetValue(steps) ?? defaults.Steps,
                 BatchSize = parse.GetValue(batchSize) ?? defaults.BatchSize,
                 Accumulation = parse.GetValue(accumulation) ?? defaults.Accumulation,

@@ -1,5 +1,6 @@
 using DataForge.Packing.Shards;
 using DataForge.Training.Media;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DataForge.Training.Data;
@@ -125,6 +126,21 @@ public sealed class TrainingBatch : IDisposable
 
             mask.Slice((i * length) + start, i - start + 1).Fill(true);
         }
+    }
+
+    /// <summary>The same batch on <paramref name="device"/> (this one, on the CPU; otherwise a copy, and this one is disposed).</summary>
+    public TrainingBatch To(Device device)
+    {
+        if (device.type == DeviceType.CPU)
+        {
+            return this;
+        }
+
+        var moved = new TrainingBatch(
+            InputIds.to(device, non_blocking: true), Positions.to(device, non_blocking: true), Modality.to(device, non_blocking: true),
+            Mask.to(device, non_blocking: true), Targets.to(device, non_blocking: true), RealTokens, TokensByModality, [.. Images], [.. Audio]);
+        Dispose();
+        return moved;
     }
 
     public void Dispose()

@@ -29,12 +29,13 @@ public sealed class AudioEncoder : nn.Module
     public Tensor Forward(AudioInput audio)
     {
         using var scope = NewDisposeScope();
-        var mel = tensor(audio.Mel, [audio.Frames, LogMel.Bins]);
+        var device = _projection.weight!.device;
+        var mel = tensor(audio.Mel, [audio.Frames, LogMel.Bins]).to(device);
         // Log-mel values sit around -20..5; a fixed shift and scale keeps the first layer's inputs near unit size.
         var x = nn.functional.gelu(_first.forward(Windows((mel + 5) / 5)));
         x = nn.functional.gelu(_second.forward(Windows(x)));
         var tokens = audio.Positions.Length;
-        x = x.shape[0] >= tokens ? x.narrow(0, 0, tokens) : cat([x, zeros(tokens - x.shape[0], x.shape[1])], 0);
+        x = x.shape[0] >= tokens ? x.narrow(0, 0, tokens) : cat([x, zeros(tokens - x.shape[0], x.shape[1], dtype: x.dtype, device: device)], 0);
         return _projection.forward(x).MoveToOuterDisposeScope();
     }
 

@@ -23,7 +23,6 @@ public sealed class MixtureOfExperts : nn.Module
     private readonly SwiGlu _shared;
     private readonly ModuleList<SwiGlu> _experts;
     private readonly Linear _router;
-    private readonly Tensor _bias;
     private readonly int _expertCount;
     private readonly int _topK;
     private readonly bool _modalityRouting;
@@ -34,13 +33,13 @@ public sealed class MixtureOfExperts : nn.Module
         _shared = new SwiGlu("shared", config.Dim, config.ExpertDim);
         _experts = nn.ModuleList([.. Enumerable.Range(0, config.Experts).Select(e => new SwiGlu($"expert{e}", config.Dim, config.ExpertDim))]);
         _router = nn.Linear(config.Dim, (config.ModalityRouting ? Modalities : 1) * config.Experts, hasBias: false);
-        _bias = zeros(config.Experts);
-        register_buffer("routing_bias", _bias);
+        // Looked up by name whenever used: moving the module to another device replaces the buffer's tensor.
+        register_buffer("routing_bias", zeros(config.Experts));
         RegisterComponents();
     }
 
     /// <summary>The per-expert selection bias (a buffer: saved in checkpoints, not trained by the optimizer).</summary>
-    public Tensor Bias => _bias;
+    public Tensor Bias => get_buffer("routing_bias")!;
 
     /// <param name="x">[N, D] tokens</param>
     /// <param name="modality">[N] 0 text, 1 image, 2 audio, 255 padding</param>
@@ -56,16 +55,16 @@ public sealed class MixtureOfExperts : nn.Module
             .gather(1, routerIndex.view(count, 1, 1).expand(count, 1, _expertCount)).squeeze(1);
         var probabilities = nn.functional.softmax(logits, -1);
         // The bias steers the choice only: it never reaches the weights or the gradient.
-        var chosen = (probabilities.detach() + _bias).topk(_topK, dim: -1, largest: true, sorted: true).indexes;
+        var chosen = (probabilities.detach() + Bias).topk(_topK, dim: -1, largest: true, sorted: true).indexes;
         var weights = probabilities.gather(1, chosen);
         weights = weights / weights.sum(-1, keepdim: true);
 
         var slots = chosen.flatten();
-        var slotTokens = arange(count, dtype: int64).repeat_interleave(_topK);
+        var slotTokens = arange(count, dtype: int64, device: x.device).repeat_interleave(_topK);
         var slotWeights = weights.flatten();
         var order = slots.argsort();
         var expertTokens = slots.bincount(null, _expertCount);
-        var ends = expertTokens.cumsum(0).data<long>().ToArray();
+        var ends = expertTokens.cumsum(0).cpu().data<long>().ToArray();
         long start = 0;
         for (var e = 0; e < _expertCount; e++)
         {
@@ -89,7 +88,7 @@ public sealed class MixtureOfExperts : nn.Module
         }
         else
         {
-            auxLoss = zeros([]);
+            auxLoss = zeros([], device: x.device);
         }
 
         var slotModality = modality.index_select(0, valid).clamp(0, Modalities - 1).repeat_interleave(_topK);
@@ -104,6 +103,6 @@ public sealed class MixtureOfExperts : nn.Module
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var load = expertTokens.to(float32);
-        _bias.add_((load.mean() - load).sign() * rate);
+        Bias.add_((load.mean() - load).sign() * rate);
     }
 }

@@ -95,7 +95,7 @@ public sealed class OmniMoeModel : nn.Module
             at.AddRange(recording.Positions);
         }
 
-        var flat = embedded.reshape(-1, embedded.shape[^1]).index_copy(0, tensor(at.ToArray()), cat(features, 0));
+        var flat = embedded.reshape(-1, embedded.shape[^1]).index_copy(0, tensor(at.ToArray()).to(embedded.device), cat(features, 0).to(embedded.dtype));
         return flat.view(embedded.shape);
     }
 

@@ -23,7 +23,7 @@ public static class Rotary
     {
         using var scope = NewDisposeScope();
         var pairs = headDim / 2;
-        var inverse = pow(theta, -arange(0, pairs, dtype: float64) * 2 / headDim).to(float32);
+        var inverse = pow(theta, -arange(0, pairs, dtype: float64) * 2 / headDim).to(float32).to(positions.device);
         var selector = zeros(3, pairs);
         var sections = Sections(pairs);
         for (var p = 0; p < pairs; p++)
@@ -32,6 +32,7 @@ public static class Rotary
         }
 
         // [3, B, L, P] angles per section, each pair keeps its own section's.
+        selector = selector.to(positions.device);
         var all = positions.to(float32).unsqueeze(-1) * inverse;
         var angles = (all * selector.unsqueeze(1).unsqueeze(1)).sum(dim: 0);
         var doubled = cat([angles, angles], -1).unsqueeze(1);

@@ -35,8 +35,9 @@ public sealed class VisionEncoder : nn.Module
     public Tensor Forward(ImageInput image)
     {
         using var scope = NewDisposeScope();
-        var patches = tensor(image.Patches, [image.Rows * image.Columns * 4, ImageInput.PatchValues]);
-        var x = _patchEmbedding.forward(patches) + Positions(image.Rows, image.Columns, _dim);
+        var device = _patchEmbedding.weight!.device;
+        var patches = tensor(image.Patches, [image.Rows * image.Columns * 4, ImageInput.PatchValues]).to(device);
+        var x = _patchEmbedding.forward(patches) + Positions(image.Rows, image.Columns, _dim).to(device);
         foreach (var block in _blocks)
         {
             x = block.forward(x.unsqueeze(0)).squeeze(0);

@@ -5,6 +5,9 @@ public sealed record TrainOptions
 {
     public string Preset { get; init; } = "tiny";
 
+    /// <summary>cpu, or cuda (needs a CUDA libtorch loaded first: see LibTorchLoader).</summary>
+    public string Device { get; init; } = "cpu";
+
     public int Steps { get; init; } = 100;
 
     /// <summary>Packed rows per micro-batch.</summary>

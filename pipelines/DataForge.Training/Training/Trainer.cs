@@ -60,7 +60,13 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         Directory.CreateDirectory(runDirectory);
         var metricsPath = Path.Combine(runDirectory, MetricsFile);
         manual_seed(options.Seed);
+        var device = options.Device == "cuda" ? CUDA : CPU;
         using var model = new OmniMoeModel(config);
+        if (device.type != DeviceType.CPU)
+        {
+            model.to(device);
+        }
+
         var parameters = model.parameters().ToList();
         var optimizer = optim.AdamW(parameters, options.LearningRate, 0.9, 0.95, 1e-8, options.WeightDecay);
         var state = new CheckpointState(0, new DataPosition(0, 0));
@@ -110,12 +116,12 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             for (var micro = 0; micro < options.Accumulation; micro++)
             {
                 var next = await batches.NextAsync(cancellationToken);
-                using var batch = next.Batch;
+                using var batch = next.Batch.To(device);
                 position = next.After;
                 using var scope = NewDisposeScope();
                 var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask, batch.Images, batch.Audio);
                 var lm = LanguageModelLoss(model, result.Hidden, batch.Targets);
-                var aux = result.Routing.Count == 0 ? zeros([]) : stack(result.Routing.Select(r => r.AuxLoss)).sum();
+                var aux = result.Routing.Count == 0 ? zeros([], device: device) : stack(result.Routing.Select(r => r.AuxLoss)).sum();
                 var loss = (lm + (config.AuxLossCoefficient * aux)) / options.Accumulation;
                 loss.backward();
                 lmLoss += lm.item<float>() / options.Accumulation;
@@ -125,8 +131,8 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 recordings += batch.Audio.Count;
                 for (var layer = 0; layer < result.Routing.Count; layer++)
                 {
-                    var counts = result.Routing[layer].ExpertTokens.data<long>().ToArray();
-                    var byModality = result.Routing[layer].ModalityExpertTokens.flatten().data<long>().ToArray();
+                    var counts = result.Routing[layer].ExpertTokens.cpu().data<long>().ToArray();
+                    var byModality = result.Routing[layer].ModalityExpertTokens.flatten().cpu().data<long>().ToArray();
                     for (var e = 0; e < counts.Length; e++)
                     {
                         load[layer][e] += counts[e];
@@ -145,7 +151,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             {
                 for (var layer = 0; layer < moeLayers.Count; layer++)
                 {
-                    using var counts = tensor(load[layer]);
+                    using var counts = tensor(load[layer]).to(device);
                     moeLayers[layer].UpdateBias(counts, config.BiasUpdateRate);
                 }
             }
@@ -172,7 +178,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             };
             if (evalRows.Count > 0 && ((step + 1) % options.EvalEvery == 0 || step + 1 == options.Steps))
             {
-                lastEval = Evaluate(model, evalRows, evalMedia);
+                lastEval = Evaluate(model, evalRows, evalMedia, device);
                 line["eval_loss"] = Round(lastEval.Value);
             }
 
@@ -202,7 +208,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         return nn.functional.cross_entropy(model.Logits(states), flat.index_select(0, where));
     }
 
-    private static double Evaluate(OmniMoeModel model, IReadOnlyList<ShardRow> rows, MediaLoader? media)
+    private static double Evaluate(OmniMoeModel model, IReadOnlyList<ShardRow> rows, MediaLoader? media, Device device)
     {
         using var noGrad = no_grad();
         double total = 0;
@@ -210,7 +216,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         foreach (var row in rows)
         {
             using var scope = NewDisposeScope();
-            using var batch = TrainingBatch.From([row], media);
+            using var batch = TrainingBatch.From([row], media).To(device);
             var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask, batch.Images, batch.Audio);
             var targets = batch.Targets.flatten().ne(TrainingBatch.IgnoreIndex).sum().item<long>();
             if (targets > 0)
