@@ -96,8 +96,8 @@ public sealed class MediaTests : IDisposable
         using var withMedia = TrainingBatch.From([Row()], loader);
         using var noGrad = no_grad();
 
-        var without = model.Forward(plain.InputIds, plain.Positions, plain.Modality, plain.Mask).Hidden.data<float>().ToArray();
-        var with = model.Forward(withMedia.InputIds, withMedia.Positions, withMedia.Modality, withMedia.Mask, withMedia.Images, withMedia.Audio).Hidden.data<float>().ToArray();
+        var without = model.Forward(plain).Hidden.data<float>().ToArray();
+        var with = model.Forward(withMedia).Hidden.data<float>().ToArray();
 
         var dim = model.Config.Dim;
         Assert.Equal(without[..(4 * dim)], with[..(4 * dim)]);

@@ -18,17 +18,78 @@ public sealed class ModelTests
         using var noGrad = no_grad();
         using var batch = TrainingBatch.From([row]);
         using var scope = NewDisposeScope();
-        return model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask).Hidden.data<float>().ToArray();
+        return model.Forward(batch).Hidden.data<float>().ToArray();
     }
 
     [Fact]
-    public void The_mask_is_causal_within_documents_and_padding_sees_only_itself()
+    public void The_layout_buckets_documents_by_length_and_puts_every_token_back_in_place()
     {
-        var mask = new bool[7 * 7];
-        TrainingBatch.FillMask(mask, [0, 3, 5], 7);
+        // Two rows of 40: documents of 3, 20 and 9 tokens then 8 of padding; 40 tokens; 17 then 23 of padding.
+        using var layout = AttentionLayout.From([[0, 3, 23, 32], [0, 40]], 40);
 
-        string Row(int i) => string.Concat(Enumerable.Range(0, 7).Select(j => mask[(i * 7) + j] ? '1' : '.'));
-        Assert.Equal(["1......", "11.....", "111....", "...1...", "...11..", ".....1.", "......1"], Enumerable.Range(0, 7).Select(Row));
+        Assert.Equal([(16, 2), (32, 1), (64, 1)], layout.Buckets.Select(b => (b.Length, b.Documents)));
+        var gathered = layout.Buckets.Select(b => b.Gather.data<long>().ToArray()).ToList();
+        Assert.Equal([0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], gathered[0][..16]);
+        Assert.Equal(Enumerable.Range(23, 9).Select(i => (long)i), gathered[0][16..25]);
+        Assert.Equal(Enumerable.Range(3, 20).Select(i => (long)i), gathered[1][..20]);
+        Assert.Equal(Enumerable.Range(40, 40).Select(i => (long)i), gathered[2][..40]);
+
+        var scatter = layout.Scatter.data<long>().ToArray();
+        var rows = gathered.SelectMany(g => g).ToArray();
+        for (var token = 0; token < 80; token++)
+        {
+            var padding = token is >= 32 and < 40;
+            if (padding)
+            {
+                Assert.Equal(rows.Length, scatter[token]);
+            }
+            else
+            {
+                Assert.Equal(token, rows[scatter[token]]);
+            }
+        }
+
+        Assert.Equal((3 * 4 / 2) + (20 * 21 / 2) + (9 * 10 / 2) + (40 * 41 / 2), layout.AttentionPairs);
+    }
+
+    [Fact]
+    public void Per_document_attention_equals_masked_attention_over_the_whole_row()
+    {
+        manual_seed(4);
+        var row = SyntheticShards.Row(new Random(5), 64, 30, 5, 17);
+        using var batch = TrainingBatch.From([row]);
+        var config = ModelConfig.Preset("tiny", SyntheticShards.Vocabulary);
+        using var attention = new Attention("attention", config, new ComputePrecision());
+        using var noGrad = no_grad();
+        var x = randn(1, 64, config.Dim);
+        var (cos, sin) = Rotary.Angles(batch.Positions, config.HeadDim, config.RopeTheta);
+
+        var bucketed = attention.Forward(x, cos, sin, batch.Layout);
+
+        // Reference: the same projections through one SDPA call with a block-diagonal causal mask built by hand.
+        var named = attention.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var q = Rotary.Apply(nn.functional.linear(x, named["query.weight"]).view(64, config.Heads, config.HeadDim), cos, sin).transpose(0, 1).unsqueeze(0);
+        var k = Rotary.Apply(nn.functional.linear(x, named["key.weight"]).view(64, config.KvHeads, config.HeadDim), cos, sin).transpose(0, 1).unsqueeze(0);
+        var v = nn.functional.linear(x, named["value.weight"]).view(64, config.KvHeads, config.HeadDim).transpose(0, 1).unsqueeze(0);
+        k = k.repeat_interleave(config.Heads / config.KvHeads, dim: 1);
+        v = v.repeat_interleave(config.Heads / config.KvHeads, dim: 1);
+        var allowed = new bool[64 * 64];
+        int[] starts = [0, 30, 35, 52];
+        for (var i = 0; i < 64; i++)
+        {
+            var start = starts.Last(s => s <= i);
+            for (var j = start; j <= i; j++)
+            {
+                allowed[(i * 64) + j] = true;
+            }
+        }
+
+        var masked = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: tensor(allowed, [1, 1, 64, 64]));
+        var reference = nn.functional.linear(masked.transpose(1, 2).reshape(1, 64, -1), named["output.weight"]);
+
+        var difference = (bucketed.narrow(1, 0, 52) - reference.narrow(1, 0, 52)).abs().max().item<float>();
+        Assert.True(difference < 1e-5, $"max difference {difference}");
+        Assert.Equal(0, bucketed.narrow(1, 52, 12).abs().max().item<float>());
     }
 
     [Fact]
@@ -72,7 +133,7 @@ public sealed class ModelTests
         using var batch = TrainingBatch.From([row]);
         using var scope = NewDisposeScope();
 
-        var routing = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask).Routing;
+        var routing = model.Forward(batch).Routing;
 
         var byModality = routing[0].ModalityExpertTokens.data<long>().ToArray();
         Assert.Equal(20 * 2, byModality[..4].Sum());

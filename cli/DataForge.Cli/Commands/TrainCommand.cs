@@ -9,7 +9,8 @@ namespace DataForge.Cli.Commands;
 
 /// <summary>
 /// <c>dataforge train --shards DIR --out DIR [--preset tiny|small] [--steps N] [--device cpu|cuda] [--resume]
-/// [--batch-size N] [--accumulation N] [--lr X] [--seed N] [--checkpoint-every N] [--eval-every N] [--threads N]</c>:
+/// [--batch-size N] [--accumulation N] [--lr X] [--seed N] [--checkpoint-every N] [--eval-every N] [--threads N]
+/// [--precision auto|bf16|fp32] [--warmup N] [--save-init]</c>:
 /// trains the bundled sparse MoE model on packed shards.
 /// </summary>
 public static class TrainCommand
@@ -35,9 +36,12 @@ public static class TrainCommand
         var libtorch = new Option<string?>("--libtorch") { Description = "CUDA libtorch: a PyTorch torch/lib or libtorch folder (default: DATAFORGE_LIBTORCH, else python3's torch)" };
         var media = new Option<string?>("--media") { Description = "the sample set whose media/ the shards' images and audio are in (default: the shards' parent folder when it has media/)" };
         var noMedia = new Option<bool>("--no-media") { Description = "train image and audio placeholders as plain tokens, without the encoders" };
+        var precision = new Option<string>("--precision") { Description = "matmul precision: auto (bf16 on cuda, fp32 on cpu), bf16 or fp32", DefaultValueFactory = _ => "auto" };
+        var warmup = new Option<int?>("--warmup") { Description = "warm-up steps before the cosine decay (default 10)" };
+        var saveInit = new Option<bool>("--save-init") { Description = "write OUT/init.safetensors, the weights before the first step (to start another implementation from them)" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, noModalityRouting, libtorch, media, noMedia,
+            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -70,6 +74,9 @@ public static class TrainCommand
                 AuxLossCoefficient = parse.GetValue(auxLoss),
                 BiasUpdateRate = parse.GetValue(biasRate),
                 ModalityRouting = parse.GetValue(noModalityRouting) ? false : null,
+                Precision = parse.GetValue(precision)!,
+                WarmupSteps = parse.GetValue(warmup) ?? defaults.WarmupSteps,
+                SaveInitialWeights = parse.GetValue(saveInit),
             };
             if (options.Preset is not ("tiny" or "small"))
             {

@@ -8,7 +8,7 @@ public sealed record PositionedBatch(TrainingBatch Batch, DataPosition After);
 
 /// <summary>
 /// Batches of packed rows, built on a background task that stays up to <c>prefetch</c> batches ahead of training
-/// (reading Parquet and building masks overlaps the model's work). Epochs follow one another; a batch may take its
+/// (reading Parquet and laying out batches overlaps the model's work; for a GPU, in pinned memory). Epochs follow one another; a batch may take its
 /// last rows from the next epoch. Starting from a position replays the epoch's order and skips what was consumed.
 /// </summary>
 public sealed class BatchStream : IAsyncDisposable
@@ -17,10 +17,11 @@ public sealed class BatchStream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _producer;
 
-    public BatchStream(ShardRows rows, int batchSize, DataPosition start, Media.MediaLoader? media = null, int prefetch = 2)
+    /// <param name="pin">build batches in page-locked memory (for a CUDA device: the copy to it is then asynchronous)</param>
+    public BatchStream(ShardRows rows, int batchSize, DataPosition start, Media.MediaLoader? media = null, int prefetch = 2, bool pin = false)
     {
         _channel = Channel.CreateBounded<PositionedBatch>(new BoundedChannelOptions(prefetch) { SingleReader = true, SingleWriter = true });
-        _producer = Task.Run(() => ProduceAsync(rows, batchSize, start, media, _stop.Token));
+        _producer = Task.Run(() => ProduceAsync(rows, batchSize, start, media, pin, _stop.Token));
     }
 
     /// <summary>The next batch; a failure of the loader (a missing media object, a broken shard) surfaces as itself.</summary>
@@ -37,11 +38,11 @@ public sealed class BatchStream : IAsyncDisposable
         }
     }
 
-    private async Task ProduceAsync(ShardRows rows, int batchSize, DataPosition start, Media.MediaLoader? media, CancellationToken cancellationToken)
+    private async Task ProduceAsync(ShardRows rows, int batchSize, DataPosition start, Media.MediaLoader? media, bool pin, CancellationToken cancellationToken)
     {
         try
         {
-            var pending = new List<ShardRow>();
+            var pending = new List<NumberedRow>();
             for (var epoch = start.Epoch; ; epoch++)
             {
                 long consumed = 0;
@@ -57,7 +58,8 @@ public sealed class BatchStream : IAsyncDisposable
                     pending.Add(row);
                     if (pending.Count == batchSize)
                     {
-                        await _channel.Writer.WriteAsync(new PositionedBatch(TrainingBatch.From(pending, media), new DataPosition(epoch, consumed)), cancellationToken);
+                        var batch = TrainingBatch.From([.. pending.Select(p => p.Row)], media, [.. pending.Select(p => p.Id)]);
+                        await _channel.Writer.WriteAsync(new PositionedBatch(pin ? batch.Pinned() : batch, new DataPosition(epoch, consumed)), cancellationToken);
                         pending.Clear();
                     }
                 }

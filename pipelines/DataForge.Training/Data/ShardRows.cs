@@ -8,6 +8,9 @@ namespace DataForge.Training.Data;
 /// <summary>Where the trainer is in its data: the epoch and how many of its training rows it has consumed.</summary>
 public sealed record DataPosition(int Epoch, long Rows);
 
+/// <summary>A row and its number in the shard set (files in index.json order, rows in file order, from 0).</summary>
+public sealed record NumberedRow(ShardRow Row, long Id);
+
 /// <summary>
 /// The training and held-out rows of a packed shard set, streamed row group by row group. Each epoch visits the
 /// files in a seeded order and each row group's rows in a seeded order, so the sequence depends only on the seed
@@ -29,16 +32,18 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
     }
 
     /// <summary>The training rows of one epoch, in its seeded order.</summary>
-    public async IAsyncEnumerable<ShardRow> EpochAsync(int epoch, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<NumberedRow> EpochAsync(int epoch, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var files = Enumerable.Range(0, index.Files.Count).ToArray();
         new Random(unchecked((int)(seed * 1_000_003) + epoch)).Shuffle(files);
         foreach (var file in files)
         {
             var rowInFile = 0L;
+            var fileStart = index.Files.Take(file).Sum(f => (long)f.Rows);
             await foreach (var group in GroupsAsync(file, cancellationToken))
             {
-                var kept = group.Where((_, i) => !IsEval(file, rowInFile + i)).ToArray();
+                var first = rowInFile;
+                var kept = group.Select((row, i) => new NumberedRow(row, fileStart + first + i)).Where(numbered => !IsEval(file, numbered.Id - fileStart)).ToArray();
                 rowInFile += group.Count;
                 new Random(unchecked((int)(seed * 7919) + (epoch * 104_729) + (file * 31) + (int)rowInFile)).Shuffle(kept);
                 foreach (var row in kept)

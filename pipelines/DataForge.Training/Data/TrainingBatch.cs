@@ -6,41 +6,62 @@ using static TorchSharp.torch;
 namespace DataForge.Training.Data;
 
 /// <summary>
-/// Packed rows as the model takes them: ids, (t, h, w) rotary positions, modality, the block-diagonal causal mask,
+/// Packed rows as the model takes them: ids, (t, h, w) rotary positions, modality, the per-document attention layout,
 /// and next-token targets. The shards' labels are unshifted (a label is the token's own id where it carries loss); the
 /// target at position i is label i + 1, except where i + 1 starts a document: a document's first token is never
-/// predicted from the previous document's last one.
+/// predicted from the previous document's last one. Everything the model would otherwise ask the device for (which
+/// tokens are routed, where the loss is taken) is worked out here on the CPU, so a step needs no host round trips.
 /// </summary>
 public sealed class TrainingBatch : IDisposable
 {
     public const int IgnoreIndex = -100;
 
-    private TrainingBatch(Tensor inputIds, Tensor positions, Tensor modality, Tensor mask, Tensor targets, long realTokens, long[] tokensByModality, List<ImageInput> images, List<AudioInput> audio)
+    private TrainingBatch(BatchTensors tensors, AttentionLayout layout, BatchCounts counts, List<ImageInput> images, List<AudioInput> audio, long[] rowIds)
     {
-        (InputIds, Positions, Modality, Mask, Targets, RealTokens, TokensByModality, Images, Audio) = (inputIds, positions, modality, mask, targets, realTokens, tokensByModality, images, audio);
+        (Tensors, Layout, Counts, Images, Audio, RowIds) = (tensors, layout, counts, images, audio, rowIds);
     }
 
-    /// <summary>Encoder inputs for the row's image placeholders (empty when media are not loaded).</summary>
+    private BatchTensors Tensors { get; }
+
+    /// <summary>[B, L] int64</summary>
+    public Tensor InputIds => Tensors.InputIds;
+
+    /// <summary>[3, B, L] int64 (t, h, w)</summary>
+    public Tensor Positions => Tensors.Positions;
+
+    /// <summary>[B, L] int64: 0 text, 1 image, 2 audio, 255 padding</summary>
+    public Tensor Modality => Tensors.Modality;
+
+    /// <summary>[B, L] int64 next-token targets, -100 where there is none</summary>
+    public Tensor Targets => Tensors.Targets;
+
+    /// <summary>[R] flat indexes of the real (non-padding) tokens: the ones the experts see</summary>
+    public Tensor RoutedIndex => Tensors.RoutedIndex;
+
+    /// <summary>[R] the router each routed token uses (its modality, 0..2)</summary>
+    public Tensor RouterIndex => Tensors.RouterIndex;
+
+    /// <summary>[T] flat indexes of the positions that have a target</summary>
+    public Tensor TargetIndex => Tensors.TargetIndex;
+
+    /// <summary>[T] those targets</summary>
+    public Tensor TargetIds => Tensors.TargetIds;
+
+    public AttentionLayout Layout { get; }
+
+    public BatchCounts Counts { get; }
+
+    /// <summary>Encoder inputs for the rows' image placeholders (empty when media are not loaded).</summary>
     public IReadOnlyList<ImageInput> Images { get; }
 
     public IReadOnlyList<AudioInput> Audio { get; }
 
-    public Tensor InputIds { get; }
+    /// <summary>Each row's number in the shard set (files in index order, rows in file order).</summary>
+    public IReadOnlyList<long> RowIds { get; }
 
-    public Tensor Positions { get; }
+    public long RealTokens => Counts.RealTokens;
 
-    public Tensor Modality { get; }
-
-    public Tensor Mask { get; }
-
-    public Tensor Targets { get; }
-
-    public long RealTokens { get; }
-
-    /// <summary>Real tokens by modality code 0 text, 1 image, 2 audio.</summary>
-    public long[] TokensByModality { get; }
-
-    public static TrainingBatch From(IReadOnlyList<ShardRow> rows, MediaLoader? media = null)
+    public static TrainingBatch From(IReadOnlyList<ShardRow> rows, MediaLoader? media = null, IReadOnlyList<long>? rowIds = null)
     {
         var images = new List<ImageInput>();
         var audio = new List<AudioInput>();
@@ -50,9 +71,12 @@ public sealed class TrainingBatch : IDisposable
         var positions = new long[3 * batch * length];
         var modality = new long[batch * length];
         var targets = new long[batch * length];
-        var mask = new bool[batch * length * length];
-        long real = 0;
+        var routed = new List<long>();
+        var routers = new List<long>();
+        var targetIndex = new List<long>();
+        var targetIds = new List<long>();
         var byModality = new long[3];
+        long real = 0;
         for (var b = 0; b < batch; b++)
         {
             var row = rows[b];
@@ -64,18 +88,26 @@ public sealed class TrainingBatch : IDisposable
             var offset = b * length;
             for (var i = 0; i < length; i++)
             {
-                ids[offset + i] = row.InputIds[i];
-                positions[offset + i] = row.RopeT[i];
-                positions[(batch * length) + offset + i] = row.RopeH[i];
-                positions[(2 * batch * length) + offset + i] = row.RopeW[i];
-                modality[offset + i] = row.Modality[i];
+                var at = offset + i;
+                ids[at] = row.InputIds[i];
+                positions[at] = row.RopeT[i];
+                positions[(batch * length) + at] = row.RopeH[i];
+                positions[(2 * batch * length) + at] = row.RopeW[i];
+                modality[at] = row.Modality[i];
                 if (row.Modality[i] is >= 0 and < 3)
                 {
                     byModality[row.Modality[i]]++;
+                    routed.Add(at);
+                    routers.Add(row.Modality[i]);
                 }
 
                 var next = i + 1;
-                targets[offset + i] = next < length && row.PositionIds[next] != 0 ? row.Labels[next] : IgnoreIndex;
+                targets[at] = next < length && row.PositionIds[next] != 0 ? row.Labels[next] : IgnoreIndex;
+                if (targets[at] != IgnoreIndex)
+                {
+                    targetIndex.Add(at);
+                    targetIds.Add(targets[at]);
+                }
             }
 
             real += row.CuSeqlens.Length > 0 ? row.CuSeqlens[^1] : 0;
@@ -85,47 +117,28 @@ public sealed class TrainingBatch : IDisposable
                 images.AddRange(rowImages);
                 audio.AddRange(rowAudio);
             }
-
-            FillMask(mask.AsSpan(b * length * length, length * length), row.CuSeqlens, length);
         }
 
-        return new TrainingBatch(
+        var tensors = new BatchTensors(
             tensor(ids, [batch, length]),
             tensor(positions, [3, batch, length]),
             tensor(modality, [batch, length]),
-            tensor(mask, [batch, 1, length, length]),
             tensor(targets, [batch, length]),
-            real,
-            byModality,
-            images,
-            audio);
+            tensor(routed.ToArray()),
+            tensor(routers.ToArray()),
+            tensor(targetIndex.ToArray()),
+            tensor(targetIds.ToArray()));
+        var layout = AttentionLayout.From([.. rows.Select(row => row.CuSeqlens)], length);
+        var counts = new BatchCounts(batch, length, real, routed.Count, targetIndex.Count, byModality, layout.AttentionPairs);
+        return new TrainingBatch(tensors, layout, counts, images, audio, rowIds?.ToArray() ?? []);
     }
 
-    /// <summary>Causal within each document of cu_seqlens; a padding position sees only itself (no empty softmax rows).</summary>
-    public static void FillMask(Span<bool> mask, int[] cuSeqlens, int length)
+    /// <summary>This batch in page-locked host memory, so that <see cref="To"/> copies asynchronously (this one is disposed).</summary>
+    public TrainingBatch Pinned()
     {
-        var document = new int[length];
-        var boundary = 1;
-        for (var i = 0; i < length; i++)
-        {
-            while (boundary < cuSeqlens.Length && i >= cuSeqlens[boundary])
-            {
-                boundary++;
-            }
-
-            document[i] = boundary < cuSeqlens.Length ? boundary : -1 - i;
-        }
-
-        var start = 0;
-        for (var i = 0; i < length; i++)
-        {
-            if (i > 0 && document[i - 1] != document[i])
-            {
-                start = i;
-            }
-
-            mask.Slice((i * length) + start, i - start + 1).Fill(true);
-        }
+        var pinned = new TrainingBatch(Tensors.Map(t => t.pin_memory()), Layout.Pinned(), Counts, [.. Images], [.. Audio], [.. RowIds]);
+        Dispose();
+        return pinned;
     }
 
     /// <summary>The same batch on <paramref name="device"/> (this one, on the CPU; otherwise a copy, and this one is disposed).</summary>
@@ -136,19 +149,31 @@ public sealed class TrainingBatch : IDisposable
             return this;
         }
 
-        var moved = new TrainingBatch(
-            InputIds.to(device, non_blocking: true), Positions.to(device, non_blocking: true), Modality.to(device, non_blocking: true),
-            Mask.to(device, non_blocking: true), Targets.to(device, non_blocking: true), RealTokens, TokensByModality, [.. Images], [.. Audio]);
+        var moved = new TrainingBatch(Tensors.Map(t => t.to(device, non_blocking: true)), Layout.To(device, nonBlocking: true), Counts, [.. Images], [.. Audio], [.. RowIds]);
         Dispose();
         return moved;
     }
 
     public void Dispose()
     {
-        InputIds.Dispose();
-        Positions.Dispose();
-        Modality.Dispose();
-        Mask.Dispose();
-        Targets.Dispose();
+        Tensors.Dispose();
+        Layout.Dispose();
+    }
+
+    private sealed record BatchTensors(Tensor InputIds, Tensor Positions, Tensor Modality, Tensor Targets, Tensor RoutedIndex, Tensor RouterIndex, Tensor TargetIndex, Tensor TargetIds) : IDisposable
+    {
+        public BatchTensors Map(Func<Tensor, Tensor> map) =>
+            new(map(InputIds), map(Positions), map(Modality), map(Targets), map(RoutedIndex), map(RouterIndex), map(TargetIndex), map(TargetIds));
+
+        public void Dispose()
+        {
+            foreach (var t in new[] { InputIds, Positions, Modality, Targets, RoutedIndex, RouterIndex, TargetIndex, TargetIds })
+            {
+                t.Dispose();
+            }
+        }
     }
 }
+
+/// <summary>What a batch holds, counted on the host: shape, real tokens, routed tokens, targets, tokens by modality, attention pairs.</summary>
+public sealed record BatchCounts(int Rows, int Length, long RealTokens, long Routed, long Targets, long[] TokensByModality, long AttentionPairs);

@@ -1,53 +1,72 @@
+using DataForge.Training.Data;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DataForge.Training.Model;
 
 /// <summary>
-/// Grouped-query self-attention with rotary positions; the mask is block-diagonal causal (built from the row's
-/// cu_seqlens), so no token attends across a document boundary.
+/// Grouped-query self-attention with rotary positions, per document: the tokens of each bucket of the batch's
+/// <see cref="AttentionLayout"/> are gathered into a [documents, heads, length, headDim] batch and attended with
+/// PyTorch's scaled-dot-product attention under a plain causal mask (flash attention on CUDA in bf16), then scattered
+/// back. No token attends across a document boundary, and no L×L mask is ever built.
 /// </summary>
 public sealed class Attention : nn.Module
 {
-    private readonly Linear _query;
-    private readonly Linear _key;
-    private readonly Linear _value;
-    private readonly Linear _output;
+    private readonly Projection _query;
+    private readonly Projection _key;
+    private readonly Projection _value;
+    private readonly Projection _output;
+    private readonly ComputePrecision _precision;
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
 
-    public Attention(string name, ModelConfig config) : base(name)
+    public Attention(string name, ModelConfig config, ComputePrecision precision) : base(name)
     {
-        (_heads, _kvHeads, _headDim) = (config.Heads, config.KvHeads, config.HeadDim);
-        _query = nn.Linear(config.Dim, _heads * _headDim, hasBias: false);
-        _key = nn.Linear(config.Dim, _kvHeads * _headDim, hasBias: false);
-        _value = nn.Linear(config.Dim, _kvHeads * _headDim, hasBias: false);
-        _output = nn.Linear(_heads * _headDim, config.Dim, hasBias: false);
-        RegisterComponents();
+        (_heads, _kvHeads, _headDim, _precision) = (config.Heads, config.KvHeads, config.HeadDim, precision);
+        _query = new Projection("query", config.Dim, _heads * _headDim, precision);
+        _key = new Projection("key", config.Dim, _kvHeads * _headDim, precision);
+        _value = new Projection("value", config.Dim, _kvHeads * _headDim, precision);
+        _output = new Projection("output", _heads * _headDim, config.Dim, precision);
+        register_module("query", _query);
+        register_module("key", _key);
+        register_module("value", _value);
+        register_module("output", _output);
     }
 
     /// <param name="x">[B, L, D]</param>
-    /// <param name="cos">[B, 1, L, headDim]</param>
-    /// <param name="sin">[B, 1, L, headDim]</param>
-    /// <param name="mask">[B, 1, L, L], true where attention is allowed</param>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask)
+    /// <param name="cos">[B·L, 1, headDim]</param>
+    /// <param name="sin">[B·L, 1, headDim]</param>
+    /// <param name="layout">the batch's documents, bucketed</param>
+    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, AttentionLayout layout)
     {
         using var scope = NewDisposeScope();
         long batch = x.shape[0], length = x.shape[1];
-        var q = _query.forward(x).view(batch, length, _heads, _headDim).transpose(1, 2);
-        var k = _key.forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);
-        var v = _value.forward(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);
-        q = Rotary.Apply(q, cos, sin);
-        k = Rotary.Apply(k, cos, sin);
-        if (_kvHeads != _heads)
+        var q = Rotary.Apply(_query.forward(x).view(batch * length, _heads, _headDim), cos, sin);
+        var k = Rotary.Apply(_key.forward(x).view(batch * length, _kvHeads, _headDim), cos, sin);
+        var v = _value.forward(x).view(batch * length, _kvHeads, _headDim);
+        var outputs = new List<Tensor>(layout.Buckets.Count + 1);
+        foreach (var bucket in layout.Buckets)
         {
-            k = k.repeat_interleave(_heads / _kvHeads, dim: 1);
-            v = v.repeat_interleave(_heads / _kvHeads, dim: 1);
+            var qb = Gather(q, bucket, _heads);
+            var kb = Gather(k, bucket, _kvHeads);
+            var vb = Gather(v, bucket, _kvHeads);
+            if (_kvHeads != _heads)
+            {
+                kb = kb.repeat_interleave(_heads / _kvHeads, dim: 1);
+                vb = vb.repeat_interleave(_heads / _kvHeads, dim: 1);
+            }
+
+            var attended = nn.functional.scaled_dot_product_attention(qb, kb, vb, is_casual: true);
+            outputs.Add(attended.transpose(1, 2).reshape(bucket.Documents * bucket.Length, _heads * _headDim));
         }
 
-        var attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: mask);
-        return _output.forward(attended.transpose(1, 2).reshape(batch, length, _heads * _headDim)).MoveToOuterDisposeScope();
+        outputs.Add(zeros([1, _heads * _headDim], dtype: outputs.Count > 0 ? outputs[0].dtype : q.dtype, device: x.device));
+        var placed = cat(outputs, 0).index_select(0, layout.Scatter).view(batch, length, _heads * _headDim);
+        return _output.forward(placed).MoveToOuterDisposeScope();
     }
+
+    /// <summary>[documents, heads, length, headDim] in the matmul precision, from flat [N, heads, headDim].</summary>
+    private Tensor Gather(Tensor flat, AttentionBucket bucket, int heads) =>
+        _precision.Cast(flat.index_select(0, bucket.Gather)).view(bucket.Documents, bucket.Length, heads, _headDim).transpose(1, 2);
 }

@@ -1,3 +1,4 @@
+using DataForge.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,38 +13,49 @@ public sealed class DecoderBlock : nn.Module
     private readonly SwiGlu? _dense;
     private readonly MixtureOfExperts? _moe;
 
-    public DecoderBlock(string name, ModelConfig config, bool sparse) : base(name)
+    public DecoderBlock(string name, ModelConfig config, bool sparse, ComputePrecision precision) : base(name)
     {
         _attentionNorm = new RmsNorm("attention_norm", config.Dim);
-        _attention = new Attention("attention", config);
+        _attention = new Attention("attention", config, precision);
         _ffnNorm = new RmsNorm("ffn_norm", config.Dim);
         if (sparse)
         {
-            _moe = new MixtureOfExperts("moe", config);
+            _moe = new MixtureOfExperts("moe", config, precision);
         }
         else
         {
-            _dense = new SwiGlu("dense", config.Dim, config.FfnDim);
+            _dense = new SwiGlu("dense", config.Dim, config.FfnDim, precision);
         }
 
-        RegisterComponents();
+        // Registered by hand so the parameters' names (and checkpoints' tensor names) read like PyTorch's.
+        register_module("attention_norm", _attentionNorm);
+        register_module("attention", _attention);
+        register_module("ffn_norm", _ffnNorm);
+        if (_moe is not null)
+        {
+            register_module("moe", _moe);
+        }
+        else
+        {
+            register_module("dense", _dense!);
+        }
     }
 
     public MixtureOfExperts? Moe => _moe;
 
-    public (Tensor Output, RoutingStats? Stats) Forward(Tensor x, Tensor cos, Tensor sin, Tensor mask, Tensor modality)
+    public (Tensor Output, RoutingStats? Stats) Forward(Tensor x, Tensor cos, Tensor sin, TrainingBatch batch)
     {
         using var scope = NewDisposeScope();
-        var h = x + _attention.Forward(_attentionNorm.forward(x), cos, sin, mask);
+        var h = x + _attention.Forward(_attentionNorm.forward(x), cos, sin, batch.Layout);
         var normed = _ffnNorm.forward(h);
         if (_moe is null)
         {
-            return ((h + _dense!.forward(normed)).MoveToOuterDisposeScope(), null);
+            return ((h + _dense!.forward(normed).to(h.dtype)).MoveToOuterDisposeScope(), null);
         }
 
         var shape = normed.shape;
-        var (routed, stats) = _moe.Forward(normed.reshape(-1, shape[^1]), modality.reshape(-1));
-        var result = h + routed.view(shape);
+        var (routed, stats) = _moe.Forward(normed.reshape(-1, shape[^1]), batch);
+        var result = h + routed.view(shape).to(h.dtype);
         return (result.MoveToOuterDisposeScope(), new RoutingStats(stats.AuxLoss.MoveToOuterDisposeScope(), stats.ExpertTokens.MoveToOuterDisposeScope(), stats.ModalityExpertTokens.MoveToOuterDisposeScope()));
     }
 }

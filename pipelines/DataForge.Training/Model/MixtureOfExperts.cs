@@ -1,3 +1,4 @@
+using DataForge.Training.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,49 +10,71 @@ public sealed record RoutingStats(Tensor AuxLoss, Tensor ExpertTokens, Tensor Mo
 
 /// <summary>
 /// Sparse feed-forward: a shared expert every token passes through, plus <c>E</c> routed SwiGLU experts of which each
-/// token uses its top-k. Routing scores are softmax probabilities from a router chosen by the token's modality (text,
-/// image, audio) when modality routing is on. Balancing, both switchable: the Switch/GShard auxiliary loss
+/// token uses its top-k. Routing scores are softmax probabilities (float32) from a router chosen by the token's modality
+/// (text, image, audio) when modality routing is on. Balancing, both switchable: the Switch/GShard auxiliary loss
 /// <c>E · Σ f_e · P_e</c>, and DeepSeek-V3's auxiliary-loss-free bias, added to the scores for choosing experts only
 /// (the weights stay the probabilities) and nudged after each optimizer step toward equal load
-/// (<see cref="UpdateBias"/>). Dispatch sorts token slots by expert and runs each expert once on its tokens (a loop
-/// over experts, never over tokens); padding is not routed.
+/// (<see cref="UpdateBias"/>).
+/// Dispatch is dropless and loop-free: the (token, choice) slots are sorted by expert, copied into an [E, C, D] buffer
+/// (C the largest expert's load, rounded up), and all experts run as two batched matmuls over their stacked weights;
+/// the results return to their slots by the inverse permutation and are summed per token with the routing weights.
+/// Padding tokens are not routed.
 /// </summary>
 public sealed class MixtureOfExperts : nn.Module
 {
     public const int Modalities = 3;
 
+    /// <summary>Expert capacity is rounded up to a multiple of this (fewer distinct shapes for the allocator and kernels).</summary>
+    public const int CapacityStep = 64;
+
     private readonly SwiGlu _shared;
-    private readonly ModuleList<SwiGlu> _experts;
-    private readonly Linear _router;
+    private readonly Parameter _expertsGateUp;
+    private readonly Parameter _expertsDown;
+    private readonly Projection _router;
+    private readonly ComputePrecision _precision;
     private readonly int _expertCount;
     private readonly int _topK;
+    private readonly long _hidden;
     private readonly bool _modalityRouting;
 
-    public MixtureOfExperts(string name, ModelConfig config) : base(name)
+    public MixtureOfExperts(string name, ModelConfig config, ComputePrecision precision) : base(name)
     {
-        (_expertCount, _topK, _modalityRouting) = (config.Experts, config.TopK, config.ModalityRouting);
-        _shared = new SwiGlu("shared", config.Dim, config.ExpertDim);
-        _experts = nn.ModuleList([.. Enumerable.Range(0, config.Experts).Select(e => new SwiGlu($"expert{e}", config.Dim, config.ExpertDim))]);
-        _router = nn.Linear(config.Dim, (config.ModalityRouting ? Modalities : 1) * config.Experts, hasBias: false);
+        (_expertCount, _topK, _modalityRouting, _hidden, _precision) = (config.Experts, config.TopK, config.ModalityRouting, config.ExpertDim, precision);
+        _shared = new SwiGlu("shared", config.Dim, config.ExpertDim, precision);
+        var inBound = 1.0 / Math.Sqrt(config.Dim);
+        var hiddenBound = 1.0 / Math.Sqrt(config.ExpertDim);
+        _expertsGateUp = nn.Parameter(empty(config.Experts, config.Dim, 2 * config.ExpertDim).uniform_(-inBound, inBound));
+        _expertsDown = nn.Parameter(empty(config.Experts, config.ExpertDim, config.Dim).uniform_(-hiddenBound, hiddenBound));
+        // Routing stays float32 whatever the matmul precision: small score differences decide the experts.
+        _router = new Projection("router", config.Dim, (config.ModalityRouting ? Modalities : 1) * config.Experts, new ComputePrecision());
         // Looked up by name whenever used: moving the module to another device replaces the buffer's tensor.
         register_buffer("routing_bias", zeros(config.Experts));
-        RegisterComponents();
+        register_module("shared", _shared);
+        register_parameter("experts_gate_up", _expertsGateUp);
+        register_parameter("experts_down", _expertsDown);
+        register_module("router", _router);
     }
 
     /// <summary>The per-expert selection bias (a buffer: saved in checkpoints, not trained by the optimizer).</summary>
     public Tensor Bias => get_buffer("routing_bias")!;
 
     /// <param name="x">[N, D] tokens</param>
-    /// <param name="modality">[N] 0 text, 1 image, 2 audio, 255 padding</param>
-    public (Tensor Output, RoutingStats Stats) Forward(Tensor x, Tensor modality)
+    /// <param name="batch">which tokens are routed (not padding) and with which router</param>
+    public (Tensor Output, RoutingStats Stats) Forward(Tensor x, TrainingBatch batch)
     {
         using var scope = NewDisposeScope();
         var output = _shared.forward(x);
-        var valid = modality.ne(255).nonzero().squeeze(1);
-        var tokens = x.index_select(0, valid);
-        var count = tokens.shape[0];
-        var routerIndex = _modalityRouting ? modality.index_select(0, valid).clamp(0, Modalities - 1) : zeros_like(valid);
-        var logits = _router.forward(tokens).view(count, _modalityRouting ? Modalities : 1, _expertCount)
+        var count = batch.Counts.Routed;
+        if (count == 0)
+        {
+            var none = zeros(_expertCount, dtype: int64, device: x.device);
+            var stats0 = new RoutingStats(zeros([], device: x.device).MoveToOuterDisposeScope(), none.MoveToOuterDisposeScope(), zeros([Modalities, _expertCount], dtype: int64, device: x.device).MoveToOuterDisposeScope());
+            return (output.MoveToOuterDisposeScope(), stats0);
+        }
+
+        var tokens = x.index_select(0, batch.RoutedIndex);
+        var routerIndex = _modalityRouting ? batch.RouterIndex : zeros_like(batch.RouterIndex);
+        var logits = _router.forward(tokens.to(float32)).view(count, _modalityRouting ? Modalities : 1, _expertCount)
             .gather(1, routerIndex.view(count, 1, 1).expand(count, 1, _expertCount)).squeeze(1);
         var probabilities = nn.functional.softmax(logits, -1);
         // The bias steers the choice only: it never reaches the weights or the gradient.
@@ -60,38 +83,27 @@ public sealed class MixtureOfExperts : nn.Module
         weights = weights / weights.sum(-1, keepdim: true);
 
         var slots = chosen.flatten();
-        var slotTokens = arange(count, dtype: int64, device: x.device).repeat_interleave(_topK);
-        var slotWeights = weights.flatten();
-        var order = slots.argsort();
+        var (sortedExperts, order) = slots.sort(stable: true);
         var expertTokens = slots.bincount(null, _expertCount);
-        var ends = expertTokens.cumsum(0).cpu().data<long>().ToArray();
-        long start = 0;
-        for (var e = 0; e < _expertCount; e++)
-        {
-            var end = ends[e];
-            if (end > start)
-            {
-                var slotIndex = order.narrow(0, start, end - start);
-                var tokenIndex = slotTokens.index_select(0, slotIndex);
-                var result = _experts[e].forward(tokens.index_select(0, tokenIndex)) * slotWeights.index_select(0, slotIndex).unsqueeze(1);
-                output = output.index_add(0, valid.index_select(0, tokenIndex), result, 1);
-            }
+        // The one host round trip of the layer: the buffer's size. Dropless, so it is the busiest expert's load.
+        var capacity = (expertTokens.max().item<long>() + CapacityStep - 1) / CapacityStep * CapacityStep;
+        var starts = expertTokens.cumsum(0) - expertTokens;
+        var rank = arange(count * _topK, dtype: int64, device: x.device) - starts.index_select(0, sortedExperts);
+        var place = (sortedExperts * capacity) + rank;
+        var sortedTokens = order.div(_topK, rounding_mode: RoundingMode.floor);
+        var buffer = zeros([_expertCount * capacity, x.shape[1]], dtype: _precision.MatmulType ?? x.dtype, device: x.device)
+            .index_copy(0, place, _precision.Cast(tokens.index_select(0, sortedTokens)));
+        var gateUp = _precision.Cast(buffer.view(_expertCount, capacity, -1)).bmm(_precision.Cast(_expertsGateUp));
+        var hidden = nn.functional.silu(gateUp.narrow(-1, 0, _hidden)) * gateUp.narrow(-1, _hidden, _hidden);
+        var expertOutput = hidden.bmm(_precision.Cast(_expertsDown)).view(_expertCount * capacity, -1);
+        var perSlot = zeros([count * _topK, x.shape[1]], dtype: expertOutput.dtype, device: x.device)
+            .index_copy(0, order, expertOutput.index_select(0, place));
+        var combined = (perSlot.view(count, _topK, -1) * weights.unsqueeze(-1)).sum(1);
+        output = output.index_add(0, batch.RoutedIndex, combined.to(output.dtype), 1);
 
-            start = end;
-        }
-
-        Tensor auxLoss;
-        if (count > 0)
-        {
-            var fraction = expertTokens.to(float32) / (count * _topK);
-            auxLoss = _expertCount * (fraction * probabilities.mean([0])).sum();
-        }
-        else
-        {
-            auxLoss = zeros([], device: x.device);
-        }
-
-        var slotModality = modality.index_select(0, valid).clamp(0, Modalities - 1).repeat_interleave(_topK);
+        var fraction = expertTokens.to(float32) / (count * _topK);
+        var auxLoss = _expertCount * (fraction * probabilities.mean([0])).sum();
+        var slotModality = batch.RouterIndex.repeat_interleave(_topK);
         var byModality = ((slotModality * _expertCount) + slots).bincount(null, Modalities * _expertCount).view(Modalities, _expertCount);
         var stats = new RoutingStats(auxLoss.MoveToOuterDisposeScope(), expertTokens.MoveToOuterDisposeScope(), byModality.MoveToOuterDisposeScope());
         return (output.MoveToOuterDisposeScope(), stats);

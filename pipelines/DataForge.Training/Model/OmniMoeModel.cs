@@ -1,3 +1,4 @@
+using DataForge.Training.Data;
 using DataForge.Training.Media;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -19,25 +20,37 @@ public sealed class OmniMoeModel : nn.Module
     private readonly Embedding _embedding;
     private readonly ModuleList<DecoderBlock> _blocks;
     private readonly RmsNorm _norm;
-    private readonly Linear? _head;
+    private readonly Projection? _head;
     private readonly VisionEncoder _vision;
     private readonly AudioEncoder _audio;
     private readonly ModelConfig _config;
+    private readonly ComputePrecision _precision = new();
 
     public OmniMoeModel(ModelConfig config) : base("omni_moe")
     {
         _config = config;
         _embedding = nn.Embedding(config.VocabSize, config.Dim);
-        _blocks = nn.ModuleList([.. Enumerable.Range(0, config.Layers).Select(layer => new DecoderBlock($"block{layer}", config, sparse: layer > 0))]);
+        _blocks = nn.ModuleList([.. Enumerable.Range(0, config.Layers).Select(layer => new DecoderBlock($"block{layer}", config, sparse: layer > 0, _precision))]);
         _norm = new RmsNorm("norm", config.Dim);
         _vision = new VisionEncoder("vision", config);
         _audio = new AudioEncoder("audio", config);
         if (!config.TieEmbeddings)
         {
-            _head = nn.Linear(config.Dim, config.VocabSize, hasBias: false);
+            _head = new Projection("head", config.Dim, config.VocabSize, _precision);
         }
 
-        RegisterComponents();
+        // Registered by hand so the parameters' names (and checkpoints' tensor names) read like PyTorch's:
+        // embedding.weight, blocks.3.moe.experts_gate_up, head.weight, …
+        register_module("embedding", _embedding);
+        register_module("blocks", _blocks);
+        register_module("norm", _norm);
+        register_module("vision", _vision);
+        register_module("audio", _audio);
+        if (_head is not null)
+        {
+            register_module("head", _head);
+        }
+
         using (no_grad())
         {
             _embedding.weight!.normal_(0, 0.02);
@@ -46,23 +59,21 @@ public sealed class OmniMoeModel : nn.Module
 
     public ModelConfig Config => _config;
 
+    /// <summary>The matmul precision (fp32 by default; bf16 for CUDA training).</summary>
+    public ComputePrecision Precision => _precision;
+
     public IEnumerable<MixtureOfExperts> MoeLayers => _blocks.Select(block => block.Moe).OfType<MixtureOfExperts>();
 
-    /// <param name="inputIds">[B, L] int64</param>
-    /// <param name="positions">[3, B, L] (t, h, w) rotary positions</param>
-    /// <param name="modality">[B, L] int64</param>
-    /// <param name="mask">[B, 1, L, L] bool, block-diagonal causal</param>
-    /// <param name="images">encoder inputs whose features replace the embeddings of their placeholder tokens</param>
-    /// <param name="audio">likewise for audio placeholders</param>
-    public ForwardResult Forward(Tensor inputIds, Tensor positions, Tensor modality, Tensor mask, IReadOnlyList<ImageInput>? images = null, IReadOnlyList<AudioInput>? audio = null)
+    /// <summary>The hidden states of a batch (after the final norm) and each MoE layer's routing.</summary>
+    public ForwardResult Forward(TrainingBatch batch)
     {
         using var scope = NewDisposeScope();
-        var (cos, sin) = Rotary.Angles(positions, _config.HeadDim, _config.RopeTheta);
-        var x = WithMedia(_embedding.forward(inputIds), images ?? [], audio ?? []);
+        var (cos, sin) = Rotary.Angles(batch.Positions, _config.HeadDim, _config.RopeTheta);
+        var x = WithMedia(_embedding.forward(batch.InputIds), batch.Images, batch.Audio);
         var routing = new List<RoutingStats>();
         foreach (var block in _blocks)
         {
-            var (output, stats) = block.Forward(x, cos, sin, mask, modality);
+            var (output, stats) = block.Forward(x, cos, sin, batch);
             x = output;
             if (stats is not null)
             {
@@ -99,6 +110,7 @@ public sealed class OmniMoeModel : nn.Module
         return flat.view(embedded.shape);
     }
 
-    /// <summary>Logits for selected hidden states [N, D] → [N, V].</summary>
-    public Tensor Logits(Tensor hidden) => _head is null ? hidden.matmul(_embedding.weight!.t()) : _head.forward(hidden);
+    /// <summary>Logits for selected hidden states [N, D] → [N, V], float32 (computed in the matmul precision).</summary>
+    public Tensor Logits(Tensor hidden) =>
+        (_head is null ? nn.functional.linear(_precision.Cast(hidden), _precision.Cast(_embedding.weight!)) : _head.forward(hidden)).to(float32);
 }

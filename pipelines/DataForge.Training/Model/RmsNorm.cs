@@ -14,7 +14,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         _weight = nn.Parameter(ones(dim));
         _eps = eps;
-        RegisterComponents();
+        register_parameter("weight", _weight);
     }
 
     public override Tensor forward(Tensor input)

@@ -18,7 +18,7 @@ public static class Rotary
         return [.. Enumerable.Repeat(0, temporal), .. Enumerable.Repeat(1, spatial), .. Enumerable.Repeat(2, spatial)];
     }
 
-    /// <summary>cos and sin, [B, 1, L, headDim], for positions [3, B, L].</summary>
+    /// <summary>cos and sin, [B·L, 1, headDim] (tokens flattened), for positions [3, B, L].</summary>
     public static (Tensor Cos, Tensor Sin) Angles(Tensor positions, int headDim, double theta)
     {
         using var scope = NewDisposeScope();
@@ -33,13 +33,13 @@ public static class Rotary
 
         // [3, B, L, P] angles per section, each pair keeps its own section's.
         selector = selector.to(positions.device);
-        var all = positions.to(float32).unsqueeze(-1) * inverse;
-        var angles = (all * selector.unsqueeze(1).unsqueeze(1)).sum(dim: 0);
+        var all = positions.reshape(3, -1).to(float32).unsqueeze(-1) * inverse;
+        var angles = (all * selector.unsqueeze(1)).sum(dim: 0);
         var doubled = cat([angles, angles], -1).unsqueeze(1);
         return (doubled.cos().MoveToOuterDisposeScope(), doubled.sin().MoveToOuterDisposeScope());
     }
 
-    /// <summary>x · cos + rotate_half(x) · sin, for x [B, heads, L, headDim].</summary>
+    /// <summary>x · cos + rotate_half(x) · sin, for x [N, heads, headDim] (float32 out, whatever x's type).</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();

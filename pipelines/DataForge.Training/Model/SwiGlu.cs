@@ -1,27 +1,29 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DataForge.Training.Model;
 
-/// <summary>SwiGLU feed-forward: down(silu(gate(x)) · up(x)).</summary>
+/// <summary>SwiGLU feed-forward: down(silu(gate(x)) · up(x)), gate and up as one [2·hidden, dim] projection.</summary>
 public sealed class SwiGlu : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear _gate;
-    private readonly Linear _up;
-    private readonly Linear _down;
+    private readonly Projection _gateUp;
+    private readonly Projection _down;
+    private readonly long _hidden;
 
-    public SwiGlu(string name, long dim, long hidden) : base(name)
+    public SwiGlu(string name, long dim, long hidden, ComputePrecision precision) : base(name)
     {
-        _gate = nn.Linear(dim, hidden, hasBias: false);
-        _up = nn.Linear(dim, hidden, hasBias: false);
-        _down = nn.Linear(hidden, dim, hasBias: false);
-        RegisterComponents();
+        _hidden = hidden;
+        _gateUp = new Projection("gate_up", dim, 2 * hidden, precision);
+        _down = new Projection("down", hidden, dim, precision);
+        register_module("gate_up", _gateUp);
+        register_module("down", _down);
     }
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return _down.forward(nn.functional.silu(_gate.forward(input)) * _up.forward(input)).MoveToOuterDisposeScope();
+        var gateUp = _gateUp.forward(input);
+        var hidden = nn.functional.silu(gateUp.narrow(-1, 0, _hidden)) * gateUp.narrow(-1, _hidden, _hidden);
+        return _down.forward(hidden).MoveToOuterDisposeScope();
     }
 }

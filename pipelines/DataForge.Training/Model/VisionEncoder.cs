@@ -95,7 +95,7 @@ public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
         _qkv = nn.Linear(dim, 3 * dim, hasBias: false);
         _output = nn.Linear(dim, dim, hasBias: false);
         _ffnNorm = new RmsNorm("ffn_norm", dim);
-        _ffn = new SwiGlu("ffn", dim, 2 * dim);
+        _ffn = new SwiGlu("ffn", dim, 2 * dim, new ComputePrecision());
         RegisterComponents();
     }
 

@@ -1,7 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
 using DataForge.Core;
 using DataForge.Training.Data;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DataForge.Training.Training;
@@ -10,16 +10,19 @@ namespace DataForge.Training.Training;
 public sealed record CheckpointState(int Step, DataPosition Position);
 
 /// <summary>
-/// Checkpoints under <c>RUN/checkpoints/step-NNNNNN/</c>: model (parameters and buffers, routing biases included),
-/// optimizer (AdamW moments and step counts), the RNG state, and the step and data position; <c>checkpoints/latest</c>
-/// names the newest. A checkpoint folder is written under a temporary name and renamed, so a crash never leaves a
-/// half checkpoint that resume would pick.
+/// Checkpoints under <c>RUN/checkpoints/step-NNNNNN/</c>: <c>model.safetensors</c> (parameters and buffers, routing biases
+/// included, by their module names: PyTorch and Hugging Face tools open it), <c>optimizer.safetensors</c> (the AdamW
+/// moments and step count), <c>rng.bin</c> (the CPU generator) and <c>state.json</c> (step and data position);
+/// <c>checkpoints/latest</c> names the newest. A checkpoint folder is written under a temporary name and renamed, so a
+/// crash never leaves a half checkpoint that resume would pick.
 /// </summary>
 public static class Checkpoints
 {
     public const string Folder = "checkpoints";
+    public const string ModelFile = "model.safetensors";
+    public const string OptimizerFile = "optimizer.safetensors";
 
-    public static void Save(string runDirectory, nn.Module model, OptimizerHelper optimizer, CheckpointState state)
+    public static void Save(string runDirectory, nn.Module model, FlatAdamW optimizer, CheckpointState state)
     {
         var root = Path.Combine(runDirectory, Folder);
         var name = $"step-{state.Step:D6}";
@@ -30,8 +33,12 @@ public static class Checkpoints
         }
 
         Directory.CreateDirectory(temporary);
-        model.save(Path.Combine(temporary, "model.bin"));
-        optimizer.save_state_dict(Path.Combine(temporary, "optimizer.bin"));
+        SaveWeights(Path.Combine(temporary, ModelFile), model);
+        var (average, squares, steps) = optimizer.State;
+        SafeTensors.Write(
+            Path.Combine(temporary, OptimizerFile),
+            [("exp_avg", average), ("exp_avg_sq", squares)],
+            new Dictionary<string, string> { ["steps"] = steps.ToString(CultureInfo.InvariantCulture), ["format"] = "dataforge.flat-adamw" });
         using (var rng = get_rng_state())
         {
             File.WriteAllBytes(Path.Combine(temporary, "rng.bin"), rng.data<byte>().ToArray());
@@ -50,6 +57,10 @@ public static class Checkpoints
         File.Move(latest, Path.Combine(root, "latest"), overwrite: true);
     }
 
+    /// <summary>The model's parameters and buffers as safetensors, by name.</summary>
+    public static void SaveWeights(string path, nn.Module model) =>
+        SafeTensors.Write(path, model.state_dict().Select(pair => (pair.Key, pair.Value)));
+
     /// <summary>The newest checkpoint's folder, or null when the run has none.</summary>
     public static string? Latest(string runDirectory)
     {
@@ -63,18 +74,58 @@ public static class Checkpoints
         return Directory.Exists(folder) ? folder : throw new DataForgeException($"{pointer} names {folder}, which is missing");
     }
 
-    public static CheckpointState Load(string folder, nn.Module model, OptimizerHelper optimizer)
+    /// <summary>Copies a checkpoint's weights into <paramref name="model"/> in place (parameters keep their storage).</summary>
+    public static void LoadWeights(string path, nn.Module model)
     {
+        var stored = SafeTensors.Read(path);
         try
         {
-            model.load(Path.Combine(folder, "model.bin"));
+            var own = model.state_dict();
+            var missing = own.Keys.Where(key => !stored.ContainsKey(key)).ToList();
+            var extra = stored.Keys.Where(key => !own.ContainsKey(key)).ToList();
+            var misshapen = own.Where(pair => stored.TryGetValue(pair.Key, out var t) && !t.shape.SequenceEqual(pair.Value.shape)).Select(pair => pair.Key).ToList();
+            if (missing.Count + extra.Count + misshapen.Count > 0)
+            {
+                var first = missing.Select(k => $"missing {k}").Concat(extra.Select(k => $"unexpected {k}")).Concat(misshapen.Select(k => $"other shape {k}")).First();
+                throw new DataForgeException($"{path} does not fit this model ({first}; {missing.Count} missing, {extra.Count} unexpected, {misshapen.Count} of another shape): it was written for another preset, model option or DataForge version");
+            }
+
+            using var noGrad = no_grad();
+            foreach (var (key, value) in own)
+            {
+                value.copy_(stored[key]);
+            }
+        }
+        finally
+        {
+            foreach (var tensor in stored.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    public static CheckpointState Load(string folder, nn.Module model, FlatAdamW optimizer)
+    {
+        LoadWeights(Path.Combine(folder, ModelFile), model);
+        var moments = SafeTensors.Read(Path.Combine(folder, OptimizerFile));
+        var steps = long.Parse(SafeTensorsMetadata(Path.Combine(folder, OptimizerFile))["steps"], CultureInfo.InvariantCulture);
+        try
+        {
+            optimizer.Restore(moments["exp_avg"], moments["exp_avg_sq"], steps);
         }
         catch (ArgumentException e)
         {
-            throw new DataForgeException($"{folder} does not fit this model ({e.Message.Split('.')[0]}): it was written for another preset, model option or DataForge version", e);
+            throw new DataForgeException($"{folder}: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var tensor in moments.Values)
+            {
+                tensor.Dispose();
+            }
         }
 
-        optimizer.load_state_dict(Path.Combine(folder, "optimizer.bin"));
         var rng = File.ReadAllBytes(Path.Combine(folder, "rng.bin"));
         using (var state = tensor(rng, dtype: uint8))
         {
@@ -83,5 +134,16 @@ public static class Checkpoints
 
         return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, "state.json")), DataForgeJson.Indented)
             ?? throw new DataForgeException($"{folder}/state.json is empty");
+    }
+
+    private static Dictionary<string, string> SafeTensorsMetadata(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var length = new byte[8];
+        stream.ReadExactly(length);
+        var header = new byte[BitConverter.ToInt64(length)];
+        stream.ReadExactly(header);
+        var metadata = JsonDocument.Parse(header).RootElement.GetProperty("__metadata__");
+        return metadata.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty);
     }
 }

@@ -8,6 +8,12 @@ public sealed record TrainOptions
     /// <summary>cpu, or cuda (needs a CUDA libtorch loaded first: see LibTorchLoader).</summary>
     public string Device { get; init; } = "cpu";
 
+    /// <summary>Matmul precision: fp32, bf16, or auto (bf16 on CUDA, fp32 on the CPU).</summary>
+    public string Precision { get; init; } = "auto";
+
+    /// <summary>Write RUN/init.safetensors, the weights before the first step.</summary>
+    public bool SaveInitialWeights { get; init; }
+
     public int Steps { get; init; } = 100;
 
     /// <summary>Packed rows per micro-batch.</summary>
@@ -45,8 +51,16 @@ public sealed record TrainOptions
 
     public bool? ModalityRouting { get; init; }
 
+    /// <summary>The precision this run uses on a device of <paramref name="device"/>'s type.</summary>
+    public string PrecisionFor(TorchSharp.DeviceType device) => Precision == "auto" ? (device == TorchSharp.DeviceType.CUDA ? "bf16" : "fp32") : Precision;
+
     public IEnumerable<string> Validate()
     {
+        if (Precision is not ("auto" or "fp32" or "bf16"))
+        {
+            yield return $"precision must be auto, fp32 or bf16 (not '{Precision}')";
+        }
+
         if (Steps < 1 || BatchSize < 1 || Accumulation < 1 || CheckpointEvery < 1 || EvalEvery < 1 || EvalRows < 0 || WarmupSteps < 0 || Threads < 0)
         {
             yield return "steps, batch_size, accumulation, checkpoint_every and eval_every must be positive; warmup_steps, eval_rows and threads not negative";

@@ -30,6 +30,9 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
     public const string MetricsFile = "metrics.jsonl";
     public const string ConfigFile = "run.json";
 
+    /// <summary>The weights before the first step (with <see cref="TrainOptions.SaveInitialWeights"/>): another implementation can start from them.</summary>
+    public const string InitialWeightsFile = "init.safetensors";
+
     /// <param name="media">the sample set the shards were packed from (its media/ feeds the image and audio encoders); null: placeholders keep their token embeddings</param>
     public async Task<TrainSummary> RunAsync(IStorage shards, string runDirectory, bool resume, CancellationToken cancellationToken, IStorage? media = null)
     {
@@ -67,8 +70,9 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             model.to(device);
         }
 
+        model.Precision.MatmulType = ComputePrecision.Parse(options.PrecisionFor(device.type));
         var parameters = model.parameters().ToList();
-        var optimizer = optim.AdamW(parameters, options.LearningRate, 0.9, 0.95, 1e-8, options.WeightDecay);
+        using var optimizer = new FlatAdamW(parameters, 0.9, 0.95, 1e-8, options.WeightDecay);
         var state = new CheckpointState(0, new DataPosition(0, 0));
         if (Checkpoints.Latest(runDirectory) is { } checkpoint)
         {
@@ -81,9 +85,17 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             TruncateMetrics(metricsPath, state.Step);
             progress($"resumed from {Path.GetFileName(checkpoint)} (epoch {state.Position.Epoch}, {state.Position.Rows} rows into it)");
         }
-        else if (File.Exists(metricsPath))
+        else
         {
-            File.Delete(metricsPath);
+            if (File.Exists(metricsPath))
+            {
+                File.Delete(metricsPath);
+            }
+
+            if (options.SaveInitialWeights)
+            {
+                Checkpoints.SaveWeights(Path.Combine(runDirectory, InitialWeightsFile), model);
+            }
         }
 
         await File.WriteAllTextAsync(Path.Combine(runDirectory, ConfigFile), RunDescription(config, rows, shards.Uri).ToJsonString(DataForgeJson.Indented), cancellationToken);
@@ -91,11 +103,11 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         var mediaLoader = MediaLoader.For(media, rows.Index, Path.Combine(Path.GetTempPath(), "dataforge", $"train-{Guid.NewGuid():N}"));
         var evalMedia = MediaLoader.For(media, rows.Index, Path.Combine(Path.GetTempPath(), "dataforge", $"eval-{Guid.NewGuid():N}"));
         progress($"media: {(mediaLoader is null ? "none (placeholders train as tokens)" : media!.Uri)}");
-        progress($"model: {parameters.Sum(p => p.numel()):N0} parameters ({config.Layers} layers, d={config.Dim}, {config.Experts} experts top-{config.TopK} + 1 shared); {rows.TrainRows} training rows of {rows.Index.SeqLen} tokens, {evalRows.Count} held out");
+        progress($"model: {parameters.Sum(p => p.numel()):N0} parameters ({config.Layers} layers, d={config.Dim}, {config.Experts} experts top-{config.TopK} + 1 shared), {model.Precision.Name} matmuls on {device.type.ToString().ToLowerInvariant()}; {rows.TrainRows} training rows of {rows.Index.SeqLen} tokens, {evalRows.Count} held out");
 
         double lastLoss = double.NaN, tokensPerSecond = 0;
         double? lastEval = null;
-        await using var batches = new BatchStream(rows, options.BatchSize, state.Position, mediaLoader);
+        await using var batches = new BatchStream(rows, options.BatchSize, state.Position, mediaLoader, pin: device.type == DeviceType.CUDA);
         await using var metrics = new StreamWriter(metricsPath, append: true) { NewLine = "\n" };
         var moeLayers = model.MoeLayers.ToList();
         var position = state.Position;
@@ -103,60 +115,66 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         {
             var clock = Stopwatch.StartNew();
             var learningRate = LearningRateSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, options.MinLearningRateRatio);
-            foreach (var group in optimizer.ParamGroups)
-            {
-                group.LearningRate = learningRate;
-            }
-
-            optimizer.zero_grad();
-            double lmLoss = 0, auxLoss = 0;
+            optimizer.ZeroGrad();
+            // Disposed by hand, not by a dispose scope: TorchSharp's scopes are per thread, and the awaits below may
+            // resume on another thread (the loader's among them).
+            using var lmTotal = zeros([], device: device);
+            using var auxTotal = zeros([], device: device);
+            using var load = zeros([Math.Max(1, moeLayers.Count), config.Experts], dtype: int64, device: device);
+            using var modalityLoad = zeros([Math.Max(1, moeLayers.Count), MixtureOfExperts.Modalities, config.Experts], dtype: int64, device: device);
             long tokens = 0, images = 0, recordings = 0;
-            var load = moeLayers.Select(_ => new long[config.Experts]).ToList();
-            var modalityLoad = moeLayers.Select(_ => new long[MixtureOfExperts.Modalities * config.Experts]).ToList();
+            double flops = 0;
+            var rowIds = new List<long>();
             for (var micro = 0; micro < options.Accumulation; micro++)
             {
                 var next = await batches.NextAsync(cancellationToken);
                 using var batch = next.Batch.To(device);
                 position = next.After;
                 using var scope = NewDisposeScope();
-                var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask, batch.Images, batch.Audio);
-                var lm = LanguageModelLoss(model, result.Hidden, batch.Targets);
+                var result = model.Forward(batch);
+                var lm = LanguageModelLoss(model, result.Hidden, batch);
                 var aux = result.Routing.Count == 0 ? zeros([], device: device) : stack(result.Routing.Select(r => r.AuxLoss)).sum();
                 var loss = (lm + (config.AuxLossCoefficient * aux)) / options.Accumulation;
                 loss.backward();
-                lmLoss += lm.item<float>() / options.Accumulation;
-                auxLoss += aux.item<float>() / options.Accumulation;
+                using (no_grad())
+                {
+                    lmTotal.add_(lm.detach() / options.Accumulation);
+                    auxTotal.add_(aux.detach() / options.Accumulation);
+                    if (result.Routing.Count > 0)
+                    {
+                        load.add_(stack(result.Routing.Select(r => r.ExpertTokens)));
+                        modalityLoad.add_(stack(result.Routing.Select(r => r.ModalityExpertTokens)));
+                    }
+                }
+
                 tokens += batch.RealTokens;
                 images += batch.Images.Count;
                 recordings += batch.Audio.Count;
-                for (var layer = 0; layer < result.Routing.Count; layer++)
-                {
-                    var counts = result.Routing[layer].ExpertTokens.cpu().data<long>().ToArray();
-                    var byModality = result.Routing[layer].ModalityExpertTokens.flatten().cpu().data<long>().ToArray();
-                    for (var e = 0; e < counts.Length; e++)
-                    {
-                        load[layer][e] += counts[e];
-                    }
-
-                    for (var i = 0; i < byModality.Length; i++)
-                    {
-                        modalityLoad[layer][i] += byModality[i];
-                    }
-                }
+                flops += ModelFlops.PerStep(config, batch.Counts);
+                rowIds.AddRange(batch.RowIds);
             }
 
-            var gradNorm = nn.utils.clip_grad_norm_(parameters, options.ClipNorm, 2.0);
-            optimizer.step();
+            using var gradNorm = optimizer.Step(learningRate, options.ClipNorm);
             if (config.BiasUpdateRate > 0)
             {
                 for (var layer = 0; layer < moeLayers.Count; layer++)
                 {
-                    using var counts = tensor(load[layer]).to(device);
-                    moeLayers[layer].UpdateBias(counts, config.BiasUpdateRate);
+                    moeLayers[layer].UpdateBias(load[layer], config.BiasUpdateRate);
                 }
             }
 
+            // The step's one wait for the device: everything above was queued without a host round trip.
+            float[] scalars;
+            List<long[]> loadCounts, modalityCounts;
+            using (NewDisposeScope())
+            {
+                scalars = stack([lmTotal, auxTotal, gradNorm.to(float32)]).cpu().data<float>().ToArray();
+                loadCounts = [.. load.cpu().data<long>().ToArray().Chunk(config.Experts).Take(moeLayers.Count)];
+                modalityCounts = [.. modalityLoad.cpu().data<long>().ToArray().Chunk(MixtureOfExperts.Modalities * config.Experts).Take(moeLayers.Count)];
+            }
+
             clock.Stop();
+            double lmLoss = scalars[0], auxLoss = scalars[1], norm = scalars[2];
             tokensPerSecond = tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
             lastLoss = lmLoss;
             var line = new JsonObject
@@ -166,15 +184,18 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 ["lm_loss"] = Round(lmLoss),
                 ["aux_loss"] = Round(auxLoss),
                 ["lr"] = learningRate,
-                ["grad_norm"] = Round(gradNorm),
+                ["grad_norm"] = Round(norm),
                 ["tokens"] = tokens,
                 ["tokens_per_second"] = Math.Round(tokensPerSecond, 1),
-                ["expert_load"] = new JsonArray([.. load.Select(counts => (JsonNode)new JsonArray([.. counts.Select(c => JsonValue.Create(c))]))]),
-                ["expert_load_cv"] = new JsonArray([.. load.Select(counts => JsonValue.Create(Round(CoefficientOfVariation(counts))))]),
-                ["modality_expert_tokens"] = new JsonArray([.. modalityLoad.Select(counts => (JsonNode)new JsonArray([.. counts.Chunk(config.Experts).Select(row => (JsonNode)new JsonArray([.. row.Select(c => JsonValue.Create(c))]))]))]),
+                ["model_tflops"] = Math.Round(flops / Math.Max(1e-9, clock.Elapsed.TotalSeconds) / 1e12, 3),
+                ["step_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 6),
+                ["expert_load"] = new JsonArray([.. loadCounts.Select(counts => (JsonNode)new JsonArray([.. counts.Select(c => JsonValue.Create(c))]))]),
+                ["expert_load_cv"] = new JsonArray([.. loadCounts.Select(counts => JsonValue.Create(Round(CoefficientOfVariation(counts))))]),
+                ["modality_expert_tokens"] = new JsonArray([.. modalityCounts.Select(counts => (JsonNode)new JsonArray([.. counts.Chunk(config.Experts).Select(row => (JsonNode)new JsonArray([.. row.Select(c => JsonValue.Create(c))]))]))]),
                 ["epoch"] = position.Epoch,
                 ["images"] = images,
                 ["recordings"] = recordings,
+                ["rows"] = new JsonArray([.. rowIds.Select(id => (JsonNode)JsonValue.Create(id))]),
             };
             if (evalRows.Count > 0 && ((step + 1) % options.EvalEvery == 0 || step + 1 == options.Steps))
             {
@@ -184,7 +205,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
 
             await metrics.WriteLineAsync(line.ToJsonString(DataForgeJson.Compact));
             await metrics.FlushAsync(cancellationToken);
-            progress(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}  loss {lmLoss:0.0000}  aux {auxLoss:0.000}  lr {learningRate:0.00e0}  grad {gradNorm:0.00}  {tokensPerSecond:0} tok/s  load cv {string.Join(" ", load.Select(c => CoefficientOfVariation(c).ToString("0.00", CultureInfo.InvariantCulture)))}{(line["eval_loss"] is { } shownEval ? $"  eval {shownEval}" : string.Empty)}"));
+            progress(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}  loss {lmLoss:0.0000}  aux {auxLoss:0.000}  lr {learningRate:0.00e0}  grad {norm:0.00}  {tokensPerSecond:0} tok/s  load cv {string.Join(" ", loadCounts.Select(c => CoefficientOfVariation(c).ToString("0.00", CultureInfo.InvariantCulture)))}{(line["eval_loss"] is { } shownEval ? $"  eval {shownEval}" : string.Empty)}"));
             if ((step + 1) % options.CheckpointEvery == 0 || step + 1 == options.Steps)
             {
                 Checkpoints.Save(runDirectory, model, optimizer, new CheckpointState(step + 1, position));
@@ -195,17 +216,15 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
     }
 
     /// <summary>Mean cross-entropy over the positions that have a target; logits only there.</summary>
-    public static Tensor LanguageModelLoss(OmniMoeModel model, Tensor hidden, Tensor targets)
+    public static Tensor LanguageModelLoss(OmniMoeModel model, Tensor hidden, TrainingBatch batch)
     {
-        var flat = targets.flatten();
-        var where = flat.ne(TrainingBatch.IgnoreIndex).nonzero().squeeze(1);
-        if (where.shape[0] == 0)
+        if (batch.Counts.Targets == 0)
         {
             return hidden.sum() * 0;
         }
 
-        var states = hidden.reshape(-1, hidden.shape[^1]).index_select(0, where);
-        return nn.functional.cross_entropy(model.Logits(states), flat.index_select(0, where));
+        var states = hidden.reshape(-1, hidden.shape[^1]).index_select(0, batch.TargetIndex);
+        return nn.functional.cross_entropy(model.Logits(states), batch.TargetIds);
     }
 
     private static double Evaluate(OmniMoeModel model, IReadOnlyList<ShardRow> rows, MediaLoader? media, Device device)
@@ -217,11 +236,11 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         {
             using var scope = NewDisposeScope();
             using var batch = TrainingBatch.From([row], media).To(device);
-            var result = model.Forward(batch.InputIds, batch.Positions, batch.Modality, batch.Mask, batch.Images, batch.Audio);
-            var targets = batch.Targets.flatten().ne(TrainingBatch.IgnoreIndex).sum().item<long>();
+            var result = model.Forward(batch);
+            var targets = batch.Counts.Targets;
             if (targets > 0)
             {
-                total += LanguageModelLoss(model, result.Hidden, batch.Targets).item<float>() * targets;
+                total += LanguageModelLoss(model, result.Hidden, batch).item<float>() * targets;
                 count += targets;
             }
         }

@@ -1,0 +1,27 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DataForge.Training.Model;
+
+/// <summary>
+/// A bias-free linear map y = x Wᵀ (W is [out, in], initialised like torch.nn.Linear: uniform ±1/√in) that runs in the
+/// model's matmul precision.
+/// </summary>
+public sealed class Projection : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter _weight;
+    private readonly ComputePrecision _precision;
+
+    public Projection(string name, long inputs, long outputs, ComputePrecision precision) : base(name)
+    {
+        var bound = 1.0 / Math.Sqrt(inputs);
+        _weight = nn.Parameter(empty(outputs, inputs).uniform_(-bound, bound));
+        _precision = precision;
+        register_parameter("weight", _weight);
+    }
+
+    public Tensor Weight => _weight;
+
+    public override Tensor forward(Tensor input) => nn.functional.linear(_precision.Cast(input), _precision.Cast(_weight));
+}
