@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# A self-contained DataForge for the GPU machine (no .NET there): linux-x64, invariant globalization (no ICU needed;
+# fine for tiktoken encodings, refused for NFC tokenizer.json files), without libtorch's CPU natives, which the
+# machine's own PyTorch replaces (DataForgeExternalLibTorch, Directory.Build.targets). Writes artifacts/gpu/dataforge.tar.gz.
+# Usage: bash bench/gpu/publish.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rm -rf artifacts/gpu/publish && mkdir -p artifacts/gpu
+dotnet publish cli/DataForge.Cli -c Release -r linux-x64 --self-contained -p:InvariantGlobalization=true \
+  -p:DataForgeExternalLibTorch=true -o artifacts/gpu/publish --nologo --verbosity quiet
+if ls artifacts/gpu/publish | grep -E '^lib(torch|torch_cpu|c10)\.so$' >/dev/null; then
+  echo "publish still holds libtorch natives" >&2; exit 1
+fi
+tar -C artifacts/gpu -czf artifacts/gpu/dataforge.tar.gz publish
+du -h artifacts/gpu/dataforge.tar.gz
