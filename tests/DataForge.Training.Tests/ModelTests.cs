@@ -1,6 +1,7 @@
 using DataForge.Packing.Shards;
 using DataForge.Training.Data;
 using DataForge.Training.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DataForge.Training.Tests;
@@ -110,6 +111,19 @@ public sealed class ModelTests
         Assert.Equal(before[..(20 * dim)], after[..(20 * dim)]);
         Assert.Equal(before[(36 * dim)..(44 * dim)], after[(36 * dim)..(44 * dim)]);
         Assert.NotEqual(before[(20 * dim)..(36 * dim)], after[(20 * dim)..(36 * dim)]);
+    }
+
+    [Fact]
+    public void A_model_moved_with_to_uses_the_moved_parameters()
+    {
+        // to(device) or to(dtype) replaces parameter tensors; a module holding its own reference would use a disposed one.
+        using var model = Tiny();
+        var row = SyntheticShards.Row(new Random(3), 32, 20, 8);
+        var before = Hidden(model, row);
+
+        model.to(ScalarType.Float64).to(ScalarType.Float32);
+
+        Assert.Equal(before, Hidden(model, row));
     }
 
     [Fact]

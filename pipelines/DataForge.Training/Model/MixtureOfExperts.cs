@@ -28,8 +28,6 @@ public sealed class MixtureOfExperts : nn.Module
     public const int CapacityStep = 64;
 
     private readonly SwiGlu _shared;
-    private readonly Parameter _expertsGateUp;
-    private readonly Parameter _expertsDown;
     private readonly Projection _router;
     private readonly ComputePrecision _precision;
     private readonly int _expertCount;
@@ -43,17 +41,21 @@ public sealed class MixtureOfExperts : nn.Module
         _shared = new SwiGlu("shared", config.Dim, config.ExpertDim, precision);
         var inBound = 1.0 / Math.Sqrt(config.Dim);
         var hiddenBound = 1.0 / Math.Sqrt(config.ExpertDim);
-        _expertsGateUp = nn.Parameter(empty(config.Experts, config.Dim, 2 * config.ExpertDim).uniform_(-inBound, inBound));
-        _expertsDown = nn.Parameter(empty(config.Experts, config.ExpertDim, config.Dim).uniform_(-hiddenBound, hiddenBound));
         // Routing stays float32 whatever the matmul precision: small score differences decide the experts.
         _router = new Projection("router", config.Dim, (config.ModalityRouting ? Modalities : 1) * config.Experts, new ComputePrecision());
         // Looked up by name whenever used: moving the module to another device replaces the buffer's tensor.
         register_buffer("routing_bias", zeros(config.Experts));
         register_module("shared", _shared);
-        register_parameter("experts_gate_up", _expertsGateUp);
-        register_parameter("experts_down", _expertsDown);
+        register_parameter("experts_gate_up", nn.Parameter(empty(config.Experts, config.Dim, 2 * config.ExpertDim).uniform_(-inBound, inBound)));
+        register_parameter("experts_down", nn.Parameter(empty(config.Experts, config.ExpertDim, config.Dim).uniform_(-hiddenBound, hiddenBound)));
         register_module("router", _router);
     }
+
+    /// <summary>[E, D, 2H] the experts' gate and up projections, stacked (looked up by name: moving the module replaces it).</summary>
+    private Tensor ExpertsGateUp => get_parameter("experts_gate_up")!;
+
+    /// <summary>[E, H, D] the experts' down projections, stacked.</summary>
+    private Tensor ExpertsDown => get_parameter("experts_down")!;
 
     /// <summary>The per-expert selection bias (a buffer: saved in checkpoints, not trained by the optimizer).</summary>
     public Tensor Bias => get_buffer("routing_bias")!;
@@ -93,9 +95,9 @@ public sealed class MixtureOfExperts : nn.Module
         var sortedTokens = order.div(_topK, rounding_mode: RoundingMode.floor);
         var buffer = zeros([_expertCount * capacity, x.shape[1]], dtype: _precision.MatmulType ?? x.dtype, device: x.device)
             .index_copy(0, place, _precision.Cast(tokens.index_select(0, sortedTokens)));
-        var gateUp = _precision.Cast(buffer.view(_expertCount, capacity, -1)).bmm(_precision.Cast(_expertsGateUp));
+        var gateUp = _precision.Cast(buffer.view(_expertCount, capacity, -1)).bmm(_precision.Cast(ExpertsGateUp));
         var hidden = nn.functional.silu(gateUp.narrow(-1, 0, _hidden)) * gateUp.narrow(-1, _hidden, _hidden);
-        var expertOutput = hidden.bmm(_precision.Cast(_expertsDown)).view(_expertCount * capacity, -1);
+        var expertOutput = hidden.bmm(_precision.Cast(ExpertsDown)).view(_expertCount * capacity, -1);
         var perSlot = zeros([count * _topK, x.shape[1]], dtype: expertOutput.dtype, device: x.device)
             .index_copy(0, order, expertOutput.index_select(0, place));
         var combined = (perSlot.view(count, _topK, -1) * weights.unsqueeze(-1)).sum(1);

@@ -10,18 +10,17 @@ namespace DataForge.Training.Model;
 /// </summary>
 public sealed class Projection : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter _weight;
     private readonly ComputePrecision _precision;
 
     public Projection(string name, long inputs, long outputs, ComputePrecision precision) : base(name)
     {
         var bound = 1.0 / Math.Sqrt(inputs);
-        _weight = nn.Parameter(empty(outputs, inputs).uniform_(-bound, bound));
         _precision = precision;
-        register_parameter("weight", _weight);
+        register_parameter("weight", nn.Parameter(empty(outputs, inputs).uniform_(-bound, bound)));
     }
 
-    public Tensor Weight => _weight;
+    /// <summary>Looked up by name at each use: moving the module to a device replaces the parameter's tensor.</summary>
+    public Tensor Weight => get_parameter("weight")!;
 
-    public override Tensor forward(Tensor input) => nn.functional.linear(_precision.Cast(input), _precision.Cast(_weight));
+    public override Tensor forward(Tensor input) => nn.functional.linear(_precision.Cast(input), _precision.Cast(Weight));
 }

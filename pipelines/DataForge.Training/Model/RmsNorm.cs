@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DataForge.Training.Model;
@@ -7,20 +6,21 @@ namespace DataForge.Training.Model;
 /// <summary>Root-mean-square layer norm with a learned gain (no mean subtraction, no bias).</summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-    private readonly Parameter _weight;
     private readonly double _eps;
 
     public RmsNorm(string name, long dim, double eps = 1e-6) : base(name)
     {
-        _weight = nn.Parameter(ones(dim));
         _eps = eps;
-        register_parameter("weight", _weight);
+        register_parameter("weight", nn.Parameter(ones(dim)));
     }
+
+    /// <summary>Looked up by name at each use: moving the module to a device replaces the parameter's tensor.</summary>
+    private Tensor Weight => get_parameter("weight")!;
 
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
         var scale = rsqrt(input.pow(2).mean([-1], keepdim: true) + _eps);
-        return (input * scale * _weight).MoveToOuterDisposeScope();
+        return (input * scale * Weight).MoveToOuterDisposeScope();
     }
 }
