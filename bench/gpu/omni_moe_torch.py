@@ -298,7 +298,9 @@ def main():
         for k in columns:
             table[k].extend(np.asarray(x, dtype=np.int64) for x in t.column(k).to_pylist())
     length = index["seq_len"]
-    batches = [build_batch([{k: table[k][r] for k in columns} for r in steps_rows[s]], length) for s in range(steps)]
+    micro = o["batch_size"]
+    batches = [[build_batch([{k: table[k][r] for k in columns} for r in steps_rows[s][i:i + micro]], length)
+                for i in range(0, len(steps_rows[s]), micro)] for s in range(steps)]
 
     device = torch.device("cuda")
     torch.manual_seed(0)
@@ -323,17 +325,22 @@ def main():
             for g in optimizer.param_groups:
                 g["lr"] = lr
             optimizer.zero_grad(set_to_none=True)
-            batch = to_device(batches[step], device)
-            with torch.autocast("cuda", dtype=torch.bfloat16):
-                hidden, auxes, loads = model(batch)
-                states = hidden.reshape(-1, hidden.shape[-1]).index_select(0, batch["target_index"])
-                lm = F.cross_entropy(model.logits(states), batch["target_ids"])
-                aux = torch.stack(auxes).sum()
-                loss = lm + c["aux_loss_coefficient"] * aux
-            loss.backward()
+            lm_total, aux_total, load = 0, 0, 0
+            for part in batches[step]:
+                batch = to_device(part, device)
+                with torch.autocast("cuda", dtype=torch.bfloat16):
+                    hidden, auxes, loads = model(batch)
+                    states = hidden.reshape(-1, hidden.shape[-1]).index_select(0, batch["target_index"])
+                    lm = F.cross_entropy(model.logits(states), batch["target_ids"])
+                    aux = torch.stack(auxes).sum()
+                    loss = (lm + c["aux_loss_coefficient"] * aux) / len(batches[step])
+                loss.backward()
+                lm_total = lm_total + lm.detach() / len(batches[step])
+                aux_total = aux_total + aux.detach() / len(batches[step])
+                load = load + torch.stack(loads)
+            lm, aux = lm_total, aux_total
             norm = torch.nn.utils.clip_grad_norm_(params, o["clip_norm"])
             optimizer.step()
-            load = torch.stack(loads)
             with torch.no_grad():
                 for layer, moe in enumerate(moe_layers):
                     l = load[layer].float()
@@ -342,13 +349,14 @@ def main():
             counts = load.cpu().numpy()
             seconds = time.perf_counter() - start
             cv = [float(x.std() / x.mean()) for x in counts.astype(np.float64)]
-            flops = flops_per_step(c, batches[step]["real"], batches[step]["pairs"], batches[step]["targets"])
+            real = sum(part["real"] for part in batches[step])
+            flops = sum(flops_per_step(c, part["real"], part["pairs"], part["targets"]) for part in batches[step])
             out.write(json.dumps({"step": step + 1, "lm_loss": scalars[0], "aux_loss": scalars[1], "grad_norm": scalars[2],
-                                  "tokens": batches[step]["real"], "tokens_per_second": batches[step]["real"] / seconds,
+                                  "tokens": real, "tokens_per_second": real / seconds,
                                   "model_tflops": flops / seconds / 1e12, "step_seconds": seconds, "expert_load_cv": cv,
                                   "max_memory_allocated": torch.cuda.max_memory_allocated()}) + "\n")
             if (step + 1) % 20 == 0:
-                print(f"peer step {step + 1}/{steps} loss {scalars[0]:.4f} {batches[step]['real'] / seconds:.0f} tok/s", flush=True)
+                print(f"peer step {step + 1}/{steps} loss {scalars[0]:.4f} {real / seconds:.0f} tok/s", flush=True)
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@
 # Needs: artifacts/gpu/dataforge.tar.gz (bench/gpu/publish.sh) and artifacts/gpu/corpus.jsonl.xz
 # (bench/make-corpus.sh, xz -9), carried to the machine; python3 with torch, pyarrow and safetensors there.
 # Writes $OUT (default bench/out/gpu): the two runs' metrics, nvidia-smi memory samples, summary.json.
-# Usage: bash bench/gpu/train.sh [STEPS] [BATCH_ROWS] [PEAK_TFLOPS]    (defaults 200, 8, 989 = H100/H200 dense bf16)
+# Usage: bash bench/gpu/train.sh [STEPS] [ROWS] [ACCUMULATION] [PEAK_TFLOPS]
+#   defaults 200 steps, micro-batches of 4 rows × 4096 tokens, 2 per step (32 768 tokens a step; one micro-batch of 8
+#   rows peaks at about 100 GiB, over an H100's 80), 989 TFLOP/s = H100/H200 SXM dense bf16.
 set -euo pipefail
-steps=${1:-200}; rows=${2:-8}; peak=${3:-989}
+steps=${1:-200}; rows=${2:-4}; accumulation=${3:-2}; peak=${4:-989}
 out=${OUT:-bench/out/gpu}; mkdir -p "$out"
 work=$(mktemp -d)
 tar -xzf artifacts/gpu/dataforge.tar.gz -C "$work"
@@ -23,7 +25,7 @@ if [ -d out/demo/shards ]; then
 fi
 
 sampler=$(sample_memory "$out/memory-dataforge.txt")
-"$df" train --shards "$work/shards" --out "$work/run" --preset small --device cuda --steps "$steps" --batch-size "$rows" \
+"$df" train --shards "$work/shards" --out "$work/run" --preset small --device cuda --steps "$steps" --batch-size "$rows" --accumulation "$accumulation" \
   --save-init --eval-every 100000 --checkpoint-every 100000 2>&1 | grep -E "^(model|cuda|step [0-9]*0/)" | tee "$out/dataforge.txt"
 kill "$sampler"
 cp "$work/run/metrics.jsonl" "$out/metrics-dataforge.jsonl"; cp "$work/run/run.json" "$out/run.json"

@@ -25,13 +25,13 @@ public static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "continue the run in --out from its newest checkpoint" };
         var batchSize = new Option<int?>("--batch-size") { Description = "packed rows per micro-batch (default 1)" };
         var accumulation = new Option<int?>("--accumulation") { Description = "micro-batches per step (default 1)" };
-        var learningRate = new Option<double?>("--lr") { Description = "peak learning rate (default 3e-3)" };
+        var learningRate = new Option<double?>("--lr") { Description = "peak learning rate (default 3e-3 for tiny, 5e-4 for small)" };
         var seed = new Option<long?>("--seed") { Description = "initialisation and data order (default 0)" };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "steps between checkpoints (default 50; always at the end)" };
         var evalEvery = new Option<int?>("--eval-every") { Description = "steps between held-out losses (default 25)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: TorchSharp's)" };
         var auxLoss = new Option<double?>("--aux-loss") { Description = "Switch load-balancing loss coefficient (default 0.001; 0 turns it off)" };
-        var biasRate = new Option<double?>("--bias-rate") { Description = "DeepSeek-V3 routing-bias step (tiny default 0.01, small 0.001; 0 turns it off)" };
+        var biasRate = new Option<double?>("--bias-rate") { Description = "DeepSeek-V3 routing-bias step (default 0.01; 0 turns it off)" };
         var noModalityRouting = new Option<bool>("--no-modality-routing") { Description = "one router for all modalities instead of one per modality" };
         var libtorch = new Option<string?>("--libtorch") { Description = "CUDA libtorch: a PyTorch torch/lib or libtorch folder (default: DATAFORGE_LIBTORCH, else python3's torch)" };
         var media = new Option<string?>("--media") { Description = "the sample set whose media/ the shards' images and audio are in (default: the shards' parent folder when it has media/)" };
@@ -66,7 +66,7 @@ public static class TrainCommand
                 Steps = parse.GetValue(steps) ?? defaults.Steps,
                 BatchSize = parse.GetValue(batchSize) ?? defaults.BatchSize,
                 Accumulation = parse.GetValue(accumulation) ?? defaults.Accumulation,
-                LearningRate = parse.GetValue(learningRate) ?? defaults.LearningRate,
+                LearningRate = parse.GetValue(learningRate) ?? (parse.GetValue(preset) == "small" ? TrainOptions.SmallLearningRate : defaults.LearningRate),
                 Seed = parse.GetValue(seed) ?? defaults.Seed,
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? defaults.CheckpointEvery,
                 EvalEvery = parse.GetValue(evalEvery) ?? defaults.EvalEvery,
