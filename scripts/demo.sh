@@ -18,7 +18,7 @@ dataforge inspect out/demo-run --html out/demo-run/report.html
 if ! command -v ffmpeg >/dev/null 2>&1; then
   echo "installing ffmpeg (apt-get), which the asr stage decodes audio with"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg >/dev/null
 fi
 dataforge run samples/pipelines/asr.yaml
 dataforge inspect out/asr --show 2
