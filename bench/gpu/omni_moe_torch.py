@@ -344,7 +344,11 @@ def main():
             with torch.no_grad():
                 for layer, moe in enumerate(moe_layers):
                     l = load[layer].float()
-                    moe.routing_bias.add_((l.mean() - l).sign() * c["bias_update_rate"])
+                    if c.get("bias_update_rule", "sign") == "proportional":
+                        shortfall = (l.mean() - l) / l.mean().clamp_min(1)
+                    else:
+                        shortfall = (l.mean() - l).sign()
+                    moe.routing_bias.add_(shortfall * c["bias_update_rate"])
             scalars = torch.stack([lm.detach(), aux.detach(), norm.float()]).cpu().tolist()
             counts = load.cpu().numpy()
             seconds = time.perf_counter() - start

@@ -20,7 +20,7 @@ xz -dc artifacts/gpu/corpus.jsonl.xz > "$work/corpus.jsonl"
 sample_memory() { nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits -lms 200 > "$1" & echo $!; }
 peak_memory() { sort -n "$1" | tail -n 1; }
 
-if [ -d out/demo/shards ]; then
+if [ -d out/demo/shards ] && [ "${DEMO:-1}" = 1 ]; then
   "$df" train --shards out/demo/shards --out "$work/run-demo" --preset small --device cuda --steps 30 --batch-size 4 --no-media 2>&1 | tail -n 4 | tee "$out/demo.txt"
 fi
 
@@ -29,6 +29,7 @@ sampler=$(sample_memory "$out/memory-dataforge.txt")
   --save-init --eval-every 100000 --checkpoint-every 100000 2>&1 | grep -E "^(model|cuda|step [0-9]*0/)" | tee "$out/dataforge.txt"
 kill "$sampler"
 cp "$work/run/metrics.jsonl" "$out/metrics-dataforge.jsonl"; cp "$work/run/run.json" "$out/run.json"
+ln -sfn "$work/shards" "$out/shards"
 
 sampler=$(sample_memory "$out/memory-pytorch.txt")
 PYTHONUNBUFFERED=1 python3 bench/gpu/omni_moe_torch.py --shards "$work/shards" --run "$work/run" --out "$out/metrics-pytorch.jsonl" | tee "$out/pytorch.txt"

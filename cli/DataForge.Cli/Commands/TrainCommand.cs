@@ -31,7 +31,8 @@ public static class TrainCommand
         var evalEvery = new Option<int?>("--eval-every") { Description = "steps between held-out losses (default 25)" };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: TorchSharp's)" };
         var auxLoss = new Option<double?>("--aux-loss") { Description = "Switch load-balancing loss coefficient (default 0.001; 0 turns it off)" };
-        var biasRate = new Option<double?>("--bias-rate") { Description = "DeepSeek-V3 routing-bias step (default 0.01; 0 turns it off)" };
+        var biasRate = new Option<double?>("--bias-rate") { Description = "DeepSeek-V3 routing-bias step (tiny 0.01, small 0.002; 0 turns it off)" };
+        var biasRule = new Option<string?>("--bias-rule") { Description = "how the bias moves: sign (DeepSeek-V3) or proportional to the expert's shortfall (tiny sign, small proportional)" };
         var noModalityRouting = new Option<bool>("--no-modality-routing") { Description = "one router for all modalities instead of one per modality" };
         var libtorch = new Option<string?>("--libtorch") { Description = "CUDA libtorch: a PyTorch torch/lib or libtorch folder (default: DATAFORGE_LIBTORCH, else python3's torch)" };
         var media = new Option<string?>("--media") { Description = "the sample set whose media/ the shards' images and audio are in (default: the shards' parent folder when it has media/)" };
@@ -41,7 +42,7 @@ public static class TrainCommand
         var saveInit = new Option<bool>("--save-init") { Description = "write OUT/init.safetensors, the weights before the first step (to start another implementation from them)" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit,
+            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -73,6 +74,7 @@ public static class TrainCommand
                 Threads = parse.GetValue(threads) ?? defaults.Threads,
                 AuxLossCoefficient = parse.GetValue(auxLoss),
                 BiasUpdateRate = parse.GetValue(biasRate),
+                BiasUpdateRule = parse.GetValue(biasRule),
                 ModalityRouting = parse.GetValue(noModalityRouting) ? false : null,
                 Precision = parse.GetValue(precision)!,
                 WarmupSteps = parse.GetValue(warmup) ?? defaults.WarmupSteps,

@@ -111,12 +111,17 @@ public sealed class MixtureOfExperts : nn.Module
         return (output.MoveToOuterDisposeScope(), stats);
     }
 
-    /// <summary>DeepSeek-V3's update: each expert's bias moves by <paramref name="rate"/> toward the mean load (up when under-loaded).</summary>
-    public void UpdateBias(Tensor expertTokens, double rate)
+    /// <summary>
+    /// DeepSeek-V3's update: each expert's bias moves toward the mean load (up when under-loaded), by
+    /// <paramref name="rate"/> (<c>sign</c>) or by rate × (mean − load)/mean (<c>proportional</c>).
+    /// </summary>
+    public void UpdateBias(Tensor expertTokens, double rate, string rule = "sign")
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var load = expertTokens.to(float32);
-        Bias.add_((load.mean() - load).sign() * rate);
+        var mean = load.mean();
+        var shortfall = rule == "proportional" ? (mean - load) / mean.clamp_min(1) : (mean - load).sign();
+        Bias.add_(shortfall * rate);
     }
 }

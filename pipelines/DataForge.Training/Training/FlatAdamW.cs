@@ -18,6 +18,7 @@ public sealed class FlatAdamW : IDisposable
     private readonly Tensor _gradients;
     private readonly Tensor _exponentialAverage;
     private readonly Tensor _exponentialSquares;
+    private readonly Tensor _scratch;
     private readonly long _decayed;
     private readonly double _beta1;
     private readonly double _beta2;
@@ -35,6 +36,7 @@ public sealed class FlatAdamW : IDisposable
         _gradients = zeros(total, dtype: float32, device: device);
         _exponentialAverage = zeros(total, dtype: float32, device: device);
         _exponentialSquares = zeros(total, dtype: float32, device: device);
+        _scratch = empty(total, dtype: float32, device: device);
         using var noGrad = no_grad();
         long offset = 0;
         foreach (var parameter in ordered)
@@ -75,8 +77,9 @@ public sealed class FlatAdamW : IDisposable
 
         _exponentialAverage.lerp_(_gradients, 1 - _beta1);
         _exponentialSquares.mul_(_beta2).addcmul_(_gradients, _gradients, 1 - _beta2);
-        var denominator = (_exponentialSquares.sqrt() / Math.Sqrt(correction2)).add_(_epsilon);
-        _parameters.addcdiv_(_exponentialAverage, denominator, -learningRate / correction1);
+        // The denominator in a buffer kept for it: no parameter-sized temporaries at the step's peak.
+        _scratch.copy_(_exponentialSquares).sqrt_().div_(Math.Sqrt(correction2)).add_(_epsilon);
+        _parameters.addcdiv_(_exponentialAverage, _scratch, -learningRate / correction1);
         return norm.MoveToOuterDisposeScope();
     }
 
@@ -102,5 +105,6 @@ public sealed class FlatAdamW : IDisposable
         _gradients.Dispose();
         _exponentialAverage.Dispose();
         _exponentialSquares.Dispose();
+        _scratch.Dispose();
     }
 }

@@ -55,6 +55,8 @@ public sealed record TrainOptions
 
     public double? BiasUpdateRate { get; init; }
 
+    public string? BiasUpdateRule { get; init; }
+
     public bool? ModalityRouting { get; init; }
 
     /// <summary>The precision this run uses on a device of <paramref name="device"/>'s type.</summary>

@@ -52,6 +52,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         {
             AuxLossCoefficient = options.AuxLossCoefficient ?? config.AuxLossCoefficient,
             BiasUpdateRate = options.BiasUpdateRate ?? config.BiasUpdateRate,
+            BiasUpdateRule = options.BiasUpdateRule ?? config.BiasUpdateRule,
             ModalityRouting = options.ModalityRouting ?? config.ModalityRouting,
         };
         var problems = config.Validate().ToList();
@@ -159,7 +160,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             {
                 for (var layer = 0; layer < moeLayers.Count; layer++)
                 {
-                    moeLayers[layer].UpdateBias(load[layer], config.BiasUpdateRate);
+                    moeLayers[layer].UpdateBias(load[layer], config.BiasUpdateRate, config.BiasUpdateRule);
                 }
             }
 
@@ -223,8 +224,10 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             return hidden.sum() * 0;
         }
 
+        // Its own scope: the [targets, vocabulary] logits' extra copies go as soon as the loss exists, as in PyTorch.
+        using var scope = NewDisposeScope();
         var states = hidden.reshape(-1, hidden.shape[^1]).index_select(0, batch.TargetIndex);
-        return nn.functional.cross_entropy(model.Logits(states), batch.TargetIds);
+        return nn.functional.cross_entropy(model.Logits(states), batch.TargetIds).MoveToOuterDisposeScope();
     }
 
     private static double Evaluate(OmniMoeModel model, IReadOnlyList<ShardRow> rows, MediaLoader? media, Device device)
