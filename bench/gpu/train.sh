@@ -11,7 +11,7 @@
 set -euo pipefail
 steps=${1:-200}; rows=${2:-4}; accumulation=${3:-2}; peak=${4:-989}
 out=${OUT:-bench/out/gpu}; mkdir -p "$out"
-work=$(mktemp -d)
+work=${WORK:-$(mktemp -d)}; mkdir -p "$work"
 tar -xzf artifacts/gpu/dataforge.tar.gz -C "$work"
 df="$work/publish/dataforge"
 "$df" doctor | tee "$out/doctor.txt"
@@ -29,7 +29,6 @@ sampler=$(sample_memory "$out/memory-dataforge.txt")
   --save-init --eval-every 100000 --checkpoint-every 100000 2>&1 | grep -E "^(model|cuda|step [0-9]*0/)" | tee "$out/dataforge.txt"
 kill "$sampler"
 cp "$work/run/metrics.jsonl" "$out/metrics-dataforge.jsonl"; cp "$work/run/run.json" "$out/run.json"
-ln -sfn "$work/shards" "$out/shards"
 
 sampler=$(sample_memory "$out/memory-pytorch.txt")
 PYTHONUNBUFFERED=1 python3 bench/gpu/omni_moe_torch.py --shards "$work/shards" --run "$work/run" --out "$out/metrics-pytorch.jsonl" | tee "$out/pytorch.txt"
