@@ -49,14 +49,14 @@ internal static class SyntheticShards
         return row;
     }
 
-    public static async Task<string> WriteAsync(string folder, int rows, int length = 64, int seed = 1)
+    public static async Task<string> WriteAsync(string folder, int rows, int length = 64, int seed = 1, int? rowGroupSize = null)
     {
         Directory.CreateDirectory(folder);
         var random = new Random(seed);
         var data = Enumerable.Range(0, rows).Select(_ => Row(random, length, length / 2, (length / 2) - 8)).ToList();
         await using (var file = File.Create(Path.Combine(folder, "shard-00000.parquet")))
         {
-            await ParquetSerializer.SerializeAsync(data, file);
+            await ParquetSerializer.SerializeAsync(data, file, rowGroupSize is { } size ? new Parquet.ParquetOptions { RowGroupSize = size } : null);
         }
 
         var real = data.Sum(row => (long)row.CuSeqlens[^1]);

@@ -39,10 +39,11 @@ public static class TrainCommand
         var noMedia = new Option<bool>("--no-media") { Description = "train image and audio placeholders as plain tokens, without the encoders" };
         var precision = new Option<string>("--precision") { Description = "matmul precision: auto (bf16 on cuda, fp32 on cpu), bf16 or fp32", DefaultValueFactory = _ => "auto" };
         var warmup = new Option<int?>("--warmup") { Description = "warm-up steps before the cosine decay (default 10)" };
+        var shuffleBuffer = new Option<int?>("--shuffle-buffer") { Description = "rows in the buffer that mixes row groups each epoch (default 1024; 0: row-group order)" };
         var saveInit = new Option<bool>("--save-init") { Description = "write OUT/init.safetensors, the weights before the first step (to start another implementation from them)" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit,
+            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit, shuffleBuffer,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,6 +80,7 @@ public static class TrainCommand
                 Precision = parse.GetValue(precision)!,
                 WarmupSteps = parse.GetValue(warmup) ?? defaults.WarmupSteps,
                 SaveInitialWeights = parse.GetValue(saveInit),
+                ShuffleBufferRows = parse.GetValue(shuffleBuffer) ?? defaults.ShuffleBufferRows,
             };
             if (options.Preset is not ("tiny" or "small"))
             {

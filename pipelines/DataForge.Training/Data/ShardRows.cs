@@ -12,46 +12,104 @@ public sealed record DataPosition(int Epoch, long Rows);
 public sealed record NumberedRow(ShardRow Row, long Id);
 
 /// <summary>
-/// The training and held-out rows of a packed shard set, streamed row group by row group. Each epoch visits the
-/// files in a seeded order and each row group's rows in a seeded order, so the sequence depends only on the seed
-/// and the epoch (a resumed run replays it to its position). The last <c>evalRows</c> rows of the last file are
-/// held out for evaluation and never trained on.
+/// The training and held-out rows of a packed shard set. Each epoch visits every row group of every file in a seeded
+/// order and passes the rows through a seeded shuffle buffer of <c>shuffleBufferRows</c> (the approach of MosaicML
+/// Streaming's shuffle blocks and tf.data's buffer): a step's rows come from many row groups, so a corpus packed in
+/// domain order (all English, then all Chinese, then code) does not give domain-pure steps. The sequence depends only
+/// on the seed and the epoch, so a resumed run replays it to its position. Memory: the buffer plus one row group. The
+/// last <c>evalRows</c> rows of the last file are held out for evaluation and never trained on.
 /// </summary>
-public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int evalRows)
+public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int evalRows, int shuffleBufferRows = ShardRows.DefaultShuffleBuffer)
 {
+    public const int DefaultShuffleBuffer = 1024;
+
+    private int[]? _rowGroups;
+
     public ShardIndex Index => index;
 
     public long TrainRows => index.Files.Sum(file => (long)file.Rows) - EvalRows;
 
     public int EvalRows => (int)Math.Min(evalRows, Math.Max(0, index.Files.Sum(file => (long)file.Rows) - 1));
 
-    public static async Task<ShardRows> OpenAsync(IStorage folder, long seed, int evalRows, CancellationToken cancellationToken)
+    public static async Task<ShardRows> OpenAsync(IStorage folder, long seed, int evalRows, CancellationToken cancellationToken, int shuffleBufferRows = DefaultShuffleBuffer)
     {
         var index = await ShardReader.ReadIndexAsync(folder, cancellationToken);
-        return new ShardRows(folder, index, seed, evalRows);
+        return new ShardRows(folder, index, seed, evalRows, shuffleBufferRows);
     }
 
     /// <summary>The training rows of one epoch, in its seeded order.</summary>
     public async IAsyncEnumerable<NumberedRow> EpochAsync(int epoch, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var files = Enumerable.Range(0, index.Files.Count).ToArray();
-        new Random(unchecked((int)(seed * 1_000_003) + epoch)).Shuffle(files);
-        foreach (var file in files)
+        _rowGroups ??= await RowGroupCountsAsync(cancellationToken);
+        var units = Enumerable.Range(0, index.Files.Count).SelectMany(file => Enumerable.Range(0, _rowGroups[file]).Select(group => (File: file, Group: group))).ToArray();
+        var random = new Random(unchecked((int)(seed * 1_000_003) + epoch));
+        random.Shuffle(units);
+        var buffer = new List<NumberedRow>(shuffleBufferRows + 1);
+        foreach (var (file, group) in units)
         {
-            var rowInFile = 0L;
             var fileStart = index.Files.Take(file).Sum(f => (long)f.Rows);
-            await foreach (var group in GroupsAsync(file, cancellationToken))
+            var (rows, firstRow) = await GroupAsync(file, group, cancellationToken);
+            for (var i = 0; i < rows.Count; i++)
             {
-                var first = rowInFile;
-                var kept = group.Select((row, i) => new NumberedRow(row, fileStart + first + i)).Where(numbered => !IsEval(file, numbered.Id - fileStart)).ToArray();
-                rowInFile += group.Count;
-                new Random(unchecked((int)(seed * 7919) + (epoch * 104_729) + (file * 31) + (int)rowInFile)).Shuffle(kept);
-                foreach (var row in kept)
+                var rowInFile = firstRow + i;
+                if (IsEval(file, rowInFile))
                 {
-                    yield return row;
+                    continue;
+                }
+
+                buffer.Add(new NumberedRow(rows[i], fileStart + rowInFile));
+                if (buffer.Count > shuffleBufferRows)
+                {
+                    yield return TakeAt(buffer, random.Next(buffer.Count));
                 }
             }
         }
+
+        random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(buffer));
+        foreach (var row in buffer)
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>Removes and returns buffer[at] in O(1) (the last element takes its place).</summary>
+    private static NumberedRow TakeAt(List<NumberedRow> buffer, int at)
+    {
+        var taken = buffer[at];
+        buffer[at] = buffer[^1];
+        buffer.RemoveAt(buffer.Count - 1);
+        return taken;
+    }
+
+    private async Task<int[]> RowGroupCountsAsync(CancellationToken cancellationToken)
+    {
+        var counts = new int[index.Files.Count];
+        for (var file = 0; file < counts.Length; file++)
+        {
+            await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
+            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
+            counts[file] = reader.RowGroupCount;
+        }
+
+        return counts;
+    }
+
+    /// <summary>One row group's rows and the number (in its file) of its first row.</summary>
+    private async Task<(IList<ShardRow> Rows, long FirstRow)> GroupAsync(int file, int group, CancellationToken cancellationToken)
+    {
+        await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
+        long firstRow = 0;
+        await using (var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken))
+        {
+            for (var g = 0; g < group; g++)
+            {
+                firstRow += reader.RowGroups[g].RowCount;
+            }
+        }
+
+        stream.Position = 0;
+        var rows = await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken);
+        return (rows.Data, firstRow);
     }
 
     /// <summary>The held-out rows, in file order.</summary>

@@ -41,7 +41,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             set_num_threads(options.Threads);
         }
 
-        var rows = await ShardRows.OpenAsync(shards, options.Seed, options.EvalRows, cancellationToken);
+        var rows = await ShardRows.OpenAsync(shards, options.Seed, options.EvalRows, cancellationToken, options.ShuffleBufferRows);
         if (rows.TrainRows < 1)
         {
             throw new DataForgeException($"{shards.Uri} holds {rows.Index.Rows} rows; at least one is needed for training besides the {rows.EvalRows} held out");
