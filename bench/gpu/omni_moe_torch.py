@@ -270,6 +270,29 @@ def flops_per_step(c, real, pairs, targets):
     return 3 * (2 * per_token * real + attention + 2 * head)
 
 
+def chunked_backward(model, hidden, aux, batch, coefficient, scale, chunk):
+    """DataForge's ChunkedLoss: the head and loss a chunk of targets at a time, then one backward through the model."""
+    ti, tid = batch["target_index"], batch["target_ids"]
+    targets = ti.shape[0]
+    if chunk <= 0 or targets <= chunk:
+        with torch.autocast("cuda", dtype=torch.bfloat16):
+            states = hidden.reshape(-1, hidden.shape[-1]).index_select(0, ti)
+            lm = F.cross_entropy(model.logits(states), tid)
+        ((lm + coefficient * aux) * scale).backward()
+        return lm.detach()
+    cut = hidden.detach().requires_grad_(True)
+    flat = cut.reshape(-1, cut.shape[-1])
+    total = torch.zeros((), device=hidden.device)
+    for start in range(0, targets, chunk):
+        with torch.autocast("cuda", dtype=torch.bfloat16):
+            states = flat.index_select(0, ti[start:start + chunk])
+            summed = F.cross_entropy(model.logits(states), tid[start:start + chunk], reduction="sum") / targets
+        (summed * scale).backward()
+        total += summed.detach()
+    ((hidden * cut.grad).sum() + coefficient * scale * aux).backward()
+    return total
+
+
 def lr_at(step, total, warmup, peak, min_ratio):
     if warmup > 0 and step < warmup:
         return peak * (step + 1) / warmup
@@ -328,13 +351,11 @@ def main():
             lm_total, aux_total, load = 0, 0, 0
             for part in batches[step]:
                 batch = to_device(part, device)
+                scale = 1.0 / len(batches[step])
                 with torch.autocast("cuda", dtype=torch.bfloat16):
                     hidden, auxes, loads = model(batch)
-                    states = hidden.reshape(-1, hidden.shape[-1]).index_select(0, batch["target_index"])
-                    lm = F.cross_entropy(model.logits(states), batch["target_ids"])
                     aux = torch.stack(auxes).sum()
-                    loss = (lm + c["aux_loss_coefficient"] * aux) / len(batches[step])
-                loss.backward()
+                lm = chunked_backward(model, hidden, aux, batch, c["aux_loss_coefficient"], scale, o.get("loss_chunk", 0))
                 lm_total = lm_total + lm.detach() / len(batches[step])
                 aux_total = aux_total + aux.detach() / len(batches[step])
                 load = load + torch.stack(loads)

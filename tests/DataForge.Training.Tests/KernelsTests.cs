@@ -111,6 +111,43 @@ public sealed class KernelsTests : IDisposable
     }
 
     [Fact]
+    public void The_chunked_loss_gives_the_same_loss_and_gradients_as_the_whole_one()
+    {
+        manual_seed(6);
+        using var model = new OmniMoeModel(ModelConfig.Preset("tiny", SyntheticShards.Vocabulary));
+        using var batch = TrainingBatch.From([SyntheticShards.Row(new Random(8), 48, 20, 12, 9), SyntheticShards.Row(new Random(9), 48, 30, 10)]);
+
+        (float Loss, float[][] Gradients) Run(int chunk)
+        {
+            foreach (var p in model.parameters())
+            {
+                p.grad?.zero_();
+            }
+
+            using var scope = NewDisposeScope();
+            var result = model.Forward(batch);
+            var aux = stack(result.Routing.Select(r => r.AuxLoss)).sum();
+            var lm = ChunkedLoss.Backward(model, result.Hidden, aux, batch, 0.01, 0.5, chunk);
+            return (lm.item<float>(), [.. model.parameters().Select(p => p.grad is null ? [] : p.grad.data<float>().ToArray())]);
+        }
+
+        var whole = Run(0);
+        var chunked = Run(7);
+
+        Assert.True(batch.Counts.Targets > 7 * 3);
+        Assert.Equal(whole.Loss, chunked.Loss, 4);
+        for (var p = 0; p < whole.Gradients.Length; p++)
+        {
+            Assert.Equal(whole.Gradients[p].Length, chunked.Gradients[p].Length);
+            var scale = whole.Gradients[p].Select(Math.Abs).DefaultIfEmpty(0).Max();
+            var difference = whole.Gradients[p].Zip(chunked.Gradients[p], (a, b) => Math.Abs(a - b)).DefaultIfEmpty(0).Max();
+            Assert.True(difference <= 1e-4 * Math.Max(scale, 1e-3), $"parameter {p}: difference {difference}, scale {scale}");
+        }
+
+        Assert.Contains(whole.Gradients, g => g.Any(v => v != 0));
+    }
+
+    [Fact]
     public void Safetensors_round_trip_with_a_header_other_tools_read()
     {
         var path = _temp.Combine("weights.safetensors");

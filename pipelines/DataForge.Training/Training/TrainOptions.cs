@@ -43,6 +43,9 @@ public sealed record TrainOptions
 
     public int CheckpointEvery { get; init; } = 50;
 
+    /// <summary>Target positions per chunk of the output head and loss (0: all at once); see ChunkedLoss.</summary>
+    public int LossChunk { get; init; } = 8192;
+
     /// <summary>Rows in the shuffle buffer that mixes row groups (see ShardRows); 0 keeps row-group order.</summary>
     public int ShuffleBufferRows { get; init; } = Data.ShardRows.DefaultShuffleBuffer;
 
@@ -72,9 +75,9 @@ public sealed record TrainOptions
             yield return $"precision must be auto, fp32 or bf16 (not '{Precision}')";
         }
 
-        if (Steps < 1 || BatchSize < 1 || Accumulation < 1 || CheckpointEvery < 1 || EvalEvery < 1 || EvalRows < 0 || WarmupSteps < 0 || Threads < 0 || ShuffleBufferRows < 0)
+        if (Steps < 1 || BatchSize < 1 || Accumulation < 1 || CheckpointEvery < 1 || EvalEvery < 1 || EvalRows < 0 || WarmupSteps < 0 || Threads < 0 || ShuffleBufferRows < 0 || LossChunk < 0)
         {
-            yield return "steps, batch_size, accumulation, checkpoint_every and eval_every must be positive; warmup_steps, eval_rows, threads and shuffle_buffer_rows not negative";
+            yield return "steps, batch_size, accumulation, checkpoint_every and eval_every must be positive; warmup_steps, eval_rows, threads, shuffle_buffer_rows and loss_chunk not negative";
         }
 
         if (AuxLossCoefficient < 0 || BiasUpdateRate < 0)

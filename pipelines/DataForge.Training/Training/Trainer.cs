@@ -133,10 +133,8 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 position = next.After;
                 using var scope = NewDisposeScope();
                 var result = model.Forward(batch);
-                var lm = LanguageModelLoss(model, result.Hidden, batch);
                 var aux = result.Routing.Count == 0 ? zeros([], device: device) : stack(result.Routing.Select(r => r.AuxLoss)).sum();
-                var loss = (lm + (config.AuxLossCoefficient * aux)) / options.Accumulation;
-                loss.backward();
+                var lm = ChunkedLoss.Backward(model, result.Hidden, aux, batch, config.AuxLossCoefficient, 1.0 / options.Accumulation, options.LossChunk);
                 using (no_grad())
                 {
                     lmTotal.add_(lm.detach() / options.Accumulation);
