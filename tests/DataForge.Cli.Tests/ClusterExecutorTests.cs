@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using DataForge.Testing;
+
+namespace DataForge.Cli.Tests;
+
+/// <summary>
+/// `dataforge run --executor slurm|k8s`. Without a Slurm cluster here, a stand-in `sbatch` on PATH records how it was
+/// called and hands out job ids; the scripts DataForge wrote are then run with bash, one per array index in reverse
+/// order, the way Slurm would run them, and the result is compared with a local run byte for byte.
+/// </summary>
+public sealed class ClusterExecutorTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task The_slurm_scripts_run_task_by_task_give_the_local_runs_bytes()
+    {
+        var local = await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--output", _temp.Combine("local"), "--tasks", "3", "--workers", "2");
+        Assert.Equal(0, local.ExitCode);
+
+        var bin = Directory.CreateDirectory(_temp.Combine("bin")).FullName;
+        var fake = Path.Combine(bin, "sbatch");
+        await File.WriteAllTextAsync(fake, "#!/bin/bash\necho \"$*\" >> \"$(dirname \"$0\")/calls.txt\"\necho \"$((4200 + $(wc -l < \"$(dirname \"$0\")/calls.txt\")));cluster\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var environment = new Dictionary<string, string> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
+        var dataforge = $"dotnet {Path.Combine(AppContext.BaseDirectory, "dataforge.dll")}";
+        var scripts = _temp.Combine("slurm");
+
+        var submitted = await CliProcess.RunAsync(
+            ["run", "samples/pipelines/demo.yaml", "--executor", "slurm", "--tasks", "3", "--concurrency", "2", "--cpus", "2", "--mem", "2G", "--partition", "debug", "--time", "00:30:00", "--output", _temp.Combine("slurm-out"), "--script-dir", scripts, "--node-command", dataforge],
+            environment);
+
+        Assert.True(submitted.ExitCode == 0, submitted.Stderr);
+        Assert.Contains("array job 4201", submitted.Stdout, StringComparison.Ordinal);
+        Assert.Contains("finishing job 4202", submitted.Stdout, StringComparison.Ordinal);
+        var calls = await File.ReadAllLinesAsync(Path.Combine(bin, "calls.txt"));
+        Assert.Equal(2, calls.Length);
+        Assert.StartsWith("--parsable ", calls[0], StringComparison.Ordinal);
+        Assert.Contains("--dependency=afterok:4201", calls[1], StringComparison.Ordinal);
+        var array = await File.ReadAllTextAsync(Path.Combine(scripts, "dataforge-demo.sbatch"));
+        Assert.Contains("#SBATCH --array=0-2%2\n", array, StringComparison.Ordinal);
+        Assert.Contains("#SBATCH --cpus-per-task=2\n", array, StringComparison.Ordinal);
+        Assert.Contains("#SBATCH --mem=2G\n", array, StringComparison.Ordinal);
+        Assert.Contains("#SBATCH --partition=debug\n", array, StringComparison.Ordinal);
+        Assert.Contains("#SBATCH --time=00:30:00\n", array, StringComparison.Ordinal);
+        Assert.Contains($"#SBATCH --output={Path.Combine(scripts, "logs")}/dataforge-demo-%A_%a.log\n", array, StringComparison.Ordinal);
+
+        foreach (var index in new[] { 2, 0, 1 })
+        {
+            await BashAsync(Path.Combine(scripts, "dataforge-demo.sbatch"), new() { ["SLURM_ARRAY_TASK_ID"] = $"{index}", ["SLURM_ARRAY_TASK_MIN"] = "0", ["SLURM_ARRAY_TASK_COUNT"] = "3" });
+        }
+
+        await BashAsync(Path.Combine(scripts, "dataforge-demo-finish.sbatch"), []);
+
+        var expected = EndToEndTests.Snapshot(_temp.Combine("local"));
+        var actual = EndToEndTests.Snapshot(_temp.Combine("slurm-out"));
+        Assert.Equal(expected.Keys, actual.Keys);
+        Assert.All(expected, file => Assert.True(file.Value.SequenceEqual(actual[file.Key]), $"{file.Key} differs"));
+        Assert.Contains("_SUCCESS", actual.Keys);
+    }
+
+    [Fact]
+    public async Task Kubernetes_manifests_are_an_indexed_job_over_the_tasks_with_the_pipeline_in_a_config_map()
+    {
+        var result = await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--executor", "k8s", "--tasks", "4", "--concurrency", "2", "--cpus", "3", "--mem", "6Gi", "--image", "registry.example/dataforge:1", "--secret", "azure", "--dry-run");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var documents = result.Stdout.Split("\n---\n");
+        Assert.Equal(3, documents.Length);
+        Assert.Contains("kind: ConfigMap", documents[0], StringComparison.Ordinal);
+        Assert.Contains("  pipeline.yaml: |-\n    # The demo", documents[0], StringComparison.Ordinal);
+        Assert.Contains("completionMode: Indexed", documents[1], StringComparison.Ordinal);
+        Assert.Contains("completions: 4", documents[1], StringComparison.Ordinal);
+        Assert.Contains("parallelism: 2", documents[1], StringComparison.Ordinal);
+        Assert.Contains("- --task-count\n        - \"4\"", documents[1], StringComparison.Ordinal);
+        Assert.Contains("image: registry.example/dataforge:1", documents[1], StringComparison.Ordinal);
+        Assert.Contains("memory: 6Gi", documents[1], StringComparison.Ordinal);
+        Assert.Contains("secretKeyRef", documents[1], StringComparison.Ordinal);
+        Assert.Contains("name: dataforge-demo-finish", documents[2], StringComparison.Ordinal);
+        Assert.DoesNotContain("completionMode", documents[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_sbatch_the_error_says_what_to_do()
+    {
+        var result = await CliProcess.RunAsync(["run", "samples/pipelines/demo.yaml", "--executor", "slurm", "--script-dir", _temp.Combine("s")], new Dictionary<string, string> { ["PATH"] = _temp.Path });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--dry-run", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task BashAsync(string script, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = RepositoryRoot.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        start.Environment.Remove("AZURE_STORAGE_CONNECTION_STRING");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{script}: {await output}{await error}");
+    }
+}
