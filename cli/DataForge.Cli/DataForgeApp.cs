@@ -42,6 +42,7 @@ public static class DataForgeApp
         var root = new RootCommand("DataForge: multimodal raw material in, tokenized and packed training shards out.")
         {
             RunCommand.Create(app),
+            StatusCommand.Create(app),
             InterleaveCommand.Create(app),
             CaptionCommand.Create(app),
             Seg2EditCommand.Create(app),

@@ -37,6 +37,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         var selected = options.Tasks.TaskIndex is { } only ? [only] : Enumerable.Range(0, taskCount).ToList();
         counters.InputBytesPlanned = selected.Sum(task => plan.Sum(stage => stage[task].Sum(file => file.Length)));
 
+        await StorageJson.WriteAsync(output, TaskFiles.Plan, new RunPlan(spec.Name, taskCount, configHash), cancellationToken);
         var pending = new List<int>();
         foreach (var task in selected)
         {
@@ -145,6 +146,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         var scratch = Path.Combine(Path.GetTempPath(), "dataforge", $"task-{task:D5}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(scratch);
         var rejectFiles = new List<(RejectFile File, string Path)>();
+        await using var lease = await TaskLeaseKeeper.AcquireAsync(output, task, TimeSpan.FromSeconds(TaskFiles.HeartbeatSeconds), cancellationToken);
         try
         {
             var outputs = new TaskOutputs();
@@ -219,7 +221,23 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 publishedRejects,
                 outputs.Extras.Count == 0 ? null : outputs.Extras);
             await StorageJson.WriteAsync(output, SampleSetFiles.TaskSuccess(task), report, cancellationToken);
+            await output.DeleteAsync(TaskFiles.Failure(task), cancellationToken);
             logger.LogInformation("task {Task} done: {Samples} samples, {Rejects} rejects", task, report.Samples, rejectCounts.Values.Sum());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Recorded for `dataforge status` (and --retry-failed); the error still ends this run as before.
+            var failure = new TaskFailure(TaskFiles.Redact($"{e.GetType().Name}: {e.Message}"), DateTimeOffset.UtcNow, Environment.MachineName);
+            try
+            {
+                await StorageJson.WriteAsync(output, TaskFiles.Failure(task), failure, CancellationToken.None);
+            }
+            catch (Exception recording) when (recording is IOException or DataForgeException)
+            {
+                logger.LogWarning("task {Task}: could not record its failure ({Error})", task, recording.Message);
+            }
+
+            throw;
         }
         finally
         {

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using DataForge.Core.SampleSets;
+using DataForge.Core.Storage;
+
+namespace DataForge.Core.Pipeline;
+
+/// <summary>A task's state: done, running (fresh lease), stalled (stale lease, no word), failed (with its error), missing.</summary>
+public sealed record TaskStatus(int Task, string State, string? Detail);
+
+/// <summary>The tasks of a run's output, from <c>_tasks/</c>: its plan, each task's _SUCCESS, _LEASE and _FAILED.</summary>
+public sealed record RunStatus(RunPlan Plan, bool Finished, IReadOnlyList<TaskStatus> Tasks)
+{
+    public const string Done = "done";
+    public const string Running = "running";
+    public const string Stalled = "stalled";
+    public const string Failed = "failed";
+    public const string Missing = "missing";
+
+    public static async Task<RunStatus> ReadAsync(IStorage output, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!await output.ExistsAsync(TaskFiles.Plan, cancellationToken))
+        {
+            throw new DataForgeException($"{output.Uri} has no {TaskFiles.Plan}: it is not the output of a DataForge run (or of one older than this version)");
+        }
+
+        var plan = await ReadAsync<RunPlan>(output, TaskFiles.Plan, cancellationToken);
+        var tasks = new List<TaskStatus>();
+        for (var task = 0; task < plan.Tasks; task++)
+        {
+            tasks.Add(await TaskAsync(output, plan, task, now, cancellationToken));
+        }
+
+        return new RunStatus(plan, await output.ExistsAsync(SampleSetFiles.Success, cancellationToken), tasks);
+    }
+
+    private static async Task<TaskStatus> TaskAsync(IStorage output, RunPlan plan, int task, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await output.ExistsAsync(SampleSetFiles.TaskSuccess(task), cancellationToken))
+        {
+            var report = await ReadAsync<TaskReport>(output, SampleSetFiles.TaskSuccess(task), cancellationToken);
+            return report.ConfigHash == plan.ConfigHash
+                ? new TaskStatus(task, Done, $"{report.Samples} samples")
+                : new TaskStatus(task, Missing, "done for another configuration; a rerun redoes it");
+        }
+
+        if (await output.ExistsAsync(TaskFiles.Lease(task), cancellationToken))
+        {
+            var lease = await ReadAsync<TaskLease>(output, TaskFiles.Lease(task), cancellationToken);
+            var age = now - lease.Heartbeat;
+            var where = $"{lease.Host} pid {lease.Pid}, heartbeat {age.TotalSeconds:0} s ago, started {lease.Started:u}";
+            return age <= TimeSpan.FromSeconds(3 * TaskFiles.HeartbeatSeconds) ? new TaskStatus(task, Running, where) : new TaskStatus(task, Stalled, where);
+        }
+
+        if (await output.ExistsAsync(TaskFiles.Failure(task), cancellationToken))
+        {
+            var failure = await ReadAsync<TaskFailure>(output, TaskFiles.Failure(task), cancellationToken);
+            return new TaskStatus(task, Failed, $"{failure.At:u} on {failure.Host}: {failure.Error}");
+        }
+
+        return new TaskStatus(task, Missing, null);
+    }
+
+    private static async Task<T> ReadAsync<T>(IStorage output, string path, CancellationToken cancellationToken)
+    {
+        await using var stream = await output.OpenReadAsync(path, cancellationToken);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(stream, DataForgeJson.Indented, cancellationToken)
+                ?? throw new DataForgeException($"{output.Uri}/{path} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new DataForgeException($"{output.Uri}/{path} is not valid JSON ({e.Message})", e);
+        }
+    }
+}
