@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs DataForge's whole test suite on a fresh Debian machine with the .NET SDK, installing what the tests need:
-# Node.js/npm (for Azurite, the Azure Storage emulator, started and stopped by the tests themselves), ffmpeg, and
-# Chromium (renders the HTML report headless).
+# Node.js/npm (for Azurite, the Azure Storage emulator, started and stopped by the tests themselves), ffmpeg,
+# Chromium (renders the HTML report headless), and Slurm with munge (a single-node cluster the tests start and stop).
 # Ends with one line "N passed, N failed[, N skipped]" taken from the TRX test results.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,9 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# A real single-node Slurm for the executor tests (tests/slurm/start.sh starts and stop.sh stops it).
+command -v slurmctld >/dev/null 2>&1 || need_apt+=(slurm-wlm)
+command -v munged >/dev/null 2>&1 || need_apt+=(munge)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} (apt-get)"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
