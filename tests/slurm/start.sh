@@ -43,6 +43,7 @@ if ! pgrep -x munged >/dev/null; then
   chown -R munge:munge /etc/munge /var/log/munge /run/munge /var/lib/munge 2>/dev/null || true
   chmod 400 /etc/munge/munge.key
   munged --force 2>/dev/null || runuser -u munge -- munged --force
+  touch "$dir/munged.started"
 fi
 export SLURM_CONF="$dir/slurm.conf"
 slurmctld
