@@ -66,6 +66,22 @@ public sealed class ClusterExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task The_output_is_the_same_bytes_whatever_the_number_of_workers()
+    {
+        foreach (var workers in new[] { "1", "8" })
+        {
+            var run = await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--output", _temp.Combine($"workers-{workers}"), "--tasks", "3", "--workers", workers);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+        }
+
+        var one = EndToEndTests.Snapshot(_temp.Combine("workers-1"));
+        var eight = EndToEndTests.Snapshot(_temp.Combine("workers-8"));
+        Assert.Equal(one.Keys, eight.Keys);
+        Assert.All(one, file => Assert.True(file.Value.SequenceEqual(eight[file.Key]), $"{file.Key} differs"));
+        Assert.Contains(one.Keys, key => key.StartsWith("shards/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Kubernetes_manifests_are_an_indexed_job_over_the_tasks_with_the_pipeline_in_a_config_map()
     {
         var result = await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--executor", "k8s", "--tasks", "4", "--concurrency", "2", "--cpus", "3", "--mem", "6Gi", "--image", "registry.example/dataforge:1", "--secret", "azure", "--dry-run");
