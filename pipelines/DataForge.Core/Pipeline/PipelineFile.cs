@@ -25,15 +25,7 @@ public static class PipelineFile
 
     public static PipelineSpec Parse(string yaml, string fileName, string baseDirectory)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new UsageException($"{fileName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {Innermost(e).Message}", e);
-        }
+        var stream = LoadYaml(yaml, fileName);
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {
@@ -84,18 +76,10 @@ public static class PipelineFile
     /// <summary>A YAML mapping of stage options (the <c>--config FILE</c> of stage commands) as JSON.</summary>
     public static JsonObject ParseOptions(string yaml, string fileName)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            throw new UsageException($"{fileName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {Innermost(e).Message}", e);
-        }
+        var stream = LoadYaml(yaml, fileName);
 
         return stream.Documents.Count == 0 ? []
-            : stream.Documents[0].RootNode is YamlMappingNode mapping ? (JsonObject)ToJson(mapping)!
+            : stream.Documents[0].RootNode is YamlMappingNode mapping ? (JsonObject)ToJson(mapping, fileName)!
             : throw new UsageException($"{fileName}: options must be a mapping of option names to values");
     }
 
@@ -111,7 +95,7 @@ public static class PipelineFile
                 var name = Scalar(key, fileName, "stage name");
                 var options = value switch
                 {
-                    YamlMappingNode optionsNode => (JsonObject)ToJson(optionsNode)!,
+                    YamlMappingNode optionsNode => (JsonObject)ToJson(optionsNode, fileName)!,
                     YamlScalarNode { Value: null or "" or "~" or "null" } => new JsonObject(),
                     _ => throw Error(value, fileName, $"the options of stage '{name}' must be a mapping"),
                 };
@@ -121,15 +105,53 @@ public static class PipelineFile
         }
     }
 
-    /// <summary>YAML to JSON with YAML 1.2 core-schema typing of plain scalars; quoted scalars stay strings.</summary>
-    internal static JsonNode? ToJson(YamlNode node) => node switch
+    /// <summary>Parsed YAML, or a UsageException naming the file for anything the YAML library refuses.</summary>
+    private static YamlStream LoadYaml(string yaml, string fileName)
     {
-        YamlMappingNode mapping => new JsonObject(mapping.Children.Select(pair =>
-            KeyValuePair.Create(((YamlScalarNode)pair.Key).Value ?? string.Empty, ToJson(pair.Value)))),
-        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(ToJson)]),
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+            return stream;
+        }
+        catch (YamlException e)
+        {
+            throw new UsageException($"{fileName}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {Innermost(e).Message}", e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's loader also fails this way on some malformed input (unclosed flow collections, bad global
+            // tags, stray events): found by ParserFuzzTests.
+            throw new UsageException($"{fileName}: invalid YAML ({e.Message})", e);
+        }
+    }
+
+    /// <summary>YAML to JSON with YAML 1.2 core-schema typing of plain scalars; quoted scalars stay strings.</summary>
+    internal static JsonNode? ToJson(YamlNode node, string fileName = "pipeline file") => node switch
+    {
+        YamlMappingNode mapping => MappingToJson(mapping, fileName),
+        YamlSequenceNode sequence => new JsonArray([.. sequence.Children.Select(child => ToJson(child, fileName))]),
         YamlScalarNode scalar => ScalarToJson(scalar),
         _ => null,
     };
+
+    /// <summary>A mapping whose keys are plain values, each once (JSON objects allow nothing else).</summary>
+    private static JsonObject MappingToJson(YamlMappingNode mapping, string fileName)
+    {
+        var json = new JsonObject();
+        foreach (var (key, value) in mapping.Children)
+        {
+            var name = Scalar(key, fileName, "an option name");
+            if (json.ContainsKey(name))
+            {
+                throw Error(key, fileName, $"option '{name}' is given twice");
+            }
+
+            json[name] = ToJson(value, fileName);
+        }
+
+        return json;
+    }
 
     private static JsonNode? ScalarToJson(YamlScalarNode scalar)
     {

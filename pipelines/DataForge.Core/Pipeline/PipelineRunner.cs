@@ -43,6 +43,9 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         {
             if (await ReadReportAsync(output, task, configHash, cancellationToken) is not null)
             {
+                // A process killed between its task's _SUCCESS and the lease's removal leaves the lease behind.
+                await output.DeleteAsync(TaskFiles.Lease(task), cancellationToken);
+                await output.DeleteAsync(TaskFiles.Failure(task), cancellationToken);
                 counters.TaskSkipped();
                 logger.LogInformation("task {Task} already done, skipped", task);
             }
