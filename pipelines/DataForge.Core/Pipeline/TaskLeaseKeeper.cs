@@ -56,6 +56,14 @@ public sealed class TaskLeaseKeeper : IAsyncDisposable
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
-        await _output.DeleteAsync(TaskFiles.Lease(_task));
+        try
+        {
+            await _output.DeleteAsync(TaskFiles.Lease(_task));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Never let the lease hide the task's own outcome: a lease left behind only looks stalled, and the next
+            // run that finds the task done removes it.
+        }
     }
 }
