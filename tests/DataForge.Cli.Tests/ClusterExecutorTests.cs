@@ -58,10 +58,7 @@ public sealed class ClusterExecutorTests : IDisposable
 
         await BashAsync(Path.Combine(scripts, "dataforge-demo-finish.sbatch"), []);
 
-        var expected = EndToEndTests.Snapshot(_temp.Combine("local"));
-        var actual = EndToEndTests.Snapshot(_temp.Combine("slurm-out"));
-        Assert.Equal(expected.Keys, actual.Keys);
-        Assert.All(expected, file => Assert.True(file.Value.SequenceEqual(actual[file.Key]), $"{file.Key} differs"));
+        var actual = EndToEndTests.AssertSameFiles(EndToEndTests.Snapshot(_temp.Combine("local")), _temp.Combine("slurm-out"));
         Assert.Contains("_SUCCESS", actual.Keys);
     }
 
@@ -75,9 +72,7 @@ public sealed class ClusterExecutorTests : IDisposable
         }
 
         var one = EndToEndTests.Snapshot(_temp.Combine("workers-1"));
-        var eight = EndToEndTests.Snapshot(_temp.Combine("workers-8"));
-        Assert.Equal(one.Keys, eight.Keys);
-        Assert.All(one, file => Assert.True(file.Value.SequenceEqual(eight[file.Key]), $"{file.Key} differs"));
+        EndToEndTests.AssertSameFiles(one, _temp.Combine("workers-8"));
         Assert.Contains(one.Keys, key => key.StartsWith("shards/", StringComparison.Ordinal));
     }
 

@@ -123,10 +123,7 @@ public sealed class EndToEndTests : IDisposable
         var cleanPipeline = _temp.Combine("clean.yaml");
         await File.WriteAllTextAsync(cleanPipeline, (await File.ReadAllTextAsync(pipeline)).Replace("output: out", "output: clean", StringComparison.Ordinal));
         Assert.Equal(0, (await CliProcess.RunAsync("run", cleanPipeline, "--workers", "4")).ExitCode);
-        var clean = Snapshot(_temp.Combine("clean"));
-        var resumedFiles = Snapshot(_temp.Combine("out"));
-        Assert.Equal(clean.Keys, resumedFiles.Keys);
-        Assert.All(clean, file => Assert.True(file.Value.SequenceEqual(resumedFiles[file.Key]), $"{file.Key} differs"));
+        AssertSameFiles(Snapshot(_temp.Combine("clean")), _temp.Combine("out"));
     }
 
     [Fact]
@@ -203,6 +200,15 @@ public sealed class EndToEndTests : IDisposable
 
     private static void AssertNoStackTrace(CliResult result) =>
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+
+    /// <summary>Asserts <paramref name="folder"/> holds exactly <paramref name="expected"/>'s files with the same bytes; returns its snapshot.</summary>
+    internal static SortedDictionary<string, byte[]> AssertSameFiles(SortedDictionary<string, byte[]> expected, string folder)
+    {
+        var actual = Snapshot(folder);
+        Assert.Equal(expected.Keys, actual.Keys);
+        Assert.All(expected, file => Assert.True(file.Value.SequenceEqual(actual[file.Key]), $"{file.Key} differs"));
+        return actual;
+    }
 
     internal static SortedDictionary<string, byte[]> Snapshot(string folder)
     {

@@ -30,13 +30,6 @@ public sealed partial class SlurmExecutorTests(SlurmCluster slurm) : IDisposable
         return EndToEndTests.Snapshot(_temp.Combine("local"));
     }
 
-    private static void AssertSameBytes(SortedDictionary<string, byte[]> expected, string folder)
-    {
-        var actual = EndToEndTests.Snapshot(folder);
-        Assert.Equal(expected.Keys, actual.Keys);
-        Assert.All(expected, file => Assert.True(file.Value.SequenceEqual(actual[file.Key]), $"{file.Key} differs"));
-    }
-
     [Fact]
     public async Task A_pipeline_of_several_tasks_completes_through_sbatch_to_the_local_bytes()
     {
@@ -47,7 +40,7 @@ public sealed partial class SlurmExecutorTests(SlurmCluster slurm) : IDisposable
         await slurm.WaitAsync([array, finish], Patience);
 
         Assert.True(File.Exists(Path.Combine(output, "_SUCCESS")), $"no _SUCCESS; logs: {string.Join('\n', Directory.GetFiles(_temp.Combine("scripts", "logs")).Select(File.ReadAllText))}");
-        AssertSameBytes(expected, output);
+        EndToEndTests.AssertSameFiles(expected, output);
     }
 
     [Fact]
@@ -70,7 +63,7 @@ public sealed partial class SlurmExecutorTests(SlurmCluster slurm) : IDisposable
         await slurm.WaitAsync([again, finishAgain], Patience);
 
         Assert.True(File.Exists(Path.Combine(output, "_SUCCESS")));
-        AssertSameBytes(expected, output);
+        EndToEndTests.AssertSameFiles(expected, output);
     }
 
     [GeneratedRegex(@"array job (?<array>\d+) .*finishing job (?<finish>\d+)")]

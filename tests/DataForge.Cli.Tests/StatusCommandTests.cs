@@ -45,10 +45,7 @@ public sealed class StatusCommandTests : IDisposable
         Assert.Contains("retrying task 2", retried.Stderr, StringComparison.Ordinal);
         var after = await CliProcess.RunAsync("status", output);
         Assert.Contains("3 tasks: 3 done; finished (_SUCCESS)", after.Stdout, StringComparison.Ordinal);
-        var expected = EndToEndTests.Snapshot(_temp.Combine("whole"));
-        var actual = EndToEndTests.Snapshot(output);
-        Assert.Equal(expected.Keys, actual.Keys);
-        Assert.All(expected, file => Assert.True(file.Value.SequenceEqual(actual[file.Key]), $"{file.Key} differs"));
+        EndToEndTests.AssertSameFiles(EndToEndTests.Snapshot(_temp.Combine("whole")), output);
     }
 
     [Fact]

@@ -307,23 +307,11 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
             return null;
         }
 
-        TaskReport? report;
-        await using (var stream = await output.OpenReadAsync(path, cancellationToken))
-        {
-            try
-            {
-                report = await JsonSerializer.DeserializeAsync<TaskReport>(stream, DataForgeJson.Compact, cancellationToken);
-            }
-            catch (JsonException e)
-            {
-                throw new DataForgeException($"{StoragePaths.Join(output.Uri, path)} is not a task report: {e.Message}", e);
-            }
-        }
-
-        if (report is null || report.ConfigHash != configHash)
+        var report = await StorageJson.ReadAsync<TaskReport>(output, path, "a task report", cancellationToken);
+        if (report.ConfigHash != configHash)
         {
             throw new DataForgeException(
-                $"{output.Uri} holds the output of another configuration (config hash {report?.ConfigHash}, this run {configHash}); write to a new output or delete it");
+                $"{output.Uri} holds the output of another configuration (config hash {report.ConfigHash}, this run {configHash}); write to a new output or delete it");
         }
 
         return report;

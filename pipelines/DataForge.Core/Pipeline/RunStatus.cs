@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DataForge.Core.SampleSets;
 using DataForge.Core.Storage;
 
@@ -23,7 +22,7 @@ public sealed record RunStatus(RunPlan Plan, bool Finished, IReadOnlyList<TaskSt
             throw new DataForgeException($"{output.Uri} has no {TaskFiles.Plan}: it is not the output of a DataForge run (or of one older than this version)");
         }
 
-        var plan = await ReadAsync<RunPlan>(output, TaskFiles.Plan, cancellationToken);
+        var plan = await StorageJson.ReadAsync<RunPlan>(output, TaskFiles.Plan, "a run plan", cancellationToken);
         var tasks = new List<TaskStatus>();
         for (var task = 0; task < plan.Tasks; task++)
         {
@@ -37,7 +36,7 @@ public sealed record RunStatus(RunPlan Plan, bool Finished, IReadOnlyList<TaskSt
     {
         if (await output.ExistsAsync(SampleSetFiles.TaskSuccess(task), cancellationToken))
         {
-            var report = await ReadAsync<TaskReport>(output, SampleSetFiles.TaskSuccess(task), cancellationToken);
+            var report = await StorageJson.ReadAsync<TaskReport>(output, SampleSetFiles.TaskSuccess(task), "a task report", cancellationToken);
             return report.ConfigHash == plan.ConfigHash
                 ? new TaskStatus(task, Done, $"{report.Samples} samples")
                 : new TaskStatus(task, Missing, "done for another configuration; a rerun redoes it");
@@ -45,7 +44,7 @@ public sealed record RunStatus(RunPlan Plan, bool Finished, IReadOnlyList<TaskSt
 
         if (await output.ExistsAsync(TaskFiles.Lease(task), cancellationToken))
         {
-            var lease = await ReadAsync<TaskLease>(output, TaskFiles.Lease(task), cancellationToken);
+            var lease = await StorageJson.ReadAsync<TaskLease>(output, TaskFiles.Lease(task), "a task lease", cancellationToken);
             var age = now - lease.Heartbeat;
             var where = $"{lease.Host} pid {lease.Pid}, heartbeat {age.TotalSeconds:0} s ago, started {lease.Started:u}";
             return age <= TimeSpan.FromSeconds(3 * TaskFiles.HeartbeatSeconds) ? new TaskStatus(task, Running, where) : new TaskStatus(task, Stalled, where);
@@ -53,24 +52,10 @@ public sealed record RunStatus(RunPlan Plan, bool Finished, IReadOnlyList<TaskSt
 
         if (await output.ExistsAsync(TaskFiles.Failure(task), cancellationToken))
         {
-            var failure = await ReadAsync<TaskFailure>(output, TaskFiles.Failure(task), cancellationToken);
+            var failure = await StorageJson.ReadAsync<TaskFailure>(output, TaskFiles.Failure(task), "a task failure record", cancellationToken);
             return new TaskStatus(task, Failed, $"{failure.At:u} on {failure.Host}: {failure.Error}");
         }
 
         return new TaskStatus(task, Missing, null);
-    }
-
-    private static async Task<T> ReadAsync<T>(IStorage output, string path, CancellationToken cancellationToken)
-    {
-        await using var stream = await output.OpenReadAsync(path, cancellationToken);
-        try
-        {
-            return await JsonSerializer.DeserializeAsync<T>(stream, DataForgeJson.Indented, cancellationToken)
-                ?? throw new DataForgeException($"{output.Uri}/{path} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new DataForgeException($"{output.Uri}/{path} is not valid JSON ({e.Message})", e);
-        }
     }
 }

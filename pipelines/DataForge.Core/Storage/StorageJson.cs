@@ -12,4 +12,19 @@ public static class StorageJson
         await write.Stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
         await write.CommitAsync(cancellationToken);
     }
+
+    /// <summary>One such file read back; a file that is not JSON of that shape names itself and <paramref name="what"/> it should be.</summary>
+    public static async Task<T> ReadAsync<T>(IStorage storage, string path, string what, CancellationToken cancellationToken)
+    {
+        await using var stream = await storage.OpenReadAsync(path, cancellationToken);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(stream, DataForgeJson.Compact, cancellationToken)
+                ?? throw new DataForgeException($"{StoragePaths.Join(storage.Uri, path)} is not {what}: it holds null");
+        }
+        catch (JsonException e)
+        {
+            throw new DataForgeException($"{StoragePaths.Join(storage.Uri, path)} is not {what}: {e.Message}", e);
+        }
+    }
 }

@@ -24,15 +24,17 @@ public static class Rotary
         using var scope = NewDisposeScope();
         var pairs = headDim / 2;
         var inverse = pow(theta, -arange(0, pairs, dtype: float64) * 2 / headDim).to(float32).to(positions.device);
-        var selector = zeros(3, pairs);
+        // One-hot [3, P]: which section each pair reads its position from. Built in one call, not one per pair
+        // (this runs every forward).
         var sections = Sections(pairs);
+        var oneHot = new float[3 * pairs];
         for (var p = 0; p < pairs; p++)
         {
-            selector[sections[p], p] = 1;
+            oneHot[(sections[p] * pairs) + p] = 1;
         }
 
-        // [3, B, L, P] angles per section, each pair keeps its own section's.
-        selector = selector.to(positions.device);
+        // [3, N, P] angles per section, each pair keeps its own section's.
+        var selector = tensor(oneHot, [3, pairs]).to(positions.device);
         var all = positions.reshape(3, -1).to(float32).unsqueeze(-1) * inverse;
         var angles = (all * selector.unsqueeze(1)).sum(dim: 0);
         var doubled = cat([angles, angles], -1).unsqueeze(1);

@@ -109,7 +109,7 @@ public static class Checkpoints
     {
         LoadWeights(Path.Combine(folder, ModelFile), model);
         var moments = SafeTensors.Read(Path.Combine(folder, OptimizerFile));
-        var steps = long.Parse(SafeTensorsMetadata(Path.Combine(folder, OptimizerFile))["steps"], CultureInfo.InvariantCulture);
+        var steps = long.Parse(SafeTensors.ReadMetadata(Path.Combine(folder, OptimizerFile))["steps"], CultureInfo.InvariantCulture);
         try
         {
             optimizer.Restore(moments["exp_avg"], moments["exp_avg_sq"], steps);
@@ -134,16 +134,5 @@ public static class Checkpoints
 
         return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, "state.json")), DataForgeJson.Indented)
             ?? throw new DataForgeException($"{folder}/state.json is empty");
-    }
-
-    private static Dictionary<string, string> SafeTensorsMetadata(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var length = new byte[8];
-        stream.ReadExactly(length);
-        var header = new byte[BitConverter.ToInt64(length)];
-        stream.ReadExactly(header);
-        var metadata = JsonDocument.Parse(header).RootElement.GetProperty("__metadata__");
-        return metadata.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty);
     }
 }

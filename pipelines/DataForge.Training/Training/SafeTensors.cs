@@ -61,31 +61,21 @@ public static class SafeTensors
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>The file's <c>__metadata__</c> strings (empty when it has none).</summary>
+    public static Dictionary<string, string> ReadMetadata(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var (header, _) = ReadHeader(stream, path);
+        return header["__metadata__"] is JsonObject metadata
+            ? metadata.ToDictionary(pair => pair.Key, pair => pair.Value?.GetValue<string>() ?? string.Empty, StringComparer.Ordinal)
+            : [];
+    }
+
     /// <summary>Every tensor of the file, on the CPU, by name.</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
         using var stream = File.OpenRead(path);
-        Span<byte> length = stackalloc byte[8];
-        stream.ReadExactly(length);
-        var headerLength = BinaryPrimitives.ReadInt64LittleEndian(length);
-        if (headerLength < 2 || headerLength > 100_000_000 || headerLength > stream.Length - 8)
-        {
-            throw new DataForgeException($"{path} is not a safetensors file (header length {headerLength})");
-        }
-
-        var json = new byte[headerLength];
-        stream.ReadExactly(json);
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(json)?.AsObject() ?? throw new DataForgeException($"{path}: empty safetensors header");
-        }
-        catch (JsonException e)
-        {
-            throw new DataForgeException($"{path}: the safetensors header is not JSON ({e.Message})", e);
-        }
-
-        var dataStart = 8 + headerLength;
+        var (header, dataStart) = ReadHeader(stream, path);
         var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, node) in header)
         {
@@ -111,6 +101,29 @@ public static class SafeTensors
         }
 
         return result;
+    }
+
+    /// <summary>The JSON header and where the data starts.</summary>
+    private static (JsonObject Header, long DataStart) ReadHeader(Stream stream, string path)
+    {
+        Span<byte> length = stackalloc byte[8];
+        stream.ReadExactly(length);
+        var headerLength = BinaryPrimitives.ReadInt64LittleEndian(length);
+        if (headerLength < 2 || headerLength > 100_000_000 || headerLength > stream.Length - 8)
+        {
+            throw new DataForgeException($"{path} is not a safetensors file (header length {headerLength})");
+        }
+
+        var json = new byte[headerLength];
+        stream.ReadExactly(json);
+        try
+        {
+            return (JsonNode.Parse(json)?.AsObject() ?? throw new DataForgeException($"{path}: empty safetensors header"), 8 + headerLength);
+        }
+        catch (JsonException e)
+        {
+            throw new DataForgeException($"{path}: the safetensors header is not JSON ({e.Message})", e);
+        }
     }
 
     private static string DtypeName(ScalarType type) => type switch
