@@ -79,4 +79,33 @@ public sealed class FfmpegDecoderTests : IDisposable
         Assert.Null(audio);
         Assert.StartsWith("ffmpeg", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Concurrent_decodes_of_one_clip_all_return_every_sample()
+    {
+        // FFMpegCore's pipe sink once lost the last 10 KB of a clip when ffmpeg exited before the reader drained the
+        // pipe; many concurrent decodes make that timing likely. The expected length is ffmpeg's own output size.
+        var folder = Path.Combine(RepositoryRoot.Samples, "speech", "audio");
+        var decoder = new FfmpegDecoder(8000, _temp.Path);
+        using var expected = new MemoryStream();
+        await FfmpegPipe.RunAsync(["-i", Path.Combine(folder, "hak-006.wav"), "-ac", "1", "-ar", "8000", "-f", "s16le", "pipe:1"], null, expected, CancellationToken.None);
+
+        var decodes = await Task.WhenAll(Enumerable.Range(0, 48).Select(_ => Task.Run(() => decoder.DecodeAsync(new LocalStorage(folder), "hak-006.wav", CancellationToken.None))));
+
+        Assert.All(decodes, decode => Assert.Equal(expected.Length / 2, decode.Audio!.Samples.Length));
+        Assert.True(expected.Length > 100_000);
+    }
+
+    [Fact]
+    public async Task Flac_from_the_encoder_decodes_to_the_same_samples()
+    {
+        var samples = Enumerable.Range(0, 40_000).Select(i => (short)(8000 * Math.Sin(i * 0.05) + (i % 7) * 30)).ToArray();
+        var flac = await FlacEncoder.EncodeAsync(new PcmAudio(16000, 1, samples), CancellationToken.None);
+        await File.WriteAllBytesAsync(_temp.Combine("tone.flac"), flac);
+
+        var (audio, error) = await new FfmpegDecoder(16000, _temp.Path).DecodeAsync(new LocalStorage(_temp.Path), "tone.flac", CancellationToken.None);
+
+        Assert.Null(error);
+        Assert.Equal(samples, audio!.Samples);
+    }
 }

@@ -1,13 +1,10 @@
 using DataForge.Core.Storage;
-using FFMpegCore;
-using FFMpegCore.Exceptions;
-using FFMpegCore.Pipes;
 
 namespace DataForge.Speech.Audio;
 
 /// <summary>
 /// Any audio ffmpeg reads (wav, flac, mp3, ogg/opus, m4a, video containers), at any rate and channel count, decoded
-/// and resampled by the ffmpeg CLI (through FFMpegCore) to 16-bit mono at the target rate, the PCM streamed back
+/// and resampled by the ffmpeg CLI (located by FFMpegCore, run by <see cref="FfmpegPipe"/>) to 16-bit mono at the target rate, the PCM streamed back
 /// through a pipe (no decoded temp files). Local files are given to ffmpeg by path; remote objects are copied to the
 /// task's scratch folder first and removed after, since ffmpeg decodes some containers differently from a pipe.
 /// </summary>
@@ -19,10 +16,10 @@ public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
         var shownPath = storage is LocalStorage root ? Path.Combine(root.RootDirectory, path) : path;
         try
         {
-            FFMpegArguments input;
+            string input;
             if (storage is LocalStorage local)
             {
-                input = FFMpegArguments.FromFileInput(Path.Combine(local.RootDirectory, path), verifyExists: true);
+                input = Path.Combine(local.RootDirectory, path);
             }
             else
             {
@@ -36,28 +33,24 @@ public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
                     await source.CopyToAsync(copy, cancellationToken);
                 }
 
-                input = FFMpegArguments.FromFileInput(temporary, verifyExists: true);
+                input = temporary;
             }
 
             using var pcm = new MemoryStream();
-            await input
-                .OutputToPipe(new StreamPipeSink(pcm), options => options
-                    .ForceFormat("s16le")
-                    .WithCustomArgument($"-vn -ac 1 -ar {sampleRate} -acodec pcm_s16le"))
-                .CancellableThrough(cancellationToken)
-                .ProcessAsynchronously(throwOnError: true);
+            string[] arguments =
+            [
+                "-i", input, "-vn", "-ac", "1", "-ar", sampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-acodec", "pcm_s16le", "-f", "s16le", "pipe:1",
+            ];
+            await FfmpegPipe.RunAsync(arguments, input: null, pcm, cancellationToken);
             var bytes = pcm.GetBuffer().AsSpan(0, (int)pcm.Length);
             var samples = new short[bytes.Length / 2];
             System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(bytes[..(samples.Length * 2)]).CopyTo(samples);
             return samples.Length == 0 ? (null, "ffmpeg decoded no audio samples") : (new PcmAudio(sampleRate, 1, samples), null);
         }
-        catch (FFMpegException e)
+        catch (FfmpegFailedException e)
         {
-            return (null, Summarise(e.Message).Replace(shownPath + ": ", string.Empty, StringComparison.Ordinal));
-        }
-        catch (Instances.Exceptions.InstanceFileNotFoundException)
-        {
-            throw new DataForge.Core.DataForgeException("ffmpeg was not found on PATH; install it (Debian: apt-get install ffmpeg)");
+            return (null, e.Message.Replace(shownPath + ": ", string.Empty, StringComparison.Ordinal));
         }
         finally
         {
@@ -66,12 +59,5 @@ public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
                 File.Delete(temporary);
             }
         }
-    }
-
-    /// <summary>The last meaningful line of ffmpeg's error output (its banner and stream listing say nothing).</summary>
-    private static string Summarise(string output)
-    {
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length == 0 ? "ffmpeg failed" : $"ffmpeg: {lines[^1]}";
     }
 }

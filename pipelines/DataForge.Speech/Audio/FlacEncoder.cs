@@ -1,6 +1,3 @@
-using FFMpegCore;
-using FFMpegCore.Pipes;
-
 namespace DataForge.Speech.Audio;
 
 /// <summary>
@@ -15,13 +12,14 @@ public static class FlacEncoder
         System.Runtime.InteropServices.MemoryMarshal.AsBytes(audio.Samples.AsSpan()).CopyTo(pcm);
         using var raw = new MemoryStream(pcm);
         using var flac = new MemoryStream();
-        await FFMpegArguments
-            .FromPipeInput(new StreamPipeSource(raw), options => options.ForceFormat("s16le").WithCustomArgument($"-ar {audio.SampleRate} -ac {audio.Channels}"))
-            .OutputToPipe(new StreamPipeSink(flac), options => options
-                .ForceFormat("flac")
-                .WithCustomArgument("-map_metadata -1 -fflags +bitexact -flags:a +bitexact -compression_level 5"))
-            .CancellableThrough(cancellationToken)
-            .ProcessAsynchronously(throwOnError: true);
+        string[] arguments =
+        [
+            "-f", "s16le", "-ar", audio.SampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-ac", audio.Channels.ToString(System.Globalization.CultureInfo.InvariantCulture), "-i", "pipe:0",
+            "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-compression_level", "5",
+            "-f", "flac", "pipe:1",
+        ];
+        await FfmpegPipe.RunAsync(arguments, raw, flac, cancellationToken);
         return flac.ToArray();
     }
 }

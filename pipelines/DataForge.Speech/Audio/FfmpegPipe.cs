@@ -1,0 +1,121 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using DataForge.Core;
+using FFMpegCore;
+
+namespace DataForge.Speech.Audio;
+
+/// <summary>
+/// Runs ffmpeg (the binary FFMpegCore locates) with its stdin and stdout as anonymous pipes, and reads stdout to the
+/// end of the stream. FFMpegCore's own pipe sinks are not used: its processor cancels the sink's read as soon as ffmpeg
+/// exits and swallows the cancellation, so bytes still in the pipe's buffer at exit are silently lost (CI caught 10 KB
+/// missing from the end of a clip, once in a run). Reading to end-of-file cannot lose the tail.
+/// </summary>
+public static class FfmpegPipe
+{
+    /// <summary>The last part of ffmpeg's error output kept for a message; its banner and stream listing come first.</summary>
+    private const int KeptErrorCharacters = 16 * 1024;
+
+    public static async Task RunAsync(IReadOnlyList<string> arguments, Stream? input, Stream output, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-hide_banner");
+        if (input is null)
+        {
+            // Without this ffmpeg reads the terminal's keys from stdin ('q' stops it).
+            start.ArgumentList.Add("-nostdin");
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception)
+        {
+            throw new DataForgeException("ffmpeg was not found on PATH; install it (Debian: apt-get install ffmpeg)");
+        }
+
+        using var kill = cancellationToken.Register(() => KillQuietly(process));
+        var errors = ReadTailAsync(process.StandardError);
+        var feeding = FeedAsync(process.StandardInput.BaseStream, input, cancellationToken);
+        await process.StandardOutput.BaseStream.CopyToAsync(output, cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        var errorText = await errors;
+        try
+        {
+            await feeding;
+        }
+        catch (IOException) when (process.ExitCode != 0)
+        {
+            // ffmpeg stopped reading because it failed; its exit code and message below say why.
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new FfmpegFailedException(process.ExitCode, errorText);
+        }
+    }
+
+    private static async Task FeedAsync(Stream stdin, Stream? input, CancellationToken cancellationToken)
+    {
+        await using (stdin)
+        {
+            if (input is not null)
+            {
+                await input.CopyToAsync(stdin, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<string> ReadTailAsync(StreamReader reader)
+    {
+        var tail = new StringBuilder();
+        var buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            tail.Append(buffer, 0, read);
+            if (tail.Length > 2 * KeptErrorCharacters)
+            {
+                tail.Remove(0, tail.Length - KeptErrorCharacters);
+            }
+        }
+
+        return tail.ToString();
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+    }
+}
+
+/// <summary>ffmpeg exited with an error; the message is its last meaningful line of error output.</summary>
+public sealed class FfmpegFailedException(int exitCode, string errorOutput) : Exception(Summarise(exitCode, errorOutput))
+{
+    private static string Summarise(int exitCode, string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? $"ffmpeg failed (exit code {exitCode})" : $"ffmpeg: {lines[^1]}";
+    }
+}
