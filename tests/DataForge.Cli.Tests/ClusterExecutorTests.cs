@@ -98,6 +98,59 @@ public sealed class ClusterExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task Applied_through_the_kubernetes_api_a_failed_pod_fails_the_run_and_resubmitting_finishes_it_to_the_local_bytes()
+    {
+        // The pods share this disk, so the inputs are absolute paths; in a real cluster they would be az:// URIs.
+        var samples = Path.Combine(RepositoryRoot.Path, "samples");
+        var yaml = (await File.ReadAllTextAsync(Path.Combine(samples, "pipelines", "demo.yaml"))).Replace("[../", $"[{samples}/", StringComparison.Ordinal).Replace(", ../", $", {samples}/", StringComparison.Ordinal);
+        var pipeline = _temp.Combine("demo.yaml");
+        await File.WriteAllTextAsync(pipeline, yaml);
+        var local = await CliProcess.RunAsync("run", pipeline, "--output", _temp.Combine("local"), "--tasks", "3", "--workers", "2");
+        Assert.True(local.ExitCode == 0, local.Stderr);
+
+        using var cluster = new FakeKubernetes(_temp.Path);
+        var kubeconfig = cluster.WriteKubeconfig(_temp.Combine("kubeconfig"));
+        cluster.FailOnce.Add(1);
+        string[] submit =
+        [
+            "run", pipeline, "--executor", "k8s", "--tasks", "3", "--image", "registry.example/dataforge:1", "--namespace", "data", "--kubeconfig", kubeconfig,
+            "--output", _temp.Combine("k8s-out"), "--node-command", $"dotnet {Path.Combine(AppContext.BaseDirectory, "dataforge.dll")}",
+        ];
+
+        var first = await CliProcess.RunAsync(submit);
+
+        Assert.True(first.ExitCode == 1, string.Join("\n", cluster.Requests) + first.Stdout + first.Stderr);
+        Assert.Contains("Kubernetes job dataforge-demo failed (BackoffLimitExceeded", first.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", first.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.Combine("k8s-out", "_SUCCESS")));
+        var status = await CliProcess.RunAsync("status", _temp.Combine("k8s-out"));
+        Assert.Contains("missing", status.Stdout, StringComparison.Ordinal);
+
+        var second = await CliProcess.RunAsync(submit);
+
+        Assert.True(second.ExitCode == 0, string.Join("\n", cluster.Requests) + second.Stdout + second.Stderr);
+        Assert.Contains("k8s: run finished", second.Stdout, StringComparison.Ordinal);
+        EndToEndTests.AssertSameFiles(EndToEndTests.Snapshot(_temp.Combine("local")), _temp.Combine("k8s-out"));
+        // The second submission replaced the ConfigMap and the ended job (create refused, delete, create), then applied
+        // the finishing job once the indexed one completed: four job creations in all.
+        Assert.Contains("PUT /api/v1/namespaces/data/configmaps/dataforge-demo-pipeline", cluster.Requests);
+        Assert.Contains("DELETE /apis/batch/v1/namespaces/data/jobs/dataforge-demo", cluster.Requests);
+        Assert.Equal(4, cluster.Requests.Count(r => r == "POST /apis/batch/v1/namespaces/data/jobs"));
+    }
+
+    [Fact]
+    public async Task Without_a_kubeconfig_the_error_says_what_to_do()
+    {
+        var result = await CliProcess.RunAsync(
+            ["run", "samples/pipelines/demo.yaml", "--executor", "k8s", "--image", "x", "--kubeconfig", _temp.Combine("absent")],
+            new Dictionary<string, string> { ["KUBECONFIG"] = _temp.Combine("absent") });
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--dry-run", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_sbatch_the_error_says_what_to_do()
     {
         var result = await CliProcess.RunAsync(["run", "samples/pipelines/demo.yaml", "--executor", "slurm", "--script-dir", _temp.Combine("s")], new Dictionary<string, string> { ["PATH"] = _temp.Path });

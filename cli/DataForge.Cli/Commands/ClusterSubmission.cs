@@ -6,7 +6,7 @@ namespace DataForge.Cli.Commands;
 /// <summary>Wiring of <c>dataforge run --executor slurm|k8s</c>: print or submit what DataForge.Core.Execution writes.</summary>
 public static class ClusterSubmission
 {
-    public static async Task RunAsync(CliContext app, ClusterJob job, string engine, bool dryRun, string scriptDir, string? image, string kubeNamespace, string? secret, CancellationToken cancellationToken)
+    public static async Task RunAsync(CliContext app, ClusterJob job, string engine, bool dryRun, string scriptDir, KubernetesRequest kubernetes, CancellationToken cancellationToken)
     {
         if (engine == "slurm")
         {
@@ -25,20 +25,28 @@ public static class ClusterSubmission
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(image))
+        if (string.IsNullOrWhiteSpace(kubernetes.Image))
         {
             throw new UsageException("--executor k8s needs --image, a container image that holds the dataforge command");
         }
 
-        if (!dryRun)
+        var target = new KubernetesTarget(kubernetes.Image, kubernetes.Namespace, kubernetes.Secret);
+        var pipelineYaml = await File.ReadAllTextAsync(job.PipelinePath, cancellationToken);
+        if (dryRun)
         {
-            throw new UsageException("--executor k8s prints manifests only so far: pass --dry-run and apply them with kubectl apply -f -");
+            await app.Stdout.WriteAsync(KubernetesManifests.IndexedJob(job, target, pipelineYaml));
+            await app.Stdout.WriteLineAsync("---");
+            await app.Stdout.WriteLineAsync($"# apply after: kubectl wait --for=condition=complete --timeout=-1s job/{job.JobName} -n {kubernetes.Namespace}");
+            await app.Stdout.WriteAsync(KubernetesManifests.FinishJob(job, target));
+            return;
         }
 
-        var target = new KubernetesTarget(image, kubeNamespace, secret);
-        await app.Stdout.WriteAsync(KubernetesManifests.IndexedJob(job, target, await File.ReadAllTextAsync(job.PipelinePath, cancellationToken)));
-        await app.Stdout.WriteLineAsync("---");
-        await app.Stdout.WriteLineAsync($"# apply after: kubectl wait --for=condition=complete --timeout=-1s job/{job.JobName} -n {kubeNamespace}");
-        await app.Stdout.WriteAsync(KubernetesManifests.FinishJob(job, target));
+        using var client = KubernetesSubmitter.Connect(kubernetes.Kubeconfig);
+        var submitter = new KubernetesSubmitter(client, app.Stdout, TimeSpan.FromSeconds(2));
+        var jobs = await submitter.SubmitAsync(job, target, pipelineYaml, kubernetes.Wait, cancellationToken);
+        await app.Stdout.WriteLineAsync(kubernetes.Wait ? $"k8s: run finished ({string.Join(", ", jobs)} complete)" : $"k8s: submitted {jobs[0]}");
     }
 }
+
+/// <summary>The <c>--executor k8s</c> options: where the pods run and whether to wait for the run to finish.</summary>
+public sealed record KubernetesRequest(string? Image, string Namespace, string? Secret, string? Kubeconfig, bool Wait);

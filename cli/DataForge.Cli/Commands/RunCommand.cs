@@ -31,11 +31,13 @@ public static class RunCommand
         var image = new Option<string?>("--image") { Description = "k8s: the container image holding dataforge" };
         var kubeNamespace = new Option<string>("--namespace") { Description = "k8s: namespace", DefaultValueFactory = _ => "default" };
         var secret = new Option<string?>("--secret") { Description = "k8s: a Secret with AZURE_STORAGE_CONNECTION_STRING for the pods" };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "k8s: the cluster's kubeconfig (default: KUBECONFIG, ~/.kube/config, or the pod's service account)" };
+        var noWait = new Option<bool>("--no-wait") { Description = "k8s: return once the indexed job is created, without applying the finishing job" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
         var output = new Option<string?>("--output", "-o") { Description = "write here instead of the pipeline's 'output' (a folder or az:// URI)" };
         var command = new Command("run", "run a pipeline file: inputs through stages to an output folder or az:// URI")
         {
-            pipeline, workers, taskIndex, taskCount, output, verbose, executor, dryRun, partition, time, cpus, memory, concurrency, scriptDir, nodeCommand, image, kubeNamespace, secret,
+            pipeline, workers, taskIndex, taskCount, output, verbose, executor, dryRun, partition, time, cpus, memory, concurrency, scriptDir, nodeCommand, image, kubeNamespace, secret, kubeconfig, noWait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,7 +73,8 @@ public static class RunCommand
                     throw new UsageException(string.Join("; ", problems));
                 }
 
-                await ClusterSubmission.RunAsync(app, job, engine, parse.GetValue(dryRun), parse.GetValue(scriptDir)!, parse.GetValue(image), parse.GetValue(kubeNamespace)!, parse.GetValue(secret), cancellationToken);
+                var kubernetes = new KubernetesRequest(parse.GetValue(image), parse.GetValue(kubeNamespace)!, parse.GetValue(secret), parse.GetValue(kubeconfig), !parse.GetValue(noWait));
+                await ClusterSubmission.RunAsync(app, job, engine, parse.GetValue(dryRun), parse.GetValue(scriptDir)!, kubernetes, cancellationToken);
                 return DataForgeApp.Success;
             }
 
