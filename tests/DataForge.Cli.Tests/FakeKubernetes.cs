@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using DataForge.Core.Execution;
 using DataForge.Testing;
@@ -19,24 +18,19 @@ namespace DataForge.Cli.Tests;
 /// </summary>
 internal sealed class FakeKubernetes : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackHttpServer _server;
     private readonly ConcurrentDictionary<string, V1ConfigMap> _configMaps = new();
     private readonly ConcurrentDictionary<string, V1Job> _jobs = new();
     private readonly ConcurrentBag<Task> _pods = [];
     private readonly string _mounts;
-    private readonly Task _serving;
 
     public FakeKubernetes(string scratch)
     {
         _mounts = scratch;
-        var port = FreePort();
-        Url = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add(Url + "/");
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(ServeAsync);
     }
 
-    public string Url { get; }
+    public string Url => _server.BaseUrl;
 
     /// <summary>Job indexes whose first pod fails without running.</summary>
     public HashSet<int> FailOnce { get; } = [];
@@ -68,41 +62,20 @@ internal sealed class FakeKubernetes : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        _server.Dispose();
         Task.WaitAll([.. _pods], TimeSpan.FromMinutes(2));
     }
 
-    private static int FreePort()
+    private async Task ServeAsync(HttpListenerContext context)
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            try
-            {
-                await HandleAsync(context);
-            }
-            catch (Exception e) when (e is not (HttpListenerException or ObjectDisposedException))
-            {
-                // A fault of the fake itself: answered as a 500 so the client's error names it, instead of a hang.
-                await RespondAsync(context, HttpStatusCode.InternalServerError, Status(500, e.ToString()));
-            }
+            await HandleAsync(context);
+        }
+        catch (Exception e) when (e is not (HttpListenerException or ObjectDisposedException))
+        {
+            // A fault of the fake itself: answered as a 500 so the client's error names it, instead of a hang.
+            await RespondAsync(context, HttpStatusCode.InternalServerError, Status(500, e.ToString()));
         }
     }
 

@@ -55,7 +55,7 @@ public sealed class AzureBlobStorage : IStorage
     public async Task<IAtomicWrite> BeginWriteAsync(string path, CancellationToken cancellationToken = default)
     {
         await _ensureContainer.Value;
-        return new BlockAtomicWrite(_container.GetBlockBlobClient(Key(path)));
+        return new BlockAtomicWrite(_container.GetBlockBlobClient(Key(path)), StoragePaths.Join(Uri, path));
     }
 
     public async IAsyncEnumerable<StorageItem> ListAsync(string prefix = "", [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -108,7 +108,8 @@ public sealed class AzureBlobStorage : IStorage
     private string Key(string path) => StoragePaths.Join(_prefix, StoragePaths.Normalize(path));
 
     /// <summary>Buffers into a local temp file (so writers may seek, as Parquet appends do), then stages blocks on commit.</summary>
-    private sealed class BlockAtomicWrite(BlockBlobClient blob) : IAtomicWrite
+    /// <param name="shownUri">the object as the user named it (az://…), for errors: never the account URL or a SAS</param>
+    private sealed class BlockAtomicWrite(BlockBlobClient blob, string shownUri) : IAtomicWrite
     {
         private readonly string _tempPath = Path.Combine(Path.GetTempPath(), $"dataforge-upload-{Guid.NewGuid():N}.tmp");
         private FileStream? _stream;
@@ -116,6 +117,19 @@ public sealed class AzureBlobStorage : IStorage
         public Stream Stream => _stream ??= new FileStream(_tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
 
         public async Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await UploadAsync(cancellationToken);
+            }
+            catch (RequestFailedException e)
+            {
+                // The SDK has retried what was retriable; what is left is the task's failure, named by object.
+                throw new DataForgeException($"writing {shownUri}: storage request failed ({e.Status} {e.ErrorCode}): {e.Message.Split('\n')[0]}");
+            }
+        }
+
+        private async Task UploadAsync(CancellationToken cancellationToken)
         {
             var stream = (FileStream)Stream;
             await stream.FlushAsync(cancellationToken);

@@ -13,6 +13,12 @@ public sealed class StorageFactory(Func<string, string?> environment, string bas
     public const string ConnectionStringVariable = "AZURE_STORAGE_CONNECTION_STRING";
     public const string AccountVariable = "AZURE_STORAGE_ACCOUNT";
 
+    /// <summary>Retries of a failed storage request (503, timeouts, resets) before the task fails; default 5.</summary>
+    public const string RetriesVariable = "DATAFORGE_AZURE_RETRIES";
+
+    /// <summary>Seconds without an answer before a storage request counts as timed out and is retried; default 100.</summary>
+    public const string TimeoutVariable = "DATAFORGE_AZURE_TIMEOUT";
+
     public string BaseDirectory { get; } = baseDirectory;
 
     public static StorageFactory FromProcess(string? baseDirectory = null) =>
@@ -54,11 +60,11 @@ public sealed class StorageFactory(Func<string, string?> environment, string bas
         var connectionString = environment(ConnectionStringVariable);
         if (!string.IsNullOrEmpty(connectionString))
         {
-            service = new BlobServiceClient(connectionString);
+            service = new BlobServiceClient(connectionString, ClientOptions());
         }
         else if (environment(AccountVariable) is { Length: > 0 } account)
         {
-            service = new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), new DefaultAzureCredential());
+            service = new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), new DefaultAzureCredential(), ClientOptions());
         }
         else
         {
@@ -74,9 +80,38 @@ public sealed class StorageFactory(Func<string, string?> environment, string bas
         var (container, prefix) = SplitContainer(parsed.AbsolutePath.TrimStart('/'), uri);
         var connectionString = environment(ConnectionStringVariable);
         var service = !string.IsNullOrEmpty(connectionString)
-            ? new BlobServiceClient(connectionString)
-            : new BlobServiceClient(new Uri(parsed.GetLeftPart(UriPartial.Authority)), new DefaultAzureCredential());
+            ? new BlobServiceClient(connectionString, ClientOptions())
+            : new BlobServiceClient(new Uri(parsed.GetLeftPart(UriPartial.Authority)), new DefaultAzureCredential(), ClientOptions());
         return new AzureBlobStorage(service.GetBlobContainerClient(container), Uri.UnescapeDataString(prefix), uri);
+    }
+
+    /// <summary>
+    /// The SDK's retry policy (exponential back-off from 0.8 s, at most 30 s apart) with the retry count and network
+    /// timeout from the environment: transient faults are retried there, below DataForge, so a write either completes
+    /// or the task fails with the last error.
+    /// </summary>
+    private BlobClientOptions ClientOptions()
+    {
+        var options = new BlobClientOptions();
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.Delay = TimeSpan.FromSeconds(0.8);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(30);
+        options.Retry.MaxRetries = PositiveSetting(RetriesVariable, 5, allowZero: true);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(PositiveSetting(TimeoutVariable, 100, allowZero: false));
+        return options;
+    }
+
+    private int PositiveSetting(string variable, int fallback, bool allowZero)
+    {
+        var text = environment(variable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && (value > 0 || (allowZero && value == 0))
+            ? value
+            : throw new UsageException($"{variable}={text}: expected a whole number{(allowZero ? string.Empty : " above 0")}");
     }
 
     private static (string Container, string Prefix) SplitContainer(string path, string uri)
