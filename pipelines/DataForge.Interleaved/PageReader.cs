@@ -80,7 +80,18 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
 
             if (response.MediaType is "text/html" or "application/xhtml+xml")
             {
-                await SpoolAsync(new ScratchPage(where, record.RecordId, _extractor.Extract(response.Body, url, response.Charset)));
+                ExtractedPage extracted;
+                try
+                {
+                    extracted = _extractor.Extract(response.Body, url, response.Charset);
+                }
+                catch (FormatException e)
+                {
+                    await context.Rejects.RejectAsync(where, "html.too_deep", e.Message, context.CancellationToken);
+                    continue;
+                }
+
+                await SpoolAsync(new ScratchPage(where, record.RecordId, extracted));
             }
             else if (response.MediaType.StartsWith("image/", StringComparison.Ordinal))
             {
@@ -106,7 +117,17 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
 
         // A local page's URL lives in the input folder, so its relative images resolve to files beside it.
         var pageUrl = new Uri("file:///" + string.Join('/', file.Path.Split('/').Select(Uri.EscapeDataString))).AbsoluteUri;
-        var page = _extractor.Extract(bytes, pageUrl, null);
+        ExtractedPage page;
+        try
+        {
+            page = _extractor.Extract(bytes, pageUrl, null);
+        }
+        catch (FormatException e)
+        {
+            await context.Rejects.RejectAsync(file.Uri, "html.too_deep", e.Message, context.CancellationToken);
+            return;
+        }
+
         foreach (var item in page.Items)
         {
             if (item.ImageUrl is { } url && url.StartsWith("file:///", StringComparison.Ordinal) && !catalog.TryGet(url, out _) && catalog.Failure(url) is null)

@@ -28,10 +28,17 @@ public sealed partial class HtmlExtractor
 
     private readonly HtmlParser _parser = new(new HtmlParserOptions { IsScripting = false });
 
+    /// <summary>The page's text and images in reading order; a <see cref="FormatException"/> for a page nested too deep to parse safely.</summary>
     public ExtractedPage Extract(byte[] page, string url, string? httpCharset)
     {
         var encoding = CharsetDetector.Detect(page, httpCharset);
-        var document = _parser.ParseDocument(encoding.GetString(page));
+        var html = encoding.GetString(page);
+        if (HtmlNesting.FirstOffsetBeyond(html) is >= 0 and var offset)
+        {
+            throw new FormatException($"elements nest deeper than {HtmlNesting.MaxDepth} levels (character {offset})");
+        }
+
+        var document = _parser.ParseDocument(html);
         var baseUrl = BaseUrl(document, url);
         var title = Normalize(document.Title ?? string.Empty);
         var walk = new Walk(baseUrl);

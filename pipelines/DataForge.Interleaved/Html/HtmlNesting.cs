@@ -1,0 +1,87 @@
+namespace DataForge.Interleaved.Html;
+
+/// <summary>
+/// A cheap scan for pages whose elements nest absurdly deep, run before the real parser: HTML tree construction checks
+/// the stack of open elements on many tags, so a page of 200 000 nested divs took AngleSharp minutes (a denial of
+/// service by one record), and a recursive walk of such a tree risks the stack. Counts start tags minus end tags,
+/// skipping void elements, elements whose end tags HTML lets authors omit (p, li, td, …), comments and the raw text
+/// of script, style and similar elements, so ordinary tag soup never approaches the limit.
+/// </summary>
+public static class HtmlNesting
+{
+    /// <summary>Browsers flatten deeper trees too (Blink's parser stops nesting at 512).</summary>
+    public const int MaxDepth = 1024;
+
+    private static readonly HashSet<string> NoEndTagCounted = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param", "keygen",
+        "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot", "colgroup", "rb", "rt", "rp",
+        "rtc", "caption", "html", "head", "body", "frame", "basefont", "bgsound", "image",
+    };
+
+    private static readonly string[] RawText = ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+
+    /// <summary>The offset where the depth first passes <paramref name="limit"/>, or -1.</summary>
+    public static int FirstOffsetBeyond(string html, int limit = MaxDepth)
+    {
+        var depth = 0;
+        var at = 0;
+        while ((at = html.IndexOf('<', at)) >= 0 && at + 1 < html.Length)
+        {
+            if (string.CompareOrdinal(html, at, "<!--", 0, 4) == 0)
+            {
+                var close = html.IndexOf("-->", at + 4, StringComparison.Ordinal);
+                at = close < 0 ? html.Length : close + 3;
+                continue;
+            }
+
+            var closing = html[at + 1] == '/';
+            var nameStart = at + (closing ? 2 : 1);
+            var nameEnd = nameStart;
+            while (nameEnd < html.Length && (char.IsAsciiLetterOrDigit(html[nameEnd]) || html[nameEnd] is '-' or ':'))
+            {
+                nameEnd++;
+            }
+
+            if (nameEnd == nameStart || !char.IsAsciiLetter(html[nameStart]))
+            {
+                at++;
+                continue;
+            }
+
+            var name = html[nameStart..nameEnd];
+            var tagEnd = html.IndexOf('>', nameEnd);
+            if (tagEnd < 0)
+            {
+                return -1;
+            }
+
+            var selfClosing = html[tagEnd - 1] == '/';
+            at = tagEnd + 1;
+            if (NoEndTagCounted.Contains(name) || selfClosing)
+            {
+                continue;
+            }
+
+            if (closing)
+            {
+                depth = Math.Max(0, depth - 1);
+                continue;
+            }
+
+            if (RawText.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                var end = html.IndexOf("</" + name, at, StringComparison.OrdinalIgnoreCase);
+                at = end < 0 ? html.Length : end;
+                continue;
+            }
+
+            if (++depth > limit)
+            {
+                return nameStart - 1;
+            }
+        }
+
+        return -1;
+    }
+}
