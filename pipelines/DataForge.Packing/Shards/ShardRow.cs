@@ -40,4 +40,29 @@ public sealed class ShardRow
     /// <summary>sha256 of the media whose placeholder tokens the row holds, in order of appearance.</summary>
     [JsonPropertyName("media")]
     public string[] Media { get; set; } = [];
+
+    /// <summary>
+    /// Why this row cannot be trained on (columns of the wrong length, document boundaries out of order, token ids
+    /// outside the vocabulary), or null: a reader of shards from elsewhere checks before indexing with these numbers.
+    /// </summary>
+    public string? Problem(int seqLen, int vocabSize)
+    {
+        int[][] columns = [InputIds, Labels, Modality, PositionIds, RopeT, RopeH, RopeW];
+        if (columns.Any(column => column.Length != seqLen))
+        {
+            return $"a column's length is not seq_len {seqLen}";
+        }
+
+        if (CuSeqlens.Length < 1 || CuSeqlens[0] != 0 || CuSeqlens[^1] > seqLen || CuSeqlens.Zip(CuSeqlens.Skip(1)).Any(pair => pair.Second <= pair.First))
+        {
+            return "cu_seqlens must rise from 0 to at most seq_len";
+        }
+
+        if (InputIds.Any(id => id < 0 || id >= vocabSize) || Labels.Any(label => label != -100 && (label < 0 || label >= vocabSize)))
+        {
+            return $"a token id or label is outside the vocabulary of {vocabSize}";
+        }
+
+        return Modality.Any(m => m is not (0 or 1 or 2 or 255)) ? "a modality is not 0 (text), 1 (image), 2 (audio) or 255 (padding)" : null;
+    }
 }

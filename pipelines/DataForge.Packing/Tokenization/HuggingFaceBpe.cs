@@ -66,6 +66,20 @@ public sealed class HuggingFaceBpe : ITextTokenizer
     /// <param name="path">Names the tokenizer (its file name) and the file in error messages.</param>
     public static HuggingFaceBpe Load(byte[] bytes, string path)
     {
+        try
+        {
+            return Read(bytes, path);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or IndexOutOfRangeException or KeyNotFoundException or ArgumentException or OverflowException)
+        {
+            // The JSON's shape is not a tokenizer's: a value of the wrong kind (JsonElement's typed getters throw
+            // InvalidOperationException), a missing key, a short merge pair, invalid UTF-8 in a string. Fuzzing found each.
+            throw new UsageException($"{path}: not a tokenizer.json this reader understands: {e.Message}", e);
+        }
+    }
+
+    private static HuggingFaceBpe Read(byte[] bytes, string path)
+    {
         using var document = ParseJson(bytes, path);
         var root = document.RootElement;
         var model = Required(root, "model", path);

@@ -49,6 +49,7 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
         {
             var fileStart = index.Files.Take(file).Sum(f => (long)f.Rows);
             var (rows, firstRow) = await GroupAsync(file, group, cancellationToken);
+            Check(file, rows);
             for (var i = 0; i < rows.Count; i++)
             {
                 var rowInFile = firstRow + i;
@@ -86,16 +87,22 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
         var counts = new int[index.Files.Count];
         for (var file = 0; file < counts.Length; file++)
         {
-            await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
-            await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
-            counts[file] = reader.RowGroupCount;
+            counts[file] = await ReadingAsync(file, async () =>
+            {
+                await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
+                await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
+                return reader.RowGroupCount;
+            });
         }
 
         return counts;
     }
 
     /// <summary>One row group's rows and the number (in its file) of its first row.</summary>
-    private async Task<(IList<ShardRow> Rows, long FirstRow)> GroupAsync(int file, int group, CancellationToken cancellationToken)
+    private Task<(IList<ShardRow> Rows, long FirstRow)> GroupAsync(int file, int group, CancellationToken cancellationToken) =>
+        ReadingAsync(file, () => ReadGroupAsync(file, group, cancellationToken));
+
+    private async Task<(IList<ShardRow> Rows, long FirstRow)> ReadGroupAsync(int file, int group, CancellationToken cancellationToken)
     {
         await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
         long firstRow = 0;
@@ -123,13 +130,41 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
 
         var last = index.Files.Count - 1;
         var rowInFile = 0L;
-        await foreach (var group in GroupsAsync(last, cancellationToken))
+        foreach (var group in await ReadingAsync(last, () => GroupsAsync(last, cancellationToken).ToListAsync(cancellationToken).AsTask()))
         {
+            Check(last, group);
             rows.AddRange(group.Where((_, i) => IsEval(last, rowInFile + i)));
             rowInFile += group.Count;
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Shards may come from elsewhere: a file the Parquet reader cannot read, or rows the model cannot take (see
+    /// <see cref="ShardRow.Problem"/>), stop training with the file's name instead of an exception deep in a batch.
+    /// </summary>
+    private async Task<T> ReadingAsync<T>(int file, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or DataForge.Core.DataForgeException or StorageNotFoundException))
+        {
+            throw new DataForge.Core.DataForgeException($"{StoragePaths.Join(folder.Uri, index.Files[file].Name)} is not a readable shard: {e.Message}");
+        }
+    }
+
+    private void Check(int file, IList<ShardRow> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (row.Problem(index.SeqLen, index.Tokenizer.VocabSize) is { } problem)
+            {
+                throw new DataForge.Core.DataForgeException($"{StoragePaths.Join(folder.Uri, index.Files[file].Name)}: a row cannot be trained on: {problem}");
+            }
+        }
     }
 
     private bool IsEval(int file, long row) => file == index.Files.Count - 1 && row >= index.Files[file].Rows - EvalRows;

@@ -1,0 +1,51 @@
+using DataForge.Core;
+using DataForge.Core.Storage;
+using DataForge.Testing;
+using DataForge.Training.Data;
+using Xunit.Abstractions;
+
+namespace DataForge.Training.Tests;
+
+/// <summary>
+/// Shards from elsewhere, fuzzed: the trainer's reader either yields rows the model can take or stops with a
+/// DataForgeException naming the file, never another exception from the Parquet reader or from bad numbers in a row.
+/// </summary>
+public sealed class ShardFuzzTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Mutated_shards_give_rows_or_a_named_error()
+    {
+        var source = await SyntheticShards.WriteAsync(_temp.Combine("source"), rows: 12, length: 32, rowGroupSize: 4);
+        var shard = await File.ReadAllBytesAsync(Path.Combine(source, "shard-00000.parquet"));
+        var index = await File.ReadAllTextAsync(Path.Combine(source, "index.json"));
+        var trials = 0;
+
+        var report = await Fuzzer.RunAsync("Parquet shards (train reader)", [shard], 400, 41, async input =>
+        {
+            var folder = Directory.CreateDirectory(_temp.Combine($"t{Interlocked.Increment(ref trials)}")).FullName;
+            await File.WriteAllBytesAsync(Path.Combine(folder, "shard-00000.parquet"), input);
+            await File.WriteAllTextAsync(Path.Combine(folder, "index.json"), index);
+            try
+            {
+                var rows = await ShardRows.OpenAsync(new LocalStorage(folder), seed: 1, evalRows: 2, CancellationToken.None, shuffleBufferRows: 4);
+                await foreach (var row in rows.EpochAsync(0))
+                {
+                    Assert.Null(row.Row.Problem(rows.Index.SeqLen, rows.Index.Tokenizer.VocabSize));
+                }
+
+                _ = await rows.EvalAsync(CancellationToken.None);
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }, allowed: e => e is DataForgeException);
+
+        log.WriteLine($"fuzz {report.Parser}: {report.Inputs} inputs, {report.Failures.Count} failures");
+        Assert.True(report.Failures.Count == 0, string.Join("\n\n", report.Failures));
+    }
+}
