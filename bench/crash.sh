@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 kills=${1:-25}
 dotnet build tests/DataForge.Cli.Tests -c Release --nologo --verbosity quiet >/dev/null
 DATAFORGE_KILLS=$kills dotnet test tests/DataForge.Cli.Tests -c Release --no-build --filter "FullyQualifiedName~KillCampaignTests" \
-  --logger "console;verbosity=detailed" 2>&1 | tee "${TMPDIR:-/tmp}/dataforge-crash.log" | grep -E "kill campaign|Passed!|Failed!|Error Message|differs" 
+  --logger "console;verbosity=detailed" 2>&1 | tee "${TMPDIR:-/tmp}/dataforge-crash.log" | grep -E "kill campaign|Passed:|Failed:|Error Message|differs"

@@ -29,11 +29,26 @@ public sealed class VerifiedGzipStream : ObservingReadStream
         _source = source;
     }
 
+    /// <summary>
+    /// Decompressed bytes per compressed byte above which the input is taken for a decompression bomb. Text and HTML
+    /// compress 3–10:1 and a file of one repeated byte about 1000:1 (deflate's ceiling), so 250:1 refuses the bomb
+    /// while any real corpus passes; the first <see cref="BombSlack"/> bytes are never judged.
+    /// </summary>
+    public const int MaxRatio = 250;
+
+    public const long BombSlack = 8L << 20;
+
     protected override void Observe(ReadOnlySpan<byte> chunk)
     {
         if (chunk.Length > 0)
         {
             _crc.Append(chunk);
+            var produced = TotalRead + chunk.Length;
+            if (produced > BombSlack && produced > MaxRatio * Math.Max(1, _source.TotalRead))
+            {
+                throw new DecompressionBombException($"gzip expands more than {MaxRatio}:1 ({_source.TotalRead} bytes became {produced}): refused as a decompression bomb");
+            }
+
             return;
         }
 
@@ -104,3 +119,6 @@ public sealed class VerifiedGzipStream : ObservingReadStream
         }
     }
 }
+
+/// <summary>Compressed input that expands beyond any plausible ratio (see <see cref="VerifiedGzipStream.MaxRatio"/>).</summary>
+public sealed class DecompressionBombException(string message) : IOException(message);

@@ -19,8 +19,16 @@ public sealed record ReadTextOptions : ISourceOptions
     /// <summary>The role of the text part: <c>target</c> (pretraining text carries the loss) by default.</summary>
     public string Role { get; init; } = "target";
 
+    /// <summary>Lines (records) longer than this many bytes are rejected (record.too_large) without being held in memory.</summary>
+    public int MaxRecordBytes { get; init; } = 32 << 20;
+
     public IEnumerable<string> Validate()
     {
+        if (MaxRecordBytes < 1)
+        {
+            yield return "max_record_bytes must be at least 1";
+        }
+
         if (string.IsNullOrWhiteSpace(TextField))
         {
             yield return "text_field must not be empty";

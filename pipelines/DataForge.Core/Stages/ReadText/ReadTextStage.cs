@@ -84,14 +84,19 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
     {
         await using var raw = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken);
         await using var decompressed = gzip ? new VerifiedGzipStream(raw) : raw;
-        using var reader = new StreamReader(decompressed, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
+        var reader = new BoundedLineReader(decompressed, options.MaxRecordBytes);
         var lineNumber = 0;
         while (true)
         {
-            string? line;
+            TextLine? next;
             try
             {
-                line = await reader.ReadLineAsync(context.CancellationToken);
+                next = await reader.ReadLineAsync(context.CancellationToken);
+            }
+            catch (DecompressionBombException e)
+            {
+                await context.Rejects.RejectAsync(file.Uri, "input.decompression_bomb", $"after line {lineNumber}: {e.Message}", context.CancellationToken);
+                yield break;
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
@@ -99,12 +104,22 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
                 yield break;
             }
 
-            if (line is null)
+            if (next is not { } lineRead)
             {
                 yield break;
             }
 
             lineNumber++;
+            if (lineRead.TooLong || lineRead.InvalidUtf8)
+            {
+                var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{lineNumber}");
+                await (lineRead.TooLong
+                    ? context.Rejects.RejectAsync(where, "record.too_large", $"the line is longer than max_record_bytes ({options.MaxRecordBytes})", context.CancellationToken)
+                    : context.Rejects.RejectAsync(where, "text.invalid_utf8", "the line is not valid UTF-8", context.CancellationToken));
+                continue;
+            }
+
+            var line = lineRead.Text!;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
