@@ -30,6 +30,11 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
     {
         var image = annotated.Image;
         var counters = new List<string> { "images.read" };
+        if (!StoragePaths.IsSafeRelative(image.Path))
+        {
+            return Failed(image, "image.path_outside", $"the image name '{image.FileName}' is absolute or leaves the images folder");
+        }
+
         if (!await image.Storage.ExistsAsync(image.Path, cancellationToken))
         {
             return Failed(image, "image.missing", $"the image {image.FileName} does not exist");

@@ -12,6 +12,9 @@ public sealed record AsrOptions : ISourceOptions
     /// <summary>Output sample rate in Hz (mono, 16-bit).</summary>
     public int SampleRate { get; init; } = 16_000;
 
+    /// <summary>Read audio named by absolute paths or paths that climb out of the manifest's folder ('..'); off, so a manifest from elsewhere cannot read the machine's files.</summary>
+    public bool AllowPathsOutside { get; init; }
+
     /// <summary>How utterances are stored in the media store: wav (16-bit PCM) or flac (lossless, about half the size).</summary>
     public string AudioFormat { get; init; } = "wav";
 

@@ -29,7 +29,7 @@ public sealed class AsrStage(AsrOptions options) : IStage
         }
 
         var storage = new StorageFactory(context.Environment, context.BaseDirectory);
-        var inputs = new AsrInputs(storage);
+        var inputs = new AsrInputs(storage, options.AllowPathsOutside);
         var stats = new StageStats();
         var splits = await AssignSplitsAsync(inputs, context.AllInputs.Count > 0 ? context.AllInputs : context.Inputs, context.CancellationToken);
         var glossary = await ReadGlossaryAsync(storage, context.CancellationToken);

@@ -84,6 +84,18 @@ public sealed class AzureFaultTests(AzuriteFixture azurite, ITestOutputHelper lo
         Assert.True(proxy.Counts[Fault.ServiceUnavailable] >= 3);
     }
 
+    [Fact]
+    public async Task A_sas_signature_in_a_uri_never_appears_in_messages()
+    {
+        var environment = new Dictionary<string, string> { ["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString };
+
+        var result = await CliProcess.RunAsync(["inspect", "https://devstoreaccount1.blob.core.windows.net/absent/set?sv=2024-11-04&sp=r&sig=SECRETSIGNATURE%3D"], environment);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("absent/set", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("SECRETSIGNATURE", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>The demo's inputs uploaded to a fresh container, straight to Azurite.</summary>
     private async Task<string> UploadInputsAsync()
     {

@@ -60,7 +60,7 @@ public sealed class StorageFactory(Func<string, string?> environment, string bas
         var connectionString = environment(ConnectionStringVariable);
         if (!string.IsNullOrEmpty(connectionString))
         {
-            service = new BlobServiceClient(connectionString, ClientOptions());
+            service = FromConnectionString(connectionString);
         }
         else if (environment(AccountVariable) is { Length: > 0 } account)
         {
@@ -80,9 +80,23 @@ public sealed class StorageFactory(Func<string, string?> environment, string bas
         var (container, prefix) = SplitContainer(parsed.AbsolutePath.TrimStart('/'), uri);
         var connectionString = environment(ConnectionStringVariable);
         var service = !string.IsNullOrEmpty(connectionString)
-            ? new BlobServiceClient(connectionString, ClientOptions())
+            ? FromConnectionString(connectionString)
             : new BlobServiceClient(new Uri(parsed.GetLeftPart(UriPartial.Authority)), new DefaultAzureCredential(), ClientOptions());
-        return new AzureBlobStorage(service.GetBlobContainerClient(container), Uri.UnescapeDataString(prefix), uri);
+        // Shown in messages, manifests and rejects: without a query string, which would carry a SAS signature.
+        return new AzureBlobStorage(service.GetBlobContainerClient(container), Uri.UnescapeDataString(prefix), parsed.GetLeftPart(UriPartial.Path));
+    }
+
+    private BlobServiceClient FromConnectionString(string connectionString)
+    {
+        try
+        {
+            return new BlobServiceClient(connectionString, ClientOptions());
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            // The SDK's message names what is wrong, never the string itself (which holds the account key).
+            throw new UsageException($"{ConnectionStringVariable} is not a usable connection string: {e.Message}");
+        }
     }
 
     /// <summary>

@@ -33,6 +33,21 @@ public static class StoragePaths
         return normalized;
     }
 
+    /// <summary>
+    /// Whether a name taken from input data (an annotation's file_name, a mask's name) is a plain relative path that
+    /// stays below the folder it is resolved in: no absolute or drive path, no '.' or '..' segment, no empty segment.
+    /// Such names are rejects, never opened: an annotation file from elsewhere must not read the machine's files.
+    /// </summary>
+    public static bool IsSafeRelative(string path)
+    {
+        if (path.Length == 0 || path[0] is '/' or '\\' || (path.Length > 1 && path[1] == ':') || path.Contains('\0', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return path.Replace('\\', '/').Split('/').All(segment => segment is not ("" or "." or ".."));
+    }
+
     public static string FileName(string path)
     {
         var slash = path.LastIndexOf('/');

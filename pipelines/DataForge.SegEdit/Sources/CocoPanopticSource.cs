@@ -92,6 +92,11 @@ public static class CocoPanopticSource
     private static async Task<(int[]? Ids, string? Reason, string? Message)> ReadSegmentIdsAsync(
         IStorage masks, string fileName, int width, int height, long maxPixels, CancellationToken cancellationToken)
     {
+        if (!StoragePaths.IsSafeRelative(fileName))
+        {
+            return (null, "mask.path_outside", $"the segment PNG name '{fileName}' is absolute or leaves the masks folder");
+        }
+
         if (!await masks.ExistsAsync(fileName, cancellationToken))
         {
             return (null, "mask.missing", $"the segment PNG {fileName} does not exist");

@@ -144,6 +144,11 @@ public static class MaskFolderSource
 
     private static async Task<(RgbaImage?, string?, string?)> ReadMaskAsync(IStorage storage, string path, int width, int height, long maxPixels, CancellationToken cancellationToken)
     {
+        if (!StoragePaths.IsSafeRelative(path))
+        {
+            return (null, "mask.path_outside", $"the mask name '{path}' is absolute or leaves the labels' folder");
+        }
+
         if (!await storage.ExistsAsync(path, cancellationToken))
         {
             return (null, "mask.missing", $"the mask file {path} does not exist");

@@ -132,7 +132,7 @@ public sealed class RecordingProcessor(
     {
         if (entry.Entry is not { } fields || entry.Audio is null)
         {
-            return new UtteranceReject(entry.Source, "entry.invalid", entry.Problem ?? "the entry could not be read");
+            return new UtteranceReject(entry.Source, entry.ProblemReason ?? "entry.invalid", entry.Problem ?? "the entry could not be read");
         }
 
         var label = string.IsNullOrWhiteSpace(fields.Dialect) ? options.Dialect : fields.Dialect;

@@ -18,9 +18,11 @@ public enum AsrInputKind
 /// <summary>
 /// Turns the asr stage's input files into utterance entries: manifests (TSV, CSV, JSON Lines), Kaldi directories
 /// (through their wav.scp) and subtitle files cut at cue times (the audio beside them with the same name). Audio
-/// paths resolve against the folder of the file that names them; URIs and absolute paths are taken as they are.
+/// paths resolve against the folder of the file that names them and must stay inside it: an absolute path or one
+/// that climbs out with '..' is rejected (audio.path_outside) unless <c>allowPathsOutside</c>, so a manifest from
+/// elsewhere cannot make the stage read arbitrary files of the machine. URIs (az://…) are taken as they are.
 /// </summary>
-public sealed class AsrInputs(StorageFactory storageFactory)
+public sealed class AsrInputs(StorageFactory storageFactory, bool allowPathsOutside = false)
 {
     public static readonly IReadOnlyList<string> AudioExtensions = [".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac", ".wma", ".webm", ".mp4", ".mkv", ".mov"];
 
@@ -111,8 +113,47 @@ public sealed class AsrInputs(StorageFactory storageFactory)
         }
     }
 
-    private AsrEntry Entry(string source, ManifestEntry? entry, string? problem, InputFile file) =>
-        entry is null ? new AsrEntry(source, null, null, problem) : new AsrEntry(source, entry, Locate(entry.Audio, file), null);
+    private AsrEntry Entry(string source, ManifestEntry? entry, string? problem, InputFile file)
+    {
+        if (entry is null)
+        {
+            return new AsrEntry(source, null, null, problem);
+        }
+
+        if (!allowPathsOutside && LeavesFolder(entry.Audio))
+        {
+            return new AsrEntry(source, null, null, $"audio path '{entry.Audio}' is absolute or leaves the folder of the file naming it (set allow_paths_outside: true to read it)", "audio.path_outside");
+        }
+
+        return new AsrEntry(source, entry, Locate(entry.Audio, file), null);
+    }
+
+    /// <summary>An absolute path, a drive path, or a relative path whose '..' segments climb above its start.</summary>
+    public static bool LeavesFolder(string audio)
+    {
+        var named = audio.Replace('\\', '/');
+        if (named.Contains("://", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (named.StartsWith('/') || (named.Length > 1 && named[1] == ':'))
+        {
+            return true;
+        }
+
+        var depth = 0;
+        foreach (var segment in named.Split('/'))
+        {
+            depth += segment switch { ".." => -1, "." or "" => 0, _ => 1 };
+            if (depth < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The audio an input names, relative to that input's folder unless it is a URI or an absolute path. Its URI is
