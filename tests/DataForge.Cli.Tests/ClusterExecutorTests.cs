@@ -65,13 +65,14 @@ public sealed class ClusterExecutorTests : IDisposable
     [Fact]
     public async Task The_output_is_the_same_bytes_whatever_the_number_of_workers()
     {
-        foreach (var workers in new[] { "1", "8" })
+        foreach (var workers in new[] { "1", "2", "8" })
         {
             var run = await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--output", _temp.Combine($"workers-{workers}"), "--tasks", "3", "--workers", workers);
             Assert.True(run.ExitCode == 0, run.Stderr);
         }
 
         var one = EndToEndTests.Snapshot(_temp.Combine("workers-1"));
+        EndToEndTests.AssertSameFiles(one, _temp.Combine("workers-2"));
         EndToEndTests.AssertSameFiles(one, _temp.Combine("workers-8"));
         Assert.Contains(one.Keys, key => key.StartsWith("shards/", StringComparison.Ordinal));
     }

@@ -20,9 +20,9 @@ public static class ShardInspector
         var problems = new List<string>();
         await foreach (var (file, row) in ShardReader.ReadRowsAsync(folder, index, cancellationToken))
         {
-            if (row.InputIds.Length != index.SeqLen || row.Labels.Length != index.SeqLen || row.Modality.Length != index.SeqLen || row.PositionIds.Length != index.SeqLen)
+            if (problems.Count < 20 && row.Problem(index.SeqLen, index.Tokenizer.VocabSize) is { } problem)
             {
-                problems.Add($"{file}: a row is not {index.SeqLen} tokens long");
+                problems.Add($"{file}: {problem}");
             }
 
             total.Add(row);
@@ -81,7 +81,9 @@ public static class ShardInspector
         {
             if (current++ == rowNumber)
             {
-                return Describe(file, rowNumber, row, index, tokenizer);
+                return row.Problem(index.SeqLen, index.Tokenizer.VocabSize) is { } problem
+                    ? $"row {rowNumber} ({file}) cannot be decoded: {problem}"
+                    : Describe(file, rowNumber, row, index, tokenizer);
             }
         }
 

@@ -29,27 +29,44 @@ public static class ShardReader
         }
     }
 
-    /// <summary>Every row of every file the index lists, with its file name, in index order.</summary>
+    /// <summary>
+    /// Every row of every file the index lists, with its file name, in index order. A file the Parquet reader cannot
+    /// read (shards from elsewhere, a damaged copy) stops the reading with a DataForgeException that names it.
+    /// </summary>
     public static async IAsyncEnumerable<(string File, ShardRow Row)> ReadRowsAsync(IStorage folder, ShardIndex index, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var file in index.Files)
         {
             await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
-            int rowGroups;
-            await using (var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken))
+            var rowGroups = await ReadingAsync(folder, file.Name, async () =>
             {
-                rowGroups = reader.RowGroupCount;
-            }
+                await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
+                return reader.RowGroupCount;
+            });
 
             for (var group = 0; group < rowGroups; group++)
             {
                 stream.Position = 0;
-                var rows = await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken);
-                foreach (var row in rows.Data)
+                var rows = await ReadingAsync(folder, file.Name, async () => (await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken)).Data);
+                foreach (var row in rows)
                 {
                     yield return (file.Name, row);
                 }
             }
+        }
+    }
+
+    private static async Task<T> ReadingAsync<T>(IStorage folder, string file, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or DataForgeException))
+        {
+            // The Parquet reader's own exceptions for malformed files are of many types (fuzzing saw IOException,
+            // InvalidDataException, IndexOutOfRangeException, ArgumentException, OverflowException, ...).
+            throw new DataForgeException($"{StoragePaths.Join(folder.Uri, file)} is not a readable shard: {e.Message}");
         }
     }
 }

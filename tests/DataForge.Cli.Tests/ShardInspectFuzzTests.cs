@@ -1,0 +1,50 @@
+using DataForge.Testing;
+using Xunit.Abstractions;
+
+namespace DataForge.Cli.Tests;
+
+/// <summary>
+/// `dataforge inspect` over shards from elsewhere, fuzzed in-process: a summary (listing the problems it found), a decoded
+/// row, or one error line naming the file, never an internal error.
+/// </summary>
+public sealed class ShardInspectFuzzTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Mutated_shards_are_summarised_or_refused_with_the_files_name()
+    {
+        var run = await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--output", _temp.Combine("demo"));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var shards = _temp.Combine("demo", "shards");
+        var shard = Directory.GetFiles(shards, "*.parquet").Single();
+        var original = await File.ReadAllBytesAsync(shard);
+        var trials = 0;
+
+        var report = await Fuzzer.RunAsync("Parquet shards (inspect)", [original], 150, 61, async input =>
+        {
+            var folder = Directory.CreateDirectory(_temp.Combine($"t{Interlocked.Increment(ref trials)}")).FullName;
+            foreach (var file in Directory.GetFiles(shards))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(folder, Path.GetFileName(shard)), input);
+            foreach (var arguments in new[] { new[] { "inspect", folder, "--json" }, ["inspect", folder, "--decode", "1"] })
+            {
+                using var stdout = new StringWriter();
+                using var stderr = new StringWriter();
+                var code = await DataForgeApp.RunAsync(arguments, stdout, stderr, _ => null);
+                // 1 is also a summary that lists problems (a sha256 that differs from index.json, bad rows).
+                Assert.True(code is 0 or 1 && !stderr.ToString().Contains("internal error", StringComparison.Ordinal) && !stderr.ToString().Contains("   at ", StringComparison.Ordinal), $"exit {code}: {stderr}");
+            }
+
+            Directory.Delete(folder, recursive: true);
+        });
+
+        log.WriteLine($"fuzz {report.Parser}: {report.Inputs} inputs, {report.Failures.Count} failures");
+        Assert.True(report.Failures.Count == 0, string.Join("\n\n", report.Failures));
+    }
+}
