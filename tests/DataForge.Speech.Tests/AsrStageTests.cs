@@ -115,7 +115,8 @@ public sealed class AsrStageTests : IDisposable
     public async Task Untranscribed_long_audio_is_split_at_its_pauses()
     {
         await File.WriteAllTextAsync(_temp.Combine("unlabelled.jsonl"), $"{{\"audio\": \"{Path.Combine(RepositoryRoot.Samples, "speech", "broadcast.wav")}\", \"dialect\": \"cmn\", \"speaker\": \"anchor\"}}\n");
-        var options = new JsonObject { ["keep_untranscribed"] = true, ["max_duration"] = 10 };
+        // The manifest names the sample by its absolute path, outside the manifest's folder: allowed explicitly.
+        var options = new JsonObject { ["keep_untranscribed"] = true, ["max_duration"] = 10, ["allow_paths_outside"] = true };
 
         var (_, samples, rejects) = await RunAsync([_temp.Combine("unlabelled.jsonl")], options, "out");
 
