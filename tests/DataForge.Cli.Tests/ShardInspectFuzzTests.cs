@@ -44,7 +44,6 @@ public sealed class ShardInspectFuzzTests(ITestOutputHelper log) : IDisposable
             Directory.Delete(folder, recursive: true);
         });
 
-        log.WriteLine($"fuzz {report.Parser}: {report.Inputs} inputs, {report.Failures.Count} failures");
-        Assert.True(report.Failures.Count == 0, string.Join("\n\n", report.Failures));
+        report.AssertNone(log);
     }
 }

@@ -41,7 +41,6 @@ public sealed class TokenizerFuzzTests(ITestOutputHelper log) : IDisposable
             }
         }, allowed: e => e is DataForgeException or UsageException, dictionary: JsonTokens);
 
-        log.WriteLine($"fuzz {report.Parser}: {report.Inputs} inputs, {report.Failures.Count} failures");
-        Assert.True(report.Failures.Count == 0, string.Join("\n\n", report.Failures));
+        report.AssertNone(log);
     }
 }

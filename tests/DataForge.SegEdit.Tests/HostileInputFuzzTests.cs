@@ -28,7 +28,7 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper log) : IDisposable
             using var file = await CocoAnnotationFile.ReadAsync(new MemoryStream(input), _temp.Combine($"spool-{Guid.NewGuid():N}"), CancellationToken.None);
         }, allowed: e => e is InvalidDataException, dictionary: JsonTokens);
 
-        Report(report);
+        report.AssertNone(log);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper log) : IDisposable
             return Task.CompletedTask;
         }, dictionary: JsonTokens);
 
-        Report(report);
+        report.AssertNone(log);
     }
 
     [Fact]
@@ -83,12 +83,6 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper log) : IDisposable
             return Task.CompletedTask;
         });
 
-        Report(report);
-    }
-
-    private void Report(FuzzReport report)
-    {
-        log.WriteLine($"fuzz {report.Parser}: {report.Inputs} inputs, {report.Failures.Count} failures");
-        Assert.True(report.Failures.Count == 0, $"{report.Parser}: {string.Join("\n\n", report.Failures)}");
+        report.AssertNone(log);
     }
 }

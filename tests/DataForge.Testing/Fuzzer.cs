@@ -6,7 +6,15 @@ namespace DataForge.Testing;
 /// <summary>What a fuzz run tried and found.</summary>
 /// <param name="Inputs">inputs fed to the parser</param>
 /// <param name="Failures">inputs that crashed it (an exception it was not allowed to throw) or hung it, with why</param>
-public sealed record FuzzReport(string Parser, int Inputs, IReadOnlyList<string> Failures);
+public sealed record FuzzReport(string Parser, int Inputs, IReadOnlyList<string> Failures)
+{
+    /// <summary>Logs the count (bench/fuzz.sh collects these lines) and fails with every failure's input and stack.</summary>
+    public void AssertNone(Xunit.Abstractions.ITestOutputHelper log)
+    {
+        log.WriteLine($"fuzz {Parser}: {Inputs} inputs, {Failures.Count} failures");
+        Xunit.Assert.True(Failures.Count == 0, $"{Parser}: {string.Join("\n\n", Failures)}");
+    }
+}
 
 /// <summary>
 /// A seeded mutational fuzzer for the parsers that read outside bytes: each input is a seed file mutated by a few

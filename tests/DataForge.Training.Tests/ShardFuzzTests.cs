@@ -45,7 +45,6 @@ public sealed class ShardFuzzTests(ITestOutputHelper log) : IDisposable
             }
         }, allowed: e => e is DataForgeException);
 
-        log.WriteLine($"fuzz {report.Parser}: {report.Inputs} inputs, {report.Failures.Count} failures");
-        Assert.True(report.Failures.Count == 0, string.Join("\n\n", report.Failures));
+        report.AssertNone(log);
     }
 }
