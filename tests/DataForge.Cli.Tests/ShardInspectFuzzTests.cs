@@ -32,13 +32,19 @@ public sealed class ShardInspectFuzzTests(ITestOutputHelper log) : IDisposable
             }
 
             await File.WriteAllBytesAsync(Path.Combine(folder, Path.GetFileName(shard)), input);
+            // A consistent set from elsewhere: the index carries the mutated file's sha256, so the file is parsed.
+            var index = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "index.json")))!;
+            index["files"]![0]!["sha256"] = DataForge.Core.Hashing.Hashes.Sha256Hex(input);
+            await File.WriteAllTextAsync(Path.Combine(folder, "index.json"), index.ToJsonString());
             foreach (var arguments in new[] { new[] { "inspect", folder, "--json" }, ["inspect", folder, "--decode", "1"] })
             {
                 using var stdout = new StringWriter();
                 using var stderr = new StringWriter();
                 var code = await DataForgeApp.RunAsync(arguments, stdout, stderr, _ => null);
-                // 1 is also a summary that lists problems (a sha256 that differs from index.json, bad rows).
-                Assert.True(code is 0 or 1 && !stderr.ToString().Contains("internal error", StringComparison.Ordinal) && !stderr.ToString().Contains("   at ", StringComparison.Ordinal), $"exit {code}: {stderr}");
+                // 1 is also a summary that lists problems (bad rows, totals that differ from the index); 2 a --decode
+                // row beyond the rows the file holds.
+                var clean = !stderr.ToString().Contains("internal error", StringComparison.Ordinal) && !stderr.ToString().Contains("   at ", StringComparison.Ordinal);
+                Assert.True(clean && (code is 0 or 1 || (code == 2 && stderr.ToString().StartsWith("error: --decode", StringComparison.Ordinal))), $"exit {code}: {stderr}");
             }
 
             Directory.Delete(folder, recursive: true);

@@ -52,6 +52,7 @@ public static class Fuzzer
             var run = Task.Run(() => target(input));
             if (await Task.WhenAny(run, Task.Delay(limit)) != run)
             {
+                Keep(parser, tried, input);
                 failures.Add($"input {tried}: no answer within {limit.TotalSeconds:0} s ({input.Length} bytes, starts {Preview(input)})");
                 break;
             }
@@ -65,6 +66,7 @@ public static class Fuzzer
             }
             catch (Exception e)
             {
+                Keep(parser, tried, input);
                 failures.Add($"input {tried}: {e.GetType().Name}: {e.Message} ({input.Length} bytes, starts {Preview(input)})\n{e.StackTrace}");
                 if (failures.Count >= 5)
                 {
@@ -129,6 +131,17 @@ public static class Fuzzer
         }
 
         return [.. data];
+    }
+
+    /// <summary>Writes a failing input to DATAFORGE_FUZZ_DUMP (when set) to reproduce it.</summary>
+    private static void Keep(string parser, int number, byte[] input)
+    {
+        if (Environment.GetEnvironmentVariable("DATAFORGE_FUZZ_DUMP") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            var name = new string([.. parser.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
+            File.WriteAllBytes(Path.Combine(folder, $"{name}-{number}.bin"), input);
+        }
     }
 
     private static byte[] RandomBytes(Random random, int? length = null)

@@ -28,7 +28,11 @@ public sealed class ShardFuzzTests(ITestOutputHelper log) : IDisposable
         {
             var folder = Directory.CreateDirectory(_temp.Combine($"t{Interlocked.Increment(ref trials)}")).FullName;
             await File.WriteAllBytesAsync(Path.Combine(folder, "shard-00000.parquet"), input);
-            await File.WriteAllTextAsync(Path.Combine(folder, "index.json"), index);
+            // The index is rewritten with the mutated file's sha256, as a consistent set from elsewhere would be; a file
+            // that does not match its index is refused before parsing (a test of its own below).
+            var consistent = System.Text.Json.Nodes.JsonNode.Parse(index)!;
+            consistent["files"]![0]!["sha256"] = DataForge.Core.Hashing.Hashes.Sha256Hex(input);
+            await File.WriteAllTextAsync(Path.Combine(folder, "index.json"), consistent.ToJsonString());
             try
             {
                 var rows = await ShardRows.OpenAsync(new LocalStorage(folder), seed: 1, evalRows: 2, CancellationToken.None, shuffleBufferRows: 4);
@@ -46,5 +50,20 @@ public sealed class ShardFuzzTests(ITestOutputHelper log) : IDisposable
         }, allowed: e => e is DataForgeException);
 
         report.AssertNone(log);
+    }
+
+    [Fact]
+    public async Task A_shard_that_is_not_the_file_its_index_describes_is_refused_before_parsing()
+    {
+        var folder = await SyntheticShards.WriteAsync(_temp.Combine("damaged"), rows: 4, length: 32);
+        var shard = Path.Combine(folder, "shard-00000.parquet");
+        var bytes = await File.ReadAllBytesAsync(shard);
+        bytes[bytes.Length / 2] ^= 0x40;
+        await File.WriteAllBytesAsync(shard, bytes);
+
+        var rows = await ShardRows.OpenAsync(new LocalStorage(folder), seed: 1, evalRows: 0, CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<DataForgeException>(async () => await rows.EpochAsync(0).ToListAsync());
+
+        Assert.Contains("shard-00000.parquet: sha256 differs from index.json", refused.Message, StringComparison.Ordinal);
     }
 }

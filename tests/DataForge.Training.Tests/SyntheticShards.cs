@@ -74,7 +74,7 @@ internal static class SyntheticShards
             Tokenizer = new TokenizerInfo("synthetic", Vocabulary, "none", 0, 0, new Dictionary<string, int>()),
             Layout = new LayoutInfo("all", false, false, -100, new Dictionary<string, int> { ["text"] = 0, ["image"] = 1, ["audio"] = 2, ["padding"] = 255 }, 28, 3136, 1003520, 25, "best-fit-decreasing", 20000),
             ConfigHash = "test",
-            Files = [new ShardFile("shard-00000.parquet", rows, real, new FileInfo(Path.Combine(folder, "shard-00000.parquet")).Length, "none")],
+            Files = [new ShardFile("shard-00000.parquet", rows, real, new FileInfo(Path.Combine(folder, "shard-00000.parquet")).Length, DataForge.Core.Hashing.Hashes.Sha256Hex(await File.ReadAllBytesAsync(Path.Combine(folder, "shard-00000.parquet"))))],
         };
         await File.WriteAllTextAsync(Path.Combine(folder, ShardIndex.FileName), JsonSerializer.Serialize(index, DataForgeJson.Compact));
         return folder;

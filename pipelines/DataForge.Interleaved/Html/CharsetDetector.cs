@@ -57,8 +57,9 @@ public static partial class CharsetDetector
         {
             return name == "utf-8" ? new UTF8Encoding(false) : CodePagesEncodingProvider.Instance.GetEncoding(name) ?? Encoding.GetEncoding(name);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
+            // Unknown names, and UTF-7, which .NET refuses outright (fuzzing found a meta charset of utf-7).
             return null;
         }
     }

@@ -59,9 +59,29 @@ public static class WarcReader
                     yield break;
                 }
 
-                if (result.ErrorReason is not null && result.Record is null && !await input.SkipToNextRecordAsync(cancellationToken))
+                if (result.ErrorReason is not null && result.Record is null)
                 {
-                    yield break;
+                    WarcReadResult? damaged = null;
+                    var found = false;
+                    try
+                    {
+                        found = await input.SkipToNextRecordAsync(cancellationToken);
+                    }
+                    catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
+                    {
+                        // Looking for the next record ran into damaged compressed data (fuzzing found this path).
+                        damaged = new WarcReadResult(null, "warc.corrupt", e.Message, input.Position);
+                    }
+
+                    if (damaged is not null)
+                    {
+                        yield return damaged;
+                    }
+
+                    if (!found)
+                    {
+                        yield break;
+                    }
                 }
             }
         }

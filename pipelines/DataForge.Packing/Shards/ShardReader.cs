@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DataForge.Core;
+using DataForge.Core.Hashing;
 using DataForge.Core.Storage;
 using Parquet;
 using Parquet.Serialization;
@@ -26,6 +27,25 @@ public static class ShardReader
         catch (JsonException e)
         {
             throw new DataForgeException($"{StoragePaths.Join(folder.Uri, ShardIndex.FileName)} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Whether a shard file is the one index.json describes (its sha256). Checked before a file reaches the Parquet
+    /// reader: fuzzing found corrupt footers on which Parquet.Net never returns, and a hang cannot be caught.
+    /// </summary>
+    public static async Task<bool> MatchesIndexAsync(IStorage folder, ShardFile file, CancellationToken cancellationToken = default)
+    {
+        await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
+        return string.Equals(await Hashes.Sha256HexAsync(stream, cancellationToken), file.Sha256, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The file's own error when it is not the one index.json describes.</summary>
+    public static async Task EnsureMatchesIndexAsync(IStorage folder, ShardFile file, CancellationToken cancellationToken = default)
+    {
+        if (!await MatchesIndexAsync(folder, file, cancellationToken))
+        {
+            throw new DataForgeException($"{StoragePaths.Join(folder.Uri, file.Name)}: sha256 differs from index.json (a damaged copy, or not the file the index describes)");
         }
     }
 

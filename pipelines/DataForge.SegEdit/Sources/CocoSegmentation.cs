@@ -16,12 +16,21 @@ public static class CocoSegmentation
 
     public static (BinaryMask? Mask, string? Reason, string? Message) Decode(JsonElement segmentation, int height, int width)
     {
-        return segmentation.ValueKind switch
+        try
         {
-            JsonValueKind.Array => FromPolygons(segmentation, height, width),
-            JsonValueKind.Object => FromRle(segmentation, height, width),
-            _ => (null, "annotation.invalid", $"segmentation is {segmentation.ValueKind}, expected polygons or RLE"),
-        };
+            return segmentation.ValueKind switch
+            {
+                JsonValueKind.Array => FromPolygons(segmentation, height, width),
+                JsonValueKind.Object => FromRle(segmentation, height, width),
+                _ => (null, "annotation.invalid", $"segmentation is {segmentation.ValueKind}, expected polygons or RLE"),
+            };
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json checks a string's UTF-8 only when it is read (fuzzing found an RLE counts string with
+            // invalid bytes).
+            return (null, "annotation.invalid", $"segmentation cannot be read: {e.Message}");
+        }
     }
 
     private static (BinaryMask?, string?, string?) FromPolygons(JsonElement polygons, int height, int width)

@@ -87,6 +87,9 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
         var counts = new int[index.Files.Count];
         for (var file = 0; file < counts.Length; file++)
         {
+            // Once per run, before any row is read: a file that is not the one the index describes never reaches the
+            // Parquet reader (which can hang on a corrupt footer).
+            await ShardReader.EnsureMatchesIndexAsync(folder, index.Files[file], cancellationToken);
             counts[file] = await ReadingAsync(file, async () =>
             {
                 await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
