@@ -35,7 +35,7 @@ public sealed class ShardFuzzTests(ITestOutputHelper log) : IDisposable
             await File.WriteAllTextAsync(Path.Combine(folder, "index.json"), consistent.ToJsonString());
             try
             {
-                var rows = await ShardRows.OpenAsync(new LocalStorage(folder), seed: 1, evalRows: 2, CancellationToken.None, shuffleBufferRows: 4);
+                var rows = await ShardRows.OpenAsync(new LocalStorage(folder), seed: 1, evalRows: 2, CancellationToken.None, shuffleBufferRows: 4, readTimeout: TimeSpan.FromSeconds(3));
                 await foreach (var row in rows.EpochAsync(0))
                 {
                     Assert.Null(row.Row.Problem(rows.Index.SeqLen, rows.Index.Tokenizer.VocabSize));

@@ -19,9 +19,18 @@ public sealed record NumberedRow(ShardRow Row, long Id);
 /// on the seed and the epoch, so a resumed run replays it to its position. Memory: the buffer plus one row group. The
 /// last <c>evalRows</c> rows of the last file are held out for evaluation and never trained on.
 /// </summary>
-public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int evalRows, int shuffleBufferRows = ShardRows.DefaultShuffleBuffer)
+public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int evalRows, int shuffleBufferRows = ShardRows.DefaultShuffleBuffer, TimeSpan? readTimeout = null)
 {
     public const int DefaultShuffleBuffer = 1024;
+
+    /// <summary>
+    /// The longest a file's metadata or one row group may take to read. Fuzzing found a Parquet footer on which the
+    /// Parquet reader never returns; a read on its own thread that passes this limit ends training with the file's name
+    /// instead of hanging it. Generous, for row groups read from remote storage.
+    /// </summary>
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly TimeSpan _readTimeout = readTimeout ?? DefaultReadTimeout;
 
     private int[]? _rowGroups;
 
@@ -31,10 +40,10 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
 
     public int EvalRows => (int)Math.Min(evalRows, Math.Max(0, index.Files.Sum(file => (long)file.Rows) - 1));
 
-    public static async Task<ShardRows> OpenAsync(IStorage folder, long seed, int evalRows, CancellationToken cancellationToken, int shuffleBufferRows = DefaultShuffleBuffer)
+    public static async Task<ShardRows> OpenAsync(IStorage folder, long seed, int evalRows, CancellationToken cancellationToken, int shuffleBufferRows = DefaultShuffleBuffer, TimeSpan? readTimeout = null)
     {
         var index = await ShardReader.ReadIndexAsync(folder, cancellationToken);
-        return new ShardRows(folder, index, seed, evalRows, shuffleBufferRows);
+        return new ShardRows(folder, index, seed, evalRows, shuffleBufferRows, readTimeout);
     }
 
     /// <summary>The training rows of one epoch, in its seeded order.</summary>
@@ -151,7 +160,11 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
     {
         try
         {
-            return await read();
+            return await Task.Run(read).WaitAsync(_readTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new DataForge.Core.DataForgeException($"{StoragePaths.Join(folder.Uri, index.Files[file].Name)}: reading it took over {_readTimeout.TotalSeconds:0} s; the file may be damaged or crafted (the Parquet reader does not return on some corrupt footers)");
         }
         catch (Exception e) when (e is not (OperationCanceledException or DataForge.Core.DataForgeException or StorageNotFoundException))
         {
