@@ -58,7 +58,7 @@ public static class ShardReader
         foreach (var file in index.Files)
         {
             await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
-            var rowGroups = await ReadingAsync(folder, file.Name, async () =>
+            var rowGroups = await ReadGuardedAsync(folder, file.Name, async () =>
             {
                 await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
                 return reader.RowGroupCount;
@@ -67,7 +67,7 @@ public static class ShardReader
             for (var group = 0; group < rowGroups; group++)
             {
                 stream.Position = 0;
-                var rows = await ReadingAsync(folder, file.Name, async () => (await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken)).Data);
+                var rows = await ReadGuardedAsync(folder, file.Name, async () => (await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken)).Data);
                 foreach (var row in rows)
                 {
                     yield return (file.Name, row);
@@ -76,16 +76,31 @@ public static class ShardReader
         }
     }
 
-    private static async Task<T> ReadingAsync<T>(IStorage folder, string file, Func<Task<T>> read)
+    /// <summary>
+    /// The longest a shard's metadata or one row group may take to read. Fuzzing found a Parquet footer on which the
+    /// Parquet reader never returns; a read on its own thread that passes this limit ends with the file's name instead
+    /// of hanging. Generous, for row groups read from remote storage.
+    /// </summary>
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Runs one read of a shard file through the Parquet reader: its own exceptions for malformed files (fuzzing saw
+    /// IOException, InvalidDataException, IndexOutOfRangeException, ArgumentException, OverflowException, …) and a read
+    /// that outlasts <paramref name="timeout"/> become one DataForgeException naming the file.
+    /// </summary>
+    public static async Task<T> ReadGuardedAsync<T>(IStorage folder, string file, Func<Task<T>> read, TimeSpan? timeout = null)
     {
+        var limit = timeout ?? DefaultReadTimeout;
         try
         {
-            return await read();
+            return await Task.Run(read).WaitAsync(limit);
         }
-        catch (Exception e) when (e is not (OperationCanceledException or DataForgeException))
+        catch (TimeoutException)
         {
-            // The Parquet reader's own exceptions for malformed files are of many types (fuzzing saw IOException,
-            // InvalidDataException, IndexOutOfRangeException, ArgumentException, OverflowException, ...).
+            throw new DataForgeException($"{StoragePaths.Join(folder.Uri, file)}: reading it took over {limit.TotalSeconds:0} s; the file may be damaged or crafted (the Parquet reader does not return on some corrupt footers)");
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or DataForgeException or StorageNotFoundException))
+        {
             throw new DataForgeException($"{StoragePaths.Join(folder.Uri, file)} is not a readable shard: {e.Message}");
         }
     }

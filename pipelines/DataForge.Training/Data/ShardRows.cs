@@ -23,14 +23,7 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
 {
     public const int DefaultShuffleBuffer = 1024;
 
-    /// <summary>
-    /// The longest a file's metadata or one row group may take to read. Fuzzing found a Parquet footer on which the
-    /// Parquet reader never returns; a read on its own thread that passes this limit ends training with the file's name
-    /// instead of hanging it. Generous, for row groups read from remote storage.
-    /// </summary>
-    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromMinutes(5);
-
-    private readonly TimeSpan _readTimeout = readTimeout ?? DefaultReadTimeout;
+    private readonly TimeSpan _readTimeout = readTimeout ?? ShardReader.DefaultReadTimeout;
 
     private int[]? _rowGroups;
 
@@ -156,21 +149,7 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
     /// Shards may come from elsewhere: a file the Parquet reader cannot read, or rows the model cannot take (see
     /// <see cref="ShardRow.Problem"/>), stop training with the file's name instead of an exception deep in a batch.
     /// </summary>
-    private async Task<T> ReadingAsync<T>(int file, Func<Task<T>> read)
-    {
-        try
-        {
-            return await Task.Run(read).WaitAsync(_readTimeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new DataForge.Core.DataForgeException($"{StoragePaths.Join(folder.Uri, index.Files[file].Name)}: reading it took over {_readTimeout.TotalSeconds:0} s; the file may be damaged or crafted (the Parquet reader does not return on some corrupt footers)");
-        }
-        catch (Exception e) when (e is not (OperationCanceledException or DataForge.Core.DataForgeException or StorageNotFoundException))
-        {
-            throw new DataForge.Core.DataForgeException($"{StoragePaths.Join(folder.Uri, index.Files[file].Name)} is not a readable shard: {e.Message}");
-        }
-    }
+    private Task<T> ReadingAsync<T>(int file, Func<Task<T>> read) => ShardReader.ReadGuardedAsync(folder, index.Files[file].Name, read, _readTimeout);
 
     private void Check(int file, IList<ShardRow> rows)
     {
