@@ -13,10 +13,13 @@ internal static class ShardInspection
     public static async Task<int> RunAsync(CliContext app, IStorage shards, bool json, long[] decode, FileInfo? html, CancellationToken cancellationToken)
     {
         var summary = await ShardInspector.SummarizeAsync(shards, cancellationToken);
+        // The rows asked for and the report's first three, decoded in one pass over the files.
+        var reportRows = html is null ? [] : Enumerable.Range(0, (int)Math.Min(3, summary.Rows)).Select(row => (long)row).ToList();
+        var texts = await ShardInspector.DecodeRowsAsync(shards, [.. decode.Concat(reportRows).Distinct()], cancellationToken);
         var decoded = new List<string>();
         foreach (var row in decode)
         {
-            decoded.Add(await ShardInspector.DecodeRowAsync(shards, row, cancellationToken)
+            decoded.Add(texts.GetValueOrDefault(row)
                 ?? throw new UsageException($"--decode {row}: the shards have {summary.Rows} rows (0..{summary.Rows - 1})"));
         }
 
@@ -42,13 +45,7 @@ internal static class ShardInspection
 
         if (html is not null)
         {
-            var rows = new List<string>();
-            for (var row = 0L; row < Math.Min(3, summary.Rows); row++)
-            {
-                rows.Add((await ShardInspector.DecodeRowAsync(shards, row, cancellationToken))!);
-            }
-
-            await File.WriteAllTextAsync(html.FullName, ShardReport.Html(summary, rows), cancellationToken);
+            await File.WriteAllTextAsync(html.FullName, ShardReport.Html(summary, [.. reportRows.Select(row => texts[row])]), cancellationToken);
             await app.Stderr.WriteLineAsync($"wrote {html.FullName}");
         }
 

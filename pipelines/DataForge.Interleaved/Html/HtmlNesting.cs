@@ -19,7 +19,11 @@ public static class HtmlNesting
         "rtc", "caption", "html", "head", "body", "frame", "basefont", "bgsound", "image",
     };
 
-    private static readonly string[] RawText = ["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+    private static readonly HashSet<string> RawText = new(StringComparer.OrdinalIgnoreCase) { "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext" };
+
+    // Span lookups: the scan runs over every page, so it allocates no string per tag.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NoEndTagCountedByName = NoEndTagCounted.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> RawTextByName = RawText.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>The offset where the depth first passes <paramref name="limit"/>, or -1.</summary>
     public static int FirstOffsetBeyond(string html, int limit = MaxDepth)
@@ -49,7 +53,7 @@ public static class HtmlNesting
                 continue;
             }
 
-            var name = html[nameStart..nameEnd];
+            var name = html.AsSpan(nameStart, nameEnd - nameStart);
             var tagEnd = html.IndexOf('>', nameEnd);
             if (tagEnd < 0)
             {
@@ -58,7 +62,7 @@ public static class HtmlNesting
 
             var selfClosing = html[tagEnd - 1] == '/';
             at = tagEnd + 1;
-            if (NoEndTagCounted.Contains(name) || selfClosing)
+            if (NoEndTagCountedByName.Contains(name) || selfClosing)
             {
                 continue;
             }
@@ -69,10 +73,9 @@ public static class HtmlNesting
                 continue;
             }
 
-            if (RawText.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (RawTextByName.Contains(name))
             {
-                var end = html.IndexOf("</" + name, at, StringComparison.OrdinalIgnoreCase);
-                at = end < 0 ? html.Length : end;
+                at = EndOfRawText(html, at, name);
                 continue;
             }
 
@@ -83,5 +86,22 @@ public static class HtmlNesting
         }
 
         return -1;
+    }
+
+    /// <summary>Where the raw text opened by <paramref name="name"/> ends: its end tag, or the end of the page.</summary>
+    private static int EndOfRawText(string html, int from, ReadOnlySpan<char> name)
+    {
+        var at = from;
+        while ((at = html.IndexOf("</", at, StringComparison.Ordinal)) >= 0)
+        {
+            if (html.AsSpan(at + 2).StartsWith(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return at;
+            }
+
+            at += 2;
+        }
+
+        return html.Length;
     }
 }

@@ -78,8 +78,21 @@ public static class ShardInspector
 
     /// <summary>Row <paramref name="rowNumber"/> (0-based over the whole set) as text: each document between rules,
     /// text decoded, media as <c>&lt;image 448x336&gt;</c> / <c>&lt;audio 2.40s&gt;</c>, loss-free text in ⟦brackets⟧.</summary>
-    public static async Task<string?> DecodeRowAsync(IStorage folder, long rowNumber, CancellationToken cancellationToken = default)
+    public static async Task<string?> DecodeRowAsync(IStorage folder, long rowNumber, CancellationToken cancellationToken = default) =>
+        (await DecodeRowsAsync(folder, [rowNumber], cancellationToken)).GetValueOrDefault(rowNumber);
+
+    /// <summary>
+    /// Several rows decoded (see <see cref="DecodeRowAsync"/>) in one pass: the files are checked against index.json
+    /// and read once, however many rows are asked for. Rows beyond the set are absent from the result.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<long, string>> DecodeRowsAsync(IStorage folder, IReadOnlyCollection<long> rowNumbers, CancellationToken cancellationToken = default)
     {
+        var decoded = new Dictionary<long, string>();
+        if (rowNumbers.Count == 0)
+        {
+            return decoded;
+        }
+
         var index = await ShardReader.ReadIndexAsync(folder, cancellationToken);
         var tokenizer = await TokenizerCatalog.LoadForShardsAsync(folder, index, cancellationToken);
         foreach (var file in index.Files)
@@ -87,18 +100,26 @@ public static class ShardInspector
             await ShardReader.EnsureMatchesIndexAsync(folder, file, cancellationToken);
         }
 
+        var wanted = rowNumbers.ToHashSet();
+        var last = wanted.Max();
         long current = 0;
         await foreach (var (file, row) in ShardReader.ReadRowsAsync(folder, index, cancellationToken))
         {
-            if (current++ == rowNumber)
+            var number = current++;
+            if (wanted.Contains(number))
             {
-                return row.Problem(index.SeqLen, index.Tokenizer.VocabSize) is { } problem
-                    ? $"row {rowNumber} ({file}) cannot be decoded: {problem}"
-                    : Describe(file, rowNumber, row, index, tokenizer);
+                decoded[number] = row.Problem(index.SeqLen, index.Tokenizer.VocabSize) is { } problem
+                    ? $"row {number} ({file}) cannot be decoded: {problem}"
+                    : Describe(file, number, row, index, tokenizer);
+            }
+
+            if (number >= last)
+            {
+                break;
             }
         }
 
-        return null;
+        return decoded;
     }
 
     internal static string Describe(string file, long rowNumber, ShardRow row, ShardIndex index, ITextTokenizer tokenizer)
