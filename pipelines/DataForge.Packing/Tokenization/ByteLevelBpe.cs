@@ -169,6 +169,43 @@ public sealed class ByteLevelBpe
         }
     }
 
+    /// <summary>Whether a piece that is itself a token is taken whole before merging.</summary>
+    internal bool WholePieceFirst => _wholePieceFirst;
+
+    /// <summary>The id of the token that is the single byte <paramref name="value"/>.</summary>
+    internal int ByteId(byte value) => _lookup[((char)value).ToString()];
+
+    /// <summary>
+    /// Every merge as (left id, right id) → (rank, merged id). Both rules are "merge the adjacent pair of lowest rank,
+    /// leftmost first": with a Hugging Face list these are its entries; in tiktoken's form a part is always a token,
+    /// so the pairs are every split of a token into two tokens, ranked by the whole token's id. The GPU tokenizer runs
+    /// one merge loop over this table for both.
+    /// </summary>
+    internal IEnumerable<(int Left, int Right, int Rank, int Merged)> MergePairs()
+    {
+        if (_merges is not null)
+        {
+            foreach (var ((left, right), (rank, merged)) in _merges)
+            {
+                yield return (left, right, rank, merged);
+            }
+
+            yield break;
+        }
+
+        for (var id = 0; id < _tokens.Length; id++)
+        {
+            var bytes = _tokens[id];
+            for (var split = 1; split < bytes.Length; split++)
+            {
+                if (TryGetId(bytes.AsSpan(0, split), out var left) && TryGetId(bytes.AsSpan(split), out var right))
+                {
+                    yield return (left, right, id, id);
+                }
+            }
+        }
+    }
+
     /// <summary>The id of a token given as bytes, if it is one.</summary>
     public bool TryGetId(ReadOnlySpan<byte> bytes, out int id) => _lookup.TryGetValue(Widen(bytes), out id);
 

@@ -10,7 +10,7 @@ namespace DataForge.Packing.Tokenization;
 /// from the file, split pattern recognised and run by <see cref="PieceScanner"/>, optional NFC normalizer, added
 /// tokens. Added tokens are never matched inside text, unlike the tokenizers library: data must not forge control tokens.
 /// </summary>
-public sealed class HuggingFaceBpe : ITextTokenizer
+public sealed class HuggingFaceBpe : IByteLevelTokenizer
 {
     private static readonly string Cl100kPattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
@@ -57,6 +57,12 @@ public sealed class HuggingFaceBpe : ITextTokenizer
 
     public string Fingerprint { get; }
 
+    public ByteLevelBpe Bpe => _bpe;
+
+    public PreTokenizerKind SplitKind => _kind;
+
+    public string Normalize(string text) => _nfc ? text.Normalize(NormalizationForm.FormC) : text;
+
     public int EndOfDocumentId { get; }
 
     public IReadOnlyDictionary<string, int> SpecialTokens { get; }
@@ -101,7 +107,7 @@ public sealed class HuggingFaceBpe : ITextTokenizer
             }
         }
 
-        var kind = SplitKind(root, path);
+        var kind = ReadSplitKind(root, path);
         var nfc = Normalizer(root, path);
         if (nfc && "e\u0301".Normalize(NormalizationForm.FormC).Length != 1)
         {
@@ -210,7 +216,7 @@ public sealed class HuggingFaceBpe : ITextTokenizer
         }
     }
 
-    private static PreTokenizerKind SplitKind(JsonElement root, string path)
+    private static PreTokenizerKind ReadSplitKind(JsonElement root, string path)
     {
         if (!root.TryGetProperty("pre_tokenizer", out var pre) || pre.ValueKind != JsonValueKind.Object)
         {
@@ -302,6 +308,6 @@ public sealed class HuggingFaceBpe : ITextTokenizer
         private readonly PieceEncoder _encoder = new(tokenizer._bpe, tokenizer._kind);
 
         public void Encode(string text, List<int> output) =>
-            _encoder.Encode(tokenizer._nfc ? text.Normalize(NormalizationForm.FormC) : text, output);
+            _encoder.Encode(tokenizer.Normalize(text), output);
     }
 }

@@ -12,7 +12,7 @@ namespace DataForge.Packing.Tokenization;
 /// (deflated token lists); splitting and merging are ours
 /// (<see cref="PieceScanner"/>, <see cref="ByteLevelBpe"/>), checked against tiktoken's own ids in the tests.
 /// </summary>
-public sealed class TiktokenEncoding : ITextTokenizer
+public sealed class TiktokenEncoding : IByteLevelTokenizer
 {
     /// <summary>DataForge's media markers, appended after the encoding's own specials (DESIGN.md §3).</summary>
     public static readonly IReadOnlyList<string> MediaTokens =
@@ -46,6 +46,12 @@ public sealed class TiktokenEncoding : ITextTokenizer
     public int VocabSize { get; }
 
     public string Fingerprint => _fingerprint.Value;
+
+    public ByteLevelBpe Bpe => _bpe;
+
+    public PreTokenizerKind SplitKind => _kind;
+
+    public string Normalize(string text) => text;
 
     public IReadOnlyDictionary<string, int> SpecialTokens { get; }
 

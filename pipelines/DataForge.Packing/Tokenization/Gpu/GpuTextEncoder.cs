@@ -1,0 +1,311 @@
+using System.Text;
+using DataForge.Core;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+
+namespace DataForge.Packing.Tokenization.Gpu;
+
+/// <summary>Where the GPU tokenizer's kernel runs.</summary>
+public enum GpuBackend
+{
+    /// <summary>The first CUDA device (needs only the NVIDIA driver).</summary>
+    Cuda,
+
+    /// <summary>ILGPU's CPU accelerator: the same kernel, run as .NET code on the host; for tests on machines without a GPU.</summary>
+    CpuSimulator,
+}
+
+/// <summary>
+/// Tokenizes batches of documents on a GPU with ILGPU (<see cref="BpeKernel"/>), giving the ids the CPU tokenizer gives.
+/// A batch is encoded to UTF-8 on all cores, copied to the device, split and merged there, and copied back as one int
+/// per byte, from which each document's ids are gathered on all cores (pieces too long for the kernel are merged here,
+/// and counted in <see cref="CpuPieces"/>). Callers are served one at a time (the device buffers are reused).
+/// </summary>
+public sealed class GpuTextEncoder : IDisposable
+{
+    /// <summary>The most UTF-8 bytes one kernel launch takes; larger batches are cut.</summary>
+    public const int MaxLaunchBytes = 256 << 20;
+
+    private readonly Context _context;
+    private readonly Accelerator _accelerator;
+    private readonly IByteLevelTokenizer _tokenizer;
+    private readonly Action<Index1D, DeviceTables, DeviceBatch> _kernel;
+    private readonly List<MemoryBuffer> _tableBuffers = [];
+    private readonly DeviceTables _tables;
+    private readonly Lock _gate = new();
+    private MemoryBuffer1D<byte, Stride1D.Dense>? _text;
+    private MemoryBuffer1D<int, Stride1D.Dense>? _ids;
+    private MemoryBuffer1D<int, Stride1D.Dense>? _docOffsets;
+    private MemoryBuffer1D<int, Stride1D.Dense>? _docFirstChunk;
+    private byte[] _hostText = [];
+    private int[] _hostIds = [];
+    private long _cpuPieces;
+
+    private GpuTextEncoder(Context context, Accelerator accelerator, IByteLevelTokenizer tokenizer)
+    {
+        _context = context;
+        _accelerator = accelerator;
+        _tokenizer = tokenizer;
+        var tables = new BpeTables(tokenizer);
+        _tables = new DeviceTables
+        {
+            Classes = Upload(tables.Classes),
+            ByteIds = Upload(tables.ByteIds),
+            PairKeys = Upload(tables.PairKeys),
+            PairRanks = Upload(tables.PairRanks),
+            PairMerged = Upload(tables.PairMerged),
+            WholeHashes = Upload(tables.WholeHashes),
+            WholeIds = Upload(tables.WholeIds),
+            TokenBytes = Upload(tables.TokenBytes),
+            TokenOffsets = Upload(tables.TokenOffsets),
+            PairBits = tables.PairBits,
+            WholeBits = tables.WholeBits,
+            MaxTokenBytes = tables.MaxTokenBytes,
+            Kind = (int)tables.Kind,
+            WholePieceFirst = tables.WholePieceFirst ? 1 : 0,
+        };
+        _kernel = accelerator.LoadAutoGroupedStreamKernel<Index1D, DeviceTables, DeviceBatch>(BpeKernel.Encode);
+        DeviceName = accelerator.AcceleratorType == AcceleratorType.Cuda
+            ? $"{accelerator.Name} (CUDA, {accelerator.MemorySize / (1L << 30)} GiB, {accelerator.NumMultiprocessors} SMs)"
+            : $"{accelerator.Name} (ILGPU CPU simulator)";
+    }
+
+    public string DeviceName { get; }
+
+    /// <summary>Pieces longer than the kernel's limit, merged on the host so far.</summary>
+    public long CpuPieces => Interlocked.Read(ref _cpuPieces);
+
+    /// <summary>Opens the backend for a tokenizer, or throws <see cref="GpuUnavailableException"/> saying why not.</summary>
+    public static GpuTextEncoder Open(ITextTokenizer tokenizer, GpuBackend backend)
+    {
+        if (tokenizer is not IByteLevelTokenizer byteLevel)
+        {
+            throw new GpuUnavailableException($"{tokenizer.Name} is not a byte-level BPE tokenizer");
+        }
+
+        Context? context = null;
+        try
+        {
+            context = backend == GpuBackend.Cuda
+                ? Context.Create(builder => builder.Cuda().Optimize(OptimizationLevel.O2))
+                : Context.Create(builder => builder.CPU().Optimize(OptimizationLevel.O2));
+            Accelerator accelerator = backend == GpuBackend.Cuda
+                ? context.GetCudaDevices().Count > 0
+                    ? context.CreateCudaAccelerator(0)
+                    : throw new GpuUnavailableException("no CUDA device found (ILGPU sees none: no NVIDIA driver, or no GPU)")
+                : context.CreateCPUAccelerator(0);
+            return new GpuTextEncoder(context, accelerator, byteLevel);
+        }
+        catch (Exception e) when (e is not GpuUnavailableException and (DllNotFoundException or TypeInitializationException or InvalidOperationException or NotSupportedException or ILGPU.Runtime.Cuda.CudaException))
+        {
+            context?.Dispose();
+            throw new GpuUnavailableException($"CUDA could not start: {e.Message.Split('\n')[0]}");
+        }
+        catch
+        {
+            context?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The CUDA devices ILGPU finds, one line each (for <c>dataforge doctor</c>); empty when none.</summary>
+    public static IReadOnlyList<string> DescribeCudaDevices()
+    {
+        try
+        {
+            using var context = Context.Create(builder => builder.Cuda());
+            var lines = new List<string>();
+            foreach (var device in context.GetCudaDevices())
+            {
+                lines.Add($"{device.Name}, {device.MemorySize / (1L << 30)} GiB, {device.NumMultiprocessors} SMs, {device.Architecture}, driver {device.DriverVersion}");
+            }
+
+            return lines;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException or NotSupportedException or CudaException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Each text's ids, as the tokenizer's CPU session would give them.</summary>
+    public int[][] Encode(IReadOnlyList<string> texts)
+    {
+        lock (_gate)
+        {
+            return EncodeBatch(texts);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var buffer in new MemoryBuffer?[] { _text, _ids, _docOffsets, _docFirstChunk }.Concat(_tableBuffers))
+        {
+            buffer?.Dispose();
+        }
+
+        _accelerator.Dispose();
+        _context.Dispose();
+    }
+
+    private int[][] EncodeBatch(IReadOnlyList<string> texts)
+    {
+        var normalized = new string[texts.Count];
+        var lengths = new int[texts.Count];
+        Parallel.For(0, texts.Count, i =>
+        {
+            normalized[i] = _tokenizer.Normalize(texts[i]);
+            lengths[i] = Encoding.UTF8.GetByteCount(normalized[i]);
+        });
+
+        var result = new int[texts.Count][];
+        for (var first = 0; first < texts.Count;)
+        {
+            // Cut the batch so that one launch holds at most MaxLaunchBytes (a longer single document goes alone).
+            long bytes = lengths[first];
+            var last = first + 1;
+            while (last < texts.Count && bytes + lengths[last] <= MaxLaunchBytes)
+            {
+                bytes += lengths[last++];
+            }
+
+            if (bytes > int.MaxValue / 2)
+            {
+                throw new DataForgeException($"a document of {bytes:N0} UTF-8 bytes is too long for the GPU tokenizer");
+            }
+
+            EncodeLaunch(normalized, lengths, first, last, result);
+            first = last;
+        }
+
+        return result;
+    }
+
+    private void EncodeLaunch(string[] texts, int[] lengths, int first, int last, int[][] result)
+    {
+        var documents = last - first;
+        var offsets = new int[documents + 1];
+        var firstChunk = new int[documents + 1];
+        for (var d = 0; d < documents; d++)
+        {
+            offsets[d + 1] = offsets[d] + lengths[first + d];
+            firstChunk[d + 1] = firstChunk[d] + ((lengths[first + d] + BpeKernel.ChunkBytes - 1) / BpeKernel.ChunkBytes);
+        }
+
+        var total = offsets[documents];
+        if (_hostText.Length < total)
+        {
+            _hostText = new byte[total];
+            _hostIds = new int[total];
+        }
+
+        var hostText = _hostText;
+        Parallel.For(0, documents, d => Encoding.UTF8.GetBytes(texts[first + d], hostText.AsSpan(offsets[d], lengths[first + d])));
+        var chunks = firstChunk[documents];
+        if (chunks > 0)
+        {
+            _text = Ensure(_text, total);
+            _ids = Ensure(_ids, total);
+            _docOffsets = Ensure(_docOffsets, documents + 1);
+            _docFirstChunk = Ensure(_docFirstChunk, documents + 1);
+            _text.View.BaseView.SubView(0, total).CopyFromCPU(new ReadOnlySpan<byte>(hostText, 0, total));
+            _docOffsets.View.BaseView.SubView(0, documents + 1).CopyFromCPU(new ReadOnlySpan<int>(offsets));
+            _docFirstChunk.View.BaseView.SubView(0, documents + 1).CopyFromCPU(new ReadOnlySpan<int>(firstChunk));
+            var batch = new DeviceBatch
+            {
+                Text = _text.View.BaseView.SubView(0, total),
+                DocOffsets = _docOffsets.View.BaseView.SubView(0, documents + 1),
+                DocFirstChunk = _docFirstChunk.View.BaseView.SubView(0, documents + 1),
+                Ids = _ids.View.BaseView.SubView(0, total),
+                Documents = documents,
+            };
+            _kernel(chunks, _tables, batch);
+            _accelerator.Synchronize();
+            _ids.View.BaseView.SubView(0, total).CopyToCPU(new Span<int>(_hostIds, 0, total));
+        }
+
+        var hostIds = _hostIds;
+        Parallel.For(0, documents, d => result[first + d] = Gather(hostText, hostIds, offsets[d], offsets[d + 1]));
+    }
+
+    /// <summary>A document's ids from the kernel's one-int-per-byte output, merging on the host the pieces it left.</summary>
+    private int[] Gather(byte[] text, int[] ids, int start, int end)
+    {
+        var count = 0;
+        var hostPieces = false;
+        for (var p = start; p < end; p++)
+        {
+            count += ids[p] >= 0 ? 1 : 0;
+            hostPieces |= ids[p] == BpeKernel.CpuPiece;
+        }
+
+        if (!hostPieces)
+        {
+            var dense = new int[count];
+            var k = 0;
+            for (var p = start; p < end; p++)
+            {
+                if (ids[p] >= 0)
+                {
+                    dense[k++] = ids[p];
+                }
+            }
+
+            return dense;
+        }
+
+        var output = new List<int>(count + 64);
+        for (var p = start; p < end; p++)
+        {
+            if (ids[p] >= 0)
+            {
+                output.Add(ids[p]);
+            }
+            else if (ids[p] == BpeKernel.CpuPiece)
+            {
+                var q = p + 1;
+                while (q < end && ids[q] == BpeKernel.NoToken)
+                {
+                    q++;
+                }
+
+                var widened = new char[q - p];
+                for (var k = 0; k < widened.Length; k++)
+                {
+                    widened[k] = (char)text[p + k];
+                }
+
+                _tokenizer.Bpe.EncodePiece(widened, output);
+                Interlocked.Increment(ref _cpuPieces);
+                p = q - 1;
+            }
+        }
+
+        return [.. output];
+    }
+
+    private ArrayView<T> Upload<T>(T[] values)
+        where T : unmanaged
+    {
+        var buffer = _accelerator.Allocate1D(values);
+        _tableBuffers.Add(buffer);
+        return buffer.View;
+    }
+
+    private MemoryBuffer1D<T, Stride1D.Dense> Ensure<T>(MemoryBuffer1D<T, Stride1D.Dense>? buffer, int length)
+        where T : unmanaged
+    {
+        if (buffer is not null && buffer.Length >= length)
+        {
+            return buffer;
+        }
+
+        buffer?.Dispose();
+        return _accelerator.Allocate1D<T>(Math.Max(length, (int)Math.Min(int.MaxValue, (buffer?.Length ?? 0) * 2L)));
+    }
+}
+
+/// <summary>The GPU tokenizer cannot run here; the message says why.</summary>
+public sealed class GpuUnavailableException(string message) : Exception(message);
