@@ -12,9 +12,19 @@ using DataForge.Packing.Tokenization;
 // document by document) to prove the ids equal the peers'.
 // dotnet run -c Release --project bench/DataForge.Bench -- tokenize-ml CORPUS.jsonl ENCODING [THREADS]
 //   the same with Microsoft.ML.Tokenizers (one shared instance, as its API intends) as the tokenizer.
+// DataForge.Bench tokenize-gpu CORPUS.jsonl TOKENIZER [COPIES] [cuda|simulator]
+//   the GPU tokenizer (GpuBench.cs): COPIES copies of the corpus in one call, ids checked against the CPU tokenizer's.
+// DataForge.Bench gpu-conformance CORPUS.jsonl TOKENIZER [FUZZED] [SEED] [cuda|simulator]
+//   GPU ids against CPU ids on the corpus and on FUZZED documents mutated from it.
+// DataForge.Bench export-tiktoken ENCODING FILE: the encoding's ranks as a .tiktoken file (for Python tiktoken offline).
+if (args.Length >= 1 && GpuBench.Commands.Contains(args[0]))
+{
+    return GpuBench.Run(args);
+}
+
 if (args.Length < 3 || args[0] is not ("tokenize" or "tokenize-ml"))
 {
-    Console.Error.WriteLine("usage: DataForge.Bench tokenize|tokenize-ml CORPUS.jsonl cl100k_base|o200k_base|tokenizer.json [THREADS]");
+    Console.Error.WriteLine("usage: DataForge.Bench tokenize|tokenize-ml|tokenize-gpu|gpu-conformance CORPUS.jsonl cl100k_base|o200k_base|tokenizer.json [THREADS]");
     return 2;
 }
 

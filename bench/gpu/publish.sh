@@ -8,6 +8,9 @@ cd "$(dirname "$0")/../.."
 rm -rf artifacts/gpu/publish && mkdir -p artifacts/gpu
 dotnet publish cli/DataForge.Cli -c Release -r linux-x64 --self-contained -p:InvariantGlobalization=true \
   -p:DataForgeExternalLibTorch=true -o artifacts/gpu/publish --nologo --verbosity quiet
+# The benchmark driver beside it (GPU tokenizer runs, bench/gpu/tokenize.sh): same runtime and libraries, its own apphost.
+dotnet publish bench/DataForge.Bench -c Release -r linux-x64 --self-contained -p:InvariantGlobalization=true \
+  -o artifacts/gpu/publish --nologo --verbosity quiet
 if ls artifacts/gpu/publish | grep -E '^lib(torch|torch_cpu|c10)\.so$' >/dev/null; then
   echo "publish still holds libtorch natives" >&2; exit 1
 fi

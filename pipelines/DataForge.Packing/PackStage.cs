@@ -10,6 +10,8 @@ using DataForge.Packing.Layout;
 using DataForge.Packing.Packing;
 using DataForge.Packing.Shards;
 using DataForge.Packing.Tokenization;
+using DataForge.Packing.Tokenization.Gpu;
+using Microsoft.Extensions.Logging;
 
 namespace DataForge.Packing;
 
@@ -35,7 +37,8 @@ public sealed class PackStage(PackOptions options) : IStage
         var prefix = context.TaskCount == 1 ? "shard-" : $"shard-{context.TaskIndex:D5}-";
         await using var writer = new ShardWriter(folder, prefix, options.RowsPerShard, options.RowGroupSize);
 
-        var laidOut = input
+        using var gpu = OpenGpu(context, tokenizer);
+        var laidOut = gpu is not null ? GpuBatchLayout.LayOutAsync(input, gpu, layout, cancellationToken) : input
             .Select((sample, index) => (Sample: sample, Index: (long)index))
             .SelectOrderedAsync(
                 (item, _) =>
@@ -120,9 +123,40 @@ public sealed class PackStage(PackOptions options) : IStage
         }
 
         await writing;
+        if (gpu is { CpuPieces: > 0 })
+        {
+            context.Logger.LogInformation("pack: {Pieces} pieces longer than the GPU kernel takes were merged on the CPU", gpu.CpuPieces);
+        }
+
         var files = await writer.CompleteAsync(cancellationToken);
         var report = new TaskPackReport(files, writer.Stats, Describe(tokenizer, padId));
         context.Outputs.SetExtra(context.StageSlot, JsonSerializer.SerializeToNode(report, DataForgeJson.Compact)!);
+    }
+
+    /// <summary>
+    /// The GPU tokenizer when the run asks for <c>cuda</c> and one starts; otherwise null (the CPU path), with a warning
+    /// saying why when a GPU was asked for. <c>DATAFORGE_GPU_SIMULATOR=1</c> runs the kernel in ILGPU's CPU simulator,
+    /// which lets the GPU path be tested on machines without one.
+    /// </summary>
+    private static GpuTextEncoder? OpenGpu(StageContext context, ITextTokenizer tokenizer)
+    {
+        if (context.Device != "cuda")
+        {
+            return null;
+        }
+
+        var backend = context.Environment("DATAFORGE_GPU_SIMULATOR") == "1" ? GpuBackend.CpuSimulator : GpuBackend.Cuda;
+        try
+        {
+            var gpu = GpuTextEncoder.Open(tokenizer, backend);
+            context.Logger.LogInformation("pack: tokenizing on {Device}", gpu.DeviceName);
+            return gpu;
+        }
+        catch (GpuUnavailableException e)
+        {
+            context.Logger.LogWarning("pack: --device cuda, but {Reason}; tokenizing on the CPU instead (same ids)", e.Message);
+            return null;
+        }
     }
 
     internal static IStorage ShardFolder(IStorage output, PackOptions options) =>

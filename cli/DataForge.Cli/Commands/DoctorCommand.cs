@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using DataForge.Core;
+using DataForge.Packing.Tokenization.Gpu;
 using DataForge.Training.Devices;
 using TorchSharp;
 
@@ -9,14 +10,15 @@ namespace DataForge.Cli.Commands;
 
 /// <summary>
 /// <c>dataforge doctor [--libtorch DIR]</c>: what this machine gives DataForge — .NET, ffmpeg, the libtorch the trainer
-/// would use (a CUDA one found as <c>train --device cuda</c> finds it, else the bundled CPU build), CUDA devices.
+/// would use (a CUDA one found as <c>train --device cuda</c> finds it, else the bundled CPU build), CUDA devices, and the
+/// CUDA devices ILGPU finds for the GPU tokenizer.
 /// </summary>
 public static class DoctorCommand
 {
     public static Command Create(CliContext app)
     {
         var libtorch = new Option<string?>("--libtorch") { Description = "check this CUDA libtorch folder instead of the default search" };
-        var command = new Command("doctor", "report .NET, ffmpeg, libtorch and GPU devices as DataForge finds them") { libtorch };
+        var command = new Command("doctor", "report .NET, ffmpeg, libtorch, GPU and ILGPU devices as DataForge finds them") { libtorch };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = app.Stdout;
@@ -44,14 +46,17 @@ public static class DoctorCommand
                     torch.InitializeDeviceType(DeviceType.CPU);
                     await output.WriteLineAsync($"            bundled CPU build loads ({LibTorchLoader.Shim()})");
                 }
-                catch (Exception e) when (e is DllNotFoundException or NotSupportedException or ExternalException)
+                catch (Exception e) when (e is DllNotFoundException or NotSupportedException or ExternalException or TypeInitializationException)
                 {
                     await output.WriteLineAsync($"            bundled CPU build does not load: {e.Message.Split('\n')[0]}");
                 }
             }
 
             await output.WriteLineAsync($"GPUs        {FirstLine("nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader") ?? "none visible (nvidia-smi not found or no device)"}");
-            await output.WriteLineAsync("ILGPU       not part of this build (the GPU tokenizer arrives with issue 11)");
+            var ilgpu = GpuTextEncoder.DescribeCudaDevices();
+            await output.WriteLineAsync(ilgpu.Count == 0
+                ? "ILGPU       no CUDA device (pack --device cuda will tokenize on the CPU)"
+                : $"ILGPU       {string.Join("; ", ilgpu)} (pack --device cuda tokenizes there)");
             return DataForgeApp.Success;
         });
         return command;

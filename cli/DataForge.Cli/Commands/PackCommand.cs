@@ -10,7 +10,7 @@ using DataForge.Packing.Shards;
 namespace DataForge.Cli.Commands;
 
 /// <summary>
-/// <c>dataforge pack INPUT... --out DIR [--seq-len N] [--tokenizer NAME] [--loss all|targets] [--config FILE]</c>:
+/// <c>dataforge pack INPUT... --out DIR [--seq-len N] [--tokenizer NAME] [--loss all|targets] [--config FILE] [--device cpu|cuda]</c>:
 /// the pack stage over sample sets and/or JSONL/Parquet text, as a one-stage pipeline.
 /// </summary>
 public static class PackCommand
@@ -25,9 +25,10 @@ public static class PackCommand
         var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other pack options (snake_case, as in a pipeline)" };
         var workers = new Option<int>("--workers") { Description = "parallel tokenization (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
+        var device = PackDeviceOption.Create();
         var command = new Command("pack", "tokenize and pack samples into fixed-length shards (Parquet + index.json)")
         {
-            inputs, output, seqLen, tokenizer, loss, config, workers, verbose,
+            inputs, output, seqLen, tokenizer, loss, config, workers, device, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,7 +76,7 @@ public static class PackCommand
                 throw new UsageException("--workers must be at least 1");
             }
 
-            var result = await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), parse.GetValue(workers)), parse.GetValue(verbose), cancellationToken);
+            var result = await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(null, null), parse.GetValue(workers)) { Device = PackDeviceOption.Resolve(parse, device, app) }, parse.GetValue(verbose), cancellationToken);
             if (result.Manifest is not null)
             {
                 var index = await ShardReader.ReadIndexAsync(storage.Open(spec.Output), cancellationToken);

@@ -35,9 +35,10 @@ public static class RunCommand
         var noWait = new Option<bool>("--no-wait") { Description = "k8s: return once the indexed job is created, without applying the finishing job" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
         var output = new Option<string?>("--output", "-o") { Description = "write here instead of the pipeline's 'output' (a folder or az:// URI)" };
+        var device = PackDeviceOption.Create();
         var command = new Command("run", "run a pipeline file: inputs through stages to an output folder or az:// URI")
         {
-            pipeline, workers, taskIndex, taskCount, output, verbose, executor, dryRun, partition, time, cpus, memory, concurrency, scriptDir, nodeCommand, image, kubeNamespace, secret, kubeconfig, noWait,
+            pipeline, workers, taskIndex, taskCount, output, device, verbose, executor, dryRun, partition, time, cpus, memory, concurrency, scriptDir, nodeCommand, image, kubeNamespace, secret, kubeconfig, noWait,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -56,6 +57,11 @@ public static class RunCommand
 
             if (engine != "local")
             {
+                if (parse.GetValue(device) is not null)
+                {
+                    throw new UsageException($"--device is for local runs; for {engine} tasks set {PackDeviceOption.Variable}=cuda in the environment they inherit");
+                }
+
                 var job = new ClusterJob(
                     spec.Name,
                     parse.GetValue(pipeline)!.FullName,
@@ -85,7 +91,8 @@ public static class RunCommand
             }
 
             var selection = TaskSelection.Resolve(parse.GetValue(taskIndex), parse.GetValue(taskCount), app.Environment);
-            await PipelineExecution.RunAsync(app, spec, new RunOptions(selection, workerCount), parse.GetValue(verbose), cancellationToken);
+            var options = new RunOptions(selection, workerCount) { Device = PackDeviceOption.Resolve(parse, device, app) };
+            await PipelineExecution.RunAsync(app, spec, options, parse.GetValue(verbose), cancellationToken);
             return DataForgeApp.Success;
         });
         return command;

@@ -11,7 +11,14 @@ using Microsoft.Extensions.Logging;
 namespace DataForge.Core.Pipeline;
 
 /// <summary>How to run a pipeline: which tasks (see <see cref="TaskSelection"/>) and how many in parallel.</summary>
-public sealed record RunOptions(TaskSelection Tasks, int Workers);
+public sealed record RunOptions(TaskSelection Tasks, int Workers)
+{
+    /// <summary>
+    /// Where stages that can use an accelerator run (<c>cpu</c> or <c>cuda</c>): like <see cref="Workers"/>, how a run
+    /// computes and never what it writes, so it is not part of the configuration hash.
+    /// </summary>
+    public string Device { get; init; } = "cpu";
+}
 
 public sealed record RunResult(string Output, int TasksPlanned, int TasksRun, int TasksSkipped, SampleSetManifest? Manifest);
 
@@ -60,7 +67,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
             new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = cancellationToken },
             async (task, token) =>
             {
-                await RunTaskAsync(effective, configHash, task, [.. plan.Select(stage => stage[task])], allInputs, output, options.Workers, counters, token);
+                await RunTaskAsync(effective, configHash, task, [.. plan.Select(stage => stage[task])], allInputs, output, options, counters, token);
                 counters.TaskDone();
             });
 
@@ -144,7 +151,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
     public static int TaskOf(InputFile file, int tasks) => Hashes.Bucket(file.Path, tasks);
 
     private async Task RunTaskAsync(
-        PipelineSpec spec, string configHash, int task, IReadOnlyList<List<InputFile>> inputsByStage, IReadOnlyList<List<InputFile>> allInputsByStage, IStorage output, int workers, RunCounters counters, CancellationToken cancellationToken)
+        PipelineSpec spec, string configHash, int task, IReadOnlyList<List<InputFile>> inputsByStage, IReadOnlyList<List<InputFile>> allInputsByStage, IStorage output, RunOptions options, RunCounters counters, CancellationToken cancellationToken)
     {
         var scratch = Path.Combine(Path.GetTempPath(), "dataforge", $"task-{task:D5}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(scratch);
@@ -178,7 +185,8 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                     BaseDirectory = spec.BaseDirectory,
                     Environment = environment ?? Environment.GetEnvironmentVariable,
                     ScratchDirectory = scratch,
-                    Workers = workers,
+                    Workers = options.Workers,
+                    Device = options.Device,
                     Logger = logger,
                     CancellationToken = cancellationToken,
                 };

@@ -52,6 +52,9 @@ public sealed record StageContext
     /// <summary>Degree of parallelism for per-sample work.</summary>
     public int Workers { get; init; } = System.Environment.ProcessorCount;
 
+    /// <summary><c>cpu</c>, or <c>cuda</c> for stages that can use a GPU (pack's tokenizer); output is the same either way.</summary>
+    public string Device { get; init; } = "cpu";
+
     public required ILogger Logger { get; init; }
 
     public CancellationToken CancellationToken { get; init; }

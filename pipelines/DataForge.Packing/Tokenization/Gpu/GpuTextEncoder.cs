@@ -74,6 +74,9 @@ public sealed class GpuTextEncoder : IDisposable
 
     public string DeviceName { get; }
 
+    /// <summary>Where the time went so far.</summary>
+    public GpuTimings Timings { get; private set; }
+
     /// <summary>Pieces longer than the kernel's limit, merged on the host so far.</summary>
     public long CpuPieces => Interlocked.Read(ref _cpuPieces);
 
@@ -152,6 +155,7 @@ public sealed class GpuTextEncoder : IDisposable
 
     private int[][] EncodeBatch(IReadOnlyList<string> texts)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var normalized = new string[texts.Count];
         var lengths = new int[texts.Count];
         Parallel.For(0, texts.Count, i =>
@@ -160,6 +164,7 @@ public sealed class GpuTextEncoder : IDisposable
             lengths[i] = Encoding.UTF8.GetByteCount(normalized[i]);
         });
 
+        Timings += new GpuTimings(clock.Elapsed.TotalSeconds, 0, 0, 0, 0);
         var result = new int[texts.Count][];
         for (var first = 0; first < texts.Count;)
         {
@@ -185,6 +190,14 @@ public sealed class GpuTextEncoder : IDisposable
 
     private void EncodeLaunch(string[] texts, int[] lengths, int first, int last, int[][] result)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double Lap()
+        {
+            var seconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            return seconds;
+        }
+
         var documents = last - first;
         var offsets = new int[documents + 1];
         var firstChunk = new int[documents + 1];
@@ -203,6 +216,8 @@ public sealed class GpuTextEncoder : IDisposable
 
         var hostText = _hostText;
         Parallel.For(0, documents, d => Encoding.UTF8.GetBytes(texts[first + d], hostText.AsSpan(offsets[d], lengths[first + d])));
+        var prepare = Lap();
+        double upload = 0, kernel = 0, download = 0;
         var chunks = firstChunk[documents];
         if (chunks > 0)
         {
@@ -213,6 +228,7 @@ public sealed class GpuTextEncoder : IDisposable
             _text.View.BaseView.SubView(0, total).CopyFromCPU(new ReadOnlySpan<byte>(hostText, 0, total));
             _docOffsets.View.BaseView.SubView(0, documents + 1).CopyFromCPU(new ReadOnlySpan<int>(offsets));
             _docFirstChunk.View.BaseView.SubView(0, documents + 1).CopyFromCPU(new ReadOnlySpan<int>(firstChunk));
+            upload = Lap();
             var batch = new DeviceBatch
             {
                 Text = _text.View.BaseView.SubView(0, total),
@@ -223,11 +239,14 @@ public sealed class GpuTextEncoder : IDisposable
             };
             _kernel(chunks, _tables, batch);
             _accelerator.Synchronize();
+            kernel = Lap();
             _ids.View.BaseView.SubView(0, total).CopyToCPU(new Span<int>(_hostIds, 0, total));
+            download = Lap();
         }
 
         var hostIds = _hostIds;
         Parallel.For(0, documents, d => result[first + d] = Gather(hostText, hostIds, offsets[d], offsets[d + 1]));
+        Timings += new GpuTimings(prepare, upload, kernel, download, Lap());
     }
 
     /// <summary>A document's ids from the kernel's one-int-per-byte output, merging on the host the pieces it left.</summary>
