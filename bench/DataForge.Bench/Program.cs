@@ -39,9 +39,13 @@ var ids = new int[texts.Length][];
 // A whole warm-up pass first, so tiered compilation has promoted the hot loops (a pass of a few seconds would
 // otherwise be measured half in tier-0 code), then the measured pass with fresh sessions (cold piece caches).
 Encode(texts.Length);
+var gcBefore = Enumerable.Range(0, 3).Select(GC.CollectionCount).ToArray();
+var allocatedBefore = GC.GetTotalAllocatedBytes();
 var clock = Stopwatch.StartNew();
 Encode(texts.Length);
 var seconds = clock.Elapsed.TotalSeconds;
+var gcCounts = Enumerable.Range(0, 3).Select(generation => GC.CollectionCount(generation) - gcBefore[generation]).ToArray();
+var allocatedMb = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576.0;
 
 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 long tokens = 0;
@@ -67,6 +71,8 @@ Console.WriteLine(JsonSerializer.Serialize(new
     mb_per_s = bytes / 1048576.0 / seconds,
     tokens_per_s = tokens / seconds,
     ids_sha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
+    gc_collections = gcCounts,
+    allocated_mb = allocatedMb,
 }));
 return 0;
 

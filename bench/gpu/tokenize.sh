@@ -2,7 +2,7 @@
 # Issue 11's GPU tokenizer runs, ON the GPU machine from the repository root (see ../README.md and shared/GPU.md):
 #   1. conformance: GPU ids against CPU ids on the corpus and on FUZZED documents mutated from it (cl100k and o200k);
 #   2. throughput: the GPU tokenizer on COPIES copies of the corpus in one call, against Python tiktoken on all cores;
-#   3. the CPU tokenizer against Python tiktoken on 1, 2 (taskset) and all cores, ids compared by sha256;
+#   3. the CPU tokenizer against Python tiktoken on 1, 2 (taskset to two cores), 4, 8 and all cores, ids compared by sha256;
 #   4. `dataforge pack --device cuda` against `--device cpu` on the corpus: time and shard bytes.
 # Needs artifacts/gpu/dataforge.tar.gz (bench/gpu/publish.sh, which includes DataForge.Bench) and
 # artifacts/gpu/corpus.jsonl.xz; python3 with tiktoken and numpy there. Writes $OUT (default bench/out/gpu-tokenize).
@@ -16,6 +16,7 @@ df="$work/publish/dataforge"; bench="$work/publish/DataForge.Bench"
 cores=$(nproc)
 corpus="$work/corpus.jsonl"; [ -f "$corpus" ] || xz -dc artifacts/gpu/corpus.jsonl.xz > "$corpus"
 "$df" doctor | tee "$out/doctor.txt"
+{ echo "cgroup cpu.max: $(cat /sys/fs/cgroup/cpu.max 2>/dev/null || echo none)"; lscpu | grep -E '^(CPU\(s\)|Thread|Core|Socket|Model name)'; } | tee "$out/cpu.txt"
 results="$out/tokenize-results.jsonl"; : > "$results"
 run() { echo "+ $*" >&2; "$@" | tee -a "$results"; }
 
@@ -25,7 +26,7 @@ run "$bench" tokenize-gpu "$corpus" cl100k_base "$copies" "$backend"
 run "$bench" tokenize-gpu "$corpus" o200k_base "$copies" "$backend"
 
 "$bench" export-tiktoken cl100k_base "$work/cl100k_base.tiktoken"
-for threads in 1 2 "$cores"; do
+for threads in 1 2 4 8 "$cores"; do
   pin=(); [ "$threads" = 2 ] && pin=(taskset -c 0,1)
   run "${pin[@]}" python3 bench/gpu/tiktoken_peer.py "$corpus" "$work/cl100k_base.tiktoken" "$threads"
   run "${pin[@]}" "$bench" tokenize "$corpus" cl100k_base "$threads"

@@ -57,6 +57,7 @@ public sealed class PackStage(PackOptions options) : IStage
                 cancellationToken);
 
         // Rows are assembled and written on their own task, so tokenization goes on while a window's rows are written.
+        var assembling = TimeSpan.Zero;
         var rows = Channel.CreateBounded<PackedRow>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
         var writing = Task.Run(
             async () =>
@@ -65,7 +66,10 @@ public sealed class PackStage(PackOptions options) : IStage
                 {
                     await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken))
                     {
-                        await writer.WriteAsync(RowAssembler.Assemble(row, options.SeqLen, padId), cancellationToken);
+                        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                        var assembled = RowAssembler.Assemble(row, options.SeqLen, padId);
+                        assembling += System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                        await writer.WriteAsync(assembled, cancellationToken);
                     }
                 }
                 catch (Exception e)
@@ -123,6 +127,7 @@ public sealed class PackStage(PackOptions options) : IStage
         }
 
         await writing;
+        context.Logger.LogInformation("pack: {Rows} rows laid out in {Milliseconds:F0} ms", writer.Stats.Rows, assembling.TotalMilliseconds);
         if (gpu is { CpuPieces: > 0 })
         {
             context.Logger.LogInformation("pack: {Pieces} pieces longer than the GPU kernel takes were merged on the CPU", gpu.CpuPieces);

@@ -14,7 +14,7 @@ namespace DataForge.Packing.Layout;
 /// </summary>
 internal static class GpuBatchLayout
 {
-    public const int BatchChars = 32 << 20;
+    public const int BatchChars = 8 << 20;
     public const int BatchSamples = 65_536;
 
     public static IAsyncEnumerable<(Sample Sample, LayoutResult Result)> LayOutAsync(

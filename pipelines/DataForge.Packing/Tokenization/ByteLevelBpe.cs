@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace DataForge.Packing.Tokenization;
@@ -6,8 +5,9 @@ namespace DataForge.Packing.Tokenization;
 /// <summary>
 /// A byte-level BPE vocabulary. In tiktoken's form (no merge list) a token's id is its merge rank, and encoding a
 /// piece merges, at each step, the adjacent pair whose concatenation has the lowest rank (tiktoken's
-/// <c>byte_pair_merge</c>). With a Hugging Face merge list, the adjacent pair earliest in the list merges first
-/// (tokenizers' BPE <c>merge_all</c>), after a whole-piece lookup when <c>ignore_merges</c> is set.
+/// <c>byte_pair_merge</c>), after taking a piece that is itself a token whole. With a Hugging Face merge list, the
+/// adjacent pair earliest in the list merges first (tokenizers' BPE <c>merge_all</c>), after a whole-piece lookup when
+/// <c>ignore_merges</c> is set. Both run as one loop over a <see cref="MergeTable"/>.
 /// Immutable and shared by all threads; per-thread state lives in the tokenizers' sessions.
 /// </summary>
 public sealed class ByteLevelBpe
@@ -17,6 +17,7 @@ public sealed class ByteLevelBpe
     private readonly byte[][] _tokens;
     private readonly Dictionary<(int Left, int Right), (int Rank, int Merged)>? _merges;
     private readonly bool _wholePieceFirst;
+    private readonly Lazy<MergeTable> _mergeTable;
 
     /// <param name="tokens">Token bytes by id; ids are dense from 0.</param>
     /// <param name="merges">Hugging Face merges by pair of ids, or null for tiktoken's rank rule.</param>
@@ -40,11 +41,16 @@ public sealed class ByteLevelBpe
                 throw new ArgumentException($"the vocabulary lacks the single byte 0x{b:x2}; byte-level BPE needs all 256", nameof(tokens));
             }
         }
+
+        _mergeTable = new Lazy<MergeTable>(() => new MergeTable([.. Enumerable.Range(0, 256).Select(b => ByteId((byte)b))], MergePairs()));
     }
 
     public int Count => _tokens.Length;
 
     public ReadOnlySpan<byte> TokenBytes(int id) => _tokens[id];
+
+    /// <summary>The merges as flat arrays, built on first use (the CPU encoder's and the GPU kernel's table).</summary>
+    public MergeTable Merges => _mergeTable.Value;
 
     /// <summary>Appends the ids of one piece (its UTF-8 bytes widened to chars, one char per byte).</summary>
     public void EncodePiece(ReadOnlySpan<char> widenedBytes, List<int> output)
@@ -55,133 +61,28 @@ public sealed class ByteLevelBpe
             return;
         }
 
-        if (_merges is not null)
-        {
-            MergeByList(widenedBytes, output);
-            return;
-        }
-
-        var n = widenedBytes.Length;
-        // boundaries[k] = start of part k; ranks[k] = rank of parts k and k+1 merged (int.MaxValue: not a token).
-        var boundaries = ArrayPool<int>.Shared.Rent(n + 1);
-        var ranks = ArrayPool<int>.Shared.Rent(n + 1);
-        try
-        {
-            var parts = n;
-            for (var k = 0; k <= n; k++)
-            {
-                boundaries[k] = k;
-            }
-
-            for (var k = 0; k < parts - 1; k++)
-            {
-                ranks[k] = Rank(widenedBytes, boundaries[k], boundaries[k + 2]);
-            }
-
-            while (parts > 1)
-            {
-                var best = int.MaxValue;
-                var at = -1;
-                for (var k = 0; k < parts - 1; k++)
-                {
-                    if (ranks[k] < best)
-                    {
-                        best = ranks[k];
-                        at = k;
-                    }
-                }
-
-                if (at < 0)
-                {
-                    break;
-                }
-
-                // Merge parts at and at+1: drop boundary at+1, then re-rank the pairs that touch the new part.
-                Array.Copy(boundaries, at + 2, boundaries, at + 1, parts - at - 1);
-                Array.Copy(ranks, at + 1, ranks, at, parts - at - 2);
-                parts--;
-                if (at > 0)
-                {
-                    ranks[at - 1] = Rank(widenedBytes, boundaries[at - 1], boundaries[at + 1]);
-                }
-
-                if (at < parts - 1)
-                {
-                    ranks[at] = Rank(widenedBytes, boundaries[at], boundaries[at + 2]);
-                }
-            }
-
-            for (var k = 0; k < parts; k++)
-            {
-                output.Add(_lookup[widenedBytes[boundaries[k]..boundaries[k + 1]]]);
-            }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(boundaries);
-            ArrayPool<int>.Shared.Return(ranks);
-        }
+        Merges.Merge(widenedBytes, output);
     }
 
-    /// <summary>Hugging Face BPE: start from single bytes, merge the listed pair of lowest rank (leftmost on ties).</summary>
-    private void MergeByList(ReadOnlySpan<char> widenedBytes, List<int> output)
+    /// <summary>The id of a whole piece that is itself a token, when this BPE takes such pieces whole.</summary>
+    internal bool TryWholePiece(ReadOnlySpan<char> widenedBytes, out int id)
     {
-        var symbols = ArrayPool<int>.Shared.Rent(widenedBytes.Length);
-        try
-        {
-            var count = widenedBytes.Length;
-            for (var i = 0; i < count; i++)
-            {
-                symbols[i] = _lookup[widenedBytes.Slice(i, 1)];
-            }
-
-            while (count > 1)
-            {
-                var best = int.MaxValue;
-                var at = -1;
-                var merged = 0;
-                for (var i = 0; i + 1 < count; i++)
-                {
-                    if (_merges!.TryGetValue((symbols[i], symbols[i + 1]), out var merge) && merge.Rank < best)
-                    {
-                        (best, at, merged) = (merge.Rank, i, merge.Merged);
-                    }
-                }
-
-                if (at < 0)
-                {
-                    break;
-                }
-
-                symbols[at] = merged;
-                Array.Copy(symbols, at + 2, symbols, at + 1, count - at - 2);
-                count--;
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                output.Add(symbols[i]);
-            }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(symbols);
-        }
+        id = -1;
+        return _wholePieceFirst && _lookup.TryGetValue(widenedBytes, out id);
     }
 
     /// <summary>Whether a piece that is itself a token is taken whole before merging.</summary>
     internal bool WholePieceFirst => _wholePieceFirst;
 
     /// <summary>The id of the token that is the single byte <paramref name="value"/>.</summary>
-    internal int ByteId(byte value) => _lookup[((char)value).ToString()];
+    internal int ByteId(byte value) => _lookup[[(char)value]];
 
     /// <summary>
     /// Every merge as (left id, right id) → (rank, merged id). Both rules are "merge the adjacent pair of lowest rank,
     /// leftmost first": with a Hugging Face list these are its entries; in tiktoken's form a part is always a token,
-    /// so the pairs are every split of a token into two tokens, ranked by the whole token's id. The GPU tokenizer runs
-    /// one merge loop over this table for both.
+    /// so the pairs are every split of a token into two tokens, ranked by the whole token's id.
     /// </summary>
-    internal IEnumerable<(int Left, int Right, int Rank, int Merged)> MergePairs()
+    private IEnumerable<(int Left, int Right, int Rank, int Merged)> MergePairs()
     {
         if (_merges is not null)
         {
@@ -196,9 +97,10 @@ public sealed class ByteLevelBpe
         for (var id = 0; id < _tokens.Length; id++)
         {
             var bytes = _tokens[id];
+            var widened = Widen(bytes);
             for (var split = 1; split < bytes.Length; split++)
             {
-                if (TryGetId(bytes.AsSpan(0, split), out var left) && TryGetId(bytes.AsSpan(split), out var right))
+                if (_lookup.TryGetValue(widened.AsSpan(0, split), out var left) && _lookup.TryGetValue(widened.AsSpan(split), out var right))
                 {
                     yield return (left, right, id, id);
                 }
@@ -211,7 +113,4 @@ public sealed class ByteLevelBpe
 
     /// <summary>Bytes as Latin-1 chars: a lossless key for byte strings in a string dictionary.</summary>
     internal static string Widen(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
-
-    private int Rank(ReadOnlySpan<char> bytes, int start, int end) =>
-        _lookup.TryGetValue(bytes[start..end], out var rank) ? rank : int.MaxValue;
 }

@@ -4,14 +4,15 @@ namespace DataForge.Packing.Tokenization;
 
 /// <summary>
 /// One thread's text encoder: split into pieces (<see cref="PieceScanner"/>), encode each piece with the BPE
-/// (<see cref="ByteLevelBpe"/>), with a bounded cache of piece → ids (web text repeats its words) and reused
-/// buffers. Not thread-safe: each worker holds its own.
+/// (<see cref="ByteLevelBpe"/>): a piece that is a token in one lookup, else from a bounded cache of piece → ids (web
+/// text repeats its words), else merged. Buffers and the cache are allocated once and reused, so encoding allocates
+/// only a cache entry per new multi-token piece; nothing is shared between sessions but the immutable BPE, so sessions
+/// on many threads never wait on each other. Not thread-safe: each worker holds its own.
 /// </summary>
 public sealed class PieceEncoder(ByteLevelBpe bpe, PreTokenizerKind kind)
 {
     private const int MaxCachedPieces = 1 << 16;
-    private readonly Dictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly List<int> _pieceIds = [];
+    private readonly Dictionary<string, int[]> _cache = new(MaxCachedPieces, StringComparer.Ordinal);
     private Rune[] _runes = new Rune[256];
     private int[] _charStarts = new int[257];
     private byte[] _utf8 = new byte[256];
@@ -25,26 +26,27 @@ public sealed class PieceEncoder(ByteLevelBpe bpe, PreTokenizerKind kind)
         for (var start = 0; start < count;)
         {
             var length = PieceScanner.NextPiece(runes, start, kind);
-            var piece = text.AsSpan(_charStarts[start], _charStarts[start + length] - _charStarts[start]);
-            if (cacheLookup.TryGetValue(piece, out var cached))
+            var widened = Widen(text.AsSpan(_charStarts[start], _charStarts[start + length] - _charStarts[start]));
+            start += length;
+            if (bpe.TryWholePiece(widened, out var whole))
+            {
+                output.Add(whole); // most pieces of prose: one lookup, nothing cached
+            }
+            else if (cacheLookup.TryGetValue(widened, out var cached))
             {
                 output.AddRange(cached);
             }
             else
             {
-                var widened = Widen(piece);
-                _pieceIds.Clear();
-                bpe.EncodePiece(widened, _pieceIds);
-                output.AddRange(_pieceIds);
+                var before = output.Count;
+                bpe.Merges.Merge(widened, output);
                 if (_cache.Count >= MaxCachedPieces)
                 {
-                    _cache.Clear();
+                    _cache.Clear(); // keeps its capacity: a full cache costs no more allocation than a fresh one
                 }
 
-                _cache[piece.ToString()] = [.. _pieceIds];
+                _cache[widened.ToString()] = [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(output)[before..]];
             }
-
-            start += length;
         }
     }
 

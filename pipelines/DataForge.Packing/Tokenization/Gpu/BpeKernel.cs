@@ -209,9 +209,9 @@ internal static class BpeKernel
     /// <summary>The merge of (left, right) into ranks[at]/merges[at]; int.MaxValue as rank when there is none.</summary>
     private static void Lookup(DeviceTables tables, int left, int right, ArrayView<int> ranks, ArrayView<int> merges, int at)
     {
-        var key = BpeTables.PairKey(left, right);
+        var key = MergeTable.PairKey(left, right);
         var mask = (1 << tables.PairBits) - 1;
-        var slot = BpeTables.Slot(key, tables.PairBits);
+        var slot = MergeTable.Slot(key, tables.PairBits);
         while (true)
         {
             var stored = tables.PairKeys[slot];
@@ -222,7 +222,7 @@ internal static class BpeKernel
                 return;
             }
 
-            if (stored == BpeTables.EmptyKey)
+            if (stored == MergeTable.EmptyKey)
             {
                 ranks[at] = int.MaxValue;
                 merges[at] = -1;
@@ -244,7 +244,7 @@ internal static class BpeKernel
 
         hash = BpeTables.FinishHash(hash);
         var mask = (1 << tables.WholeBits) - 1;
-        var slot = BpeTables.Slot(hash, tables.WholeBits);
+        var slot = MergeTable.Slot(hash, tables.WholeBits);
         while (true)
         {
             var id = tables.WholeIds[slot];

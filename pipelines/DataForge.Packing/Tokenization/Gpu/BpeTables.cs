@@ -4,15 +4,13 @@ namespace DataForge.Packing.Tokenization.Gpu;
 
 /// <summary>
 /// A byte-level tokenizer flattened into the arrays the GPU kernel reads (<see cref="BpeKernel"/>): a class byte per
-/// code point (the same <see cref="UnicodeClasses"/> tests the CPU scanner calls), the id of each single byte, an
-/// open-addressed hash of merges keyed by (left id, right id), and an open-addressed hash of whole tokens keyed by a
-/// 64-bit hash of their bytes (verified byte by byte, so a hash collision cannot change an id). Built once per encoder,
-/// deterministically.
+/// code point (the same <see cref="UnicodeClasses"/> tests the CPU scanner calls), the CPU encoder's own
+/// <see cref="MergeTable"/>, and an open-addressed hash of whole tokens keyed by a 64-bit hash of their bytes (verified
+/// byte by byte, so a hash collision cannot change an id). Built once per encoder, deterministically.
 /// </summary>
 internal sealed class BpeTables
 {
     public const byte Letter = 1, Number = 2, Space = 4, UpperClass = 8, LowerClass = 16;
-    public const ulong EmptyKey = ulong.MaxValue;
     public const int CodePoints = 0x110000;
 
     public BpeTables(IByteLevelTokenizer tokenizer)
@@ -21,35 +19,12 @@ internal sealed class BpeTables
         Kind = tokenizer.SplitKind;
         WholePieceFirst = bpe.WholePieceFirst;
         Classes = BuildClasses();
-        ByteIds = new int[256];
-        for (var b = 0; b < 256; b++)
-        {
-            ByteIds[b] = bpe.ByteId((byte)b);
-        }
-
-        var pairs = bpe.MergePairs().ToList();
-        PairBits = BitsFor(pairs.Count);
-        PairKeys = new ulong[1 << PairBits];
-        Array.Fill(PairKeys, EmptyKey);
-        PairRanks = new int[PairKeys.Length];
-        PairMerged = new int[PairKeys.Length];
-        foreach (var (left, right, rank, merged) in pairs)
-        {
-            var key = PairKey(left, right);
-            var slot = Slot(key, PairBits);
-            while (PairKeys[slot] != EmptyKey)
-            {
-                if (PairKeys[slot] == key)
-                {
-                    throw new InvalidOperationException($"merge ({left}, {right}) is listed twice");
-                }
-
-                slot = (slot + 1) & (PairKeys.Length - 1);
-            }
-
-            (PairKeys[slot], PairRanks[slot], PairMerged[slot]) = (key, rank, merged);
-        }
-
+        var merges = bpe.Merges;
+        ByteIds = merges.ByteIds;
+        PairBits = merges.Bits;
+        PairKeys = merges.Keys;
+        PairRanks = merges.Ranks;
+        PairMerged = merges.Merged;
         TokenOffsets = new int[bpe.Count + 1];
         var bytes = new List<byte>();
         for (var id = 0; id < bpe.Count; id++)
@@ -74,7 +49,7 @@ internal sealed class BpeTables
             }
 
             var hash = HashBytes(token);
-            var slot = Slot(hash, WholeBits);
+            var slot = MergeTable.Slot(hash, WholeBits);
             while (WholeIds[slot] >= 0)
             {
                 slot = (slot + 1) & (WholeIds.Length - 1);
@@ -111,11 +86,6 @@ internal sealed class BpeTables
     public int[] TokenOffsets { get; }
 
     public int MaxTokenBytes { get; }
-
-    public static ulong PairKey(int left, int right) => ((ulong)(uint)left << 32) | (uint)right;
-
-    /// <summary>Fibonacci hashing: the top bits of key × 2^64/φ.</summary>
-    public static int Slot(ulong key, int bits) => (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - bits));
 
     /// <summary>FNV-1a over the bytes, finished with a xor-shift so the top bits (the slot) depend on every byte.</summary>
     public static ulong HashBytes(ReadOnlySpan<byte> bytes)

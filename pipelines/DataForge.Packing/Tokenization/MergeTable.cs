@@ -1,0 +1,157 @@
+namespace DataForge.Packing.Tokenization;
+
+/// <summary>
+/// A byte-level BPE's merges as flat arrays: the id of each single byte, and an open-addressed hash from (left id,
+/// right id) to (rank, merged id). Both merge rules DataForge knows are "merge the adjacent pair of lowest rank, leftmost
+/// first": a Hugging Face merge list gives the pairs directly; in tiktoken's form a part is always a token, so the pairs
+/// are every split of a token into two tokens, ranked by the whole token's id. The CPU encoder merges with it here and
+/// the GPU kernel copies the same arrays to the device, so both run the same loop over the same table. Immutable, built
+/// once per tokenizer and shared by all threads; merging allocates nothing.
+/// </summary>
+public sealed class MergeTable
+{
+    public const ulong EmptyKey = ulong.MaxValue;
+
+    /// <summary>Pieces up to this many bytes merge in stack memory.</summary>
+    private const int StackBytes = 256;
+
+    internal MergeTable(int[] byteIds, IEnumerable<(int Left, int Right, int Rank, int Merged)> pairs)
+    {
+        ByteIds = byteIds;
+        var list = pairs.ToList();
+        Bits = 4;
+        while ((1L << Bits) < 2L * list.Count)
+        {
+            Bits++;
+        }
+
+        Keys = new ulong[1 << Bits];
+        Array.Fill(Keys, EmptyKey);
+        Ranks = new int[Keys.Length];
+        Merged = new int[Keys.Length];
+        foreach (var (left, right, rank, merged) in list)
+        {
+            var key = PairKey(left, right);
+            var slot = Slot(key, Bits);
+            while (Keys[slot] != EmptyKey)
+            {
+                if (Keys[slot] == key)
+                {
+                    throw new InvalidOperationException($"merge ({left}, {right}) is listed twice");
+                }
+
+                slot = (slot + 1) & (Keys.Length - 1);
+            }
+
+            (Keys[slot], Ranks[slot], Merged[slot]) = (key, rank, merged);
+        }
+    }
+
+    /// <summary>The token id of each byte value.</summary>
+    public int[] ByteIds { get; }
+
+    /// <summary>log2 of the hash's size (at most half full).</summary>
+    public int Bits { get; }
+
+    public ulong[] Keys { get; }
+
+    public int[] Ranks { get; }
+
+    public int[] Merged { get; }
+
+    public static ulong PairKey(int left, int right) => ((ulong)(uint)left << 32) | (uint)right;
+
+    /// <summary>Fibonacci hashing: the top bits of key × 2^64/φ.</summary>
+    public static int Slot(ulong key, int bits) => (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - bits));
+
+    /// <summary>Merges one piece (its bytes widened to chars) from single bytes and appends the resulting ids.</summary>
+    public void Merge(ReadOnlySpan<char> widenedBytes, List<int> output)
+    {
+        var n = widenedBytes.Length;
+        int[]? rented = null;
+        Span<int> buffer = n <= StackBytes ? stackalloc int[3 * StackBytes] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(3 * n));
+        try
+        {
+            var symbols = buffer[..n];
+            var ranks = buffer.Slice(n, n);
+            var merges = buffer.Slice(2 * n, n);
+            for (var k = 0; k < n; k++)
+            {
+                symbols[k] = ByteIds[(byte)widenedBytes[k]];
+            }
+
+            for (var k = 0; k + 1 < n; k++)
+            {
+                (ranks[k], merges[k]) = Lookup(symbols[k], symbols[k + 1]);
+            }
+
+            var parts = n;
+            while (parts > 1)
+            {
+                var best = int.MaxValue;
+                var at = -1;
+                for (var k = 0; k + 1 < parts; k++)
+                {
+                    if (ranks[k] < best)
+                    {
+                        best = ranks[k];
+                        at = k;
+                    }
+                }
+
+                if (at < 0)
+                {
+                    break;
+                }
+
+                // Part at becomes the merge; part at+1 and the pair (at, at+1) leave; the pairs beside it are looked up again.
+                symbols[at] = merges[at];
+                symbols[(at + 2)..parts].CopyTo(symbols[(at + 1)..]);
+                ranks[(at + 1)..(parts - 1)].CopyTo(ranks[at..]);
+                merges[(at + 1)..(parts - 1)].CopyTo(merges[at..]);
+                parts--;
+                if (at > 0)
+                {
+                    (ranks[at - 1], merges[at - 1]) = Lookup(symbols[at - 1], symbols[at]);
+                }
+
+                if (at + 1 < parts)
+                {
+                    (ranks[at], merges[at]) = Lookup(symbols[at], symbols[at + 1]);
+                }
+            }
+
+            foreach (var symbol in symbols[..parts])
+            {
+                output.Add(symbol);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>The pair's (rank, merged id), or (int.MaxValue, -1) when it does not merge.</summary>
+    private (int Rank, int Merged) Lookup(int left, int right)
+    {
+        var key = PairKey(left, right);
+        var mask = Keys.Length - 1;
+        for (var slot = Slot(key, Bits); ; slot = (slot + 1) & mask)
+        {
+            var stored = Keys[slot];
+            if (stored == key)
+            {
+                return (Ranks[slot], Merged[slot]);
+            }
+
+            if (stored == EmptyKey)
+            {
+                return (int.MaxValue, -1);
+            }
+        }
+    }
+}
