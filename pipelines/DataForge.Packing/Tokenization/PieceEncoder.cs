@@ -5,14 +5,14 @@ namespace DataForge.Packing.Tokenization;
 /// <summary>
 /// One thread's text encoder: split into pieces (<see cref="PieceScanner"/>), encode each piece with the BPE
 /// (<see cref="ByteLevelBpe"/>): a piece that is a token in one lookup, else from a bounded cache of piece → ids (web
-/// text repeats its words), else merged. Buffers and the cache are allocated once and reused, so encoding allocates
-/// only a cache entry per new multi-token piece; nothing is shared between sessions but the immutable BPE, so sessions
+/// text repeats its words), else merged. Buffers are reused and the cache keeps its capacity when it is cleared, so encoding
+/// allocates only a cache entry per new multi-token piece; nothing is shared between sessions but the immutable BPE, so sessions
 /// on many threads never wait on each other. Not thread-safe: each worker holds its own.
 /// </summary>
 public sealed class PieceEncoder(ByteLevelBpe bpe, PreTokenizerKind kind)
 {
     private const int MaxCachedPieces = 1 << 16;
-    private readonly Dictionary<string, int[]> _cache = new(MaxCachedPieces, StringComparer.Ordinal);
+    private readonly Dictionary<string, int[]> _cache = new(StringComparer.Ordinal);
     private Rune[] _runes = new Rune[256];
     private int[] _charStarts = new int[257];
     private byte[] _utf8 = new byte[256];
