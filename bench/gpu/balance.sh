@@ -3,7 +3,8 @@
 # PyTorch peer of train.sh shares the rule, so its balance is the same): for each RULE:RATE, a run of STEPS steps on
 # the corpus of train.sh, reporting the per-step expert-load CV (mean over layers) averaged over the second half of
 # the run, and the CV of the load summed over its last 50 steps.
-# Usage: bash bench/gpu/balance.sh STEPS RULE:RATE... (WORK, OUT as in train.sh; reuses WORK/shards when present)
+# Usage: bash bench/gpu/balance.sh STEPS RULE:RATE[:AUX]... (WORK, OUT as in train.sh; reuses WORK/shards when present;
+#   AUX is the Switch auxiliary loss weight, default the preset's)
 set -euo pipefail
 steps=$1; shift
 out=${OUT:-bench/out/gpu}; mkdir -p "$out"
@@ -15,11 +16,12 @@ if [ ! -f "$work/shards/index.json" ]; then
   "$df" pack "$work/corpus.jsonl" --out "$work/shards" --seq-len 4096 --tokenizer cl100k_base > "$out/pack.txt"
 fi
 for variant in "$@"; do
-  rule=${variant%%:*}; rate=${variant##*:}
-  run="$work/balance-$rule-$rate"; rm -rf "$run"
+  IFS=: read -r rule rate aux <<< "$variant"
+  name="$rule-$rate${aux:+-aux$aux}"
+  run="$work/balance-$name"; rm -rf "$run"
   "$df" train --shards "$work/shards" --out "$run" --preset small --device cuda --steps "$steps" --batch-size 4 --accumulation 2 \
-    --bias-rule "$rule" --bias-rate "$rate" --eval-every 100000 --checkpoint-every 100000 > "$out/balance-$rule-$rate.txt" 2>&1
-  cp "$run/metrics.jsonl" "$out/metrics-balance-$rule-$rate.jsonl"
+    --bias-rule "$rule" --bias-rate "$rate" ${aux:+--aux-loss "$aux"} --eval-every 100000 --checkpoint-every 100000 > "$out/balance-$name.txt" 2>&1
+  cp "$run/metrics.jsonl" "$out/metrics-balance-$name.jsonl"
   python3 - "$run/metrics.jsonl" "$variant" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
