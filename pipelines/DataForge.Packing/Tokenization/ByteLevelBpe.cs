@@ -82,30 +82,34 @@ public sealed class ByteLevelBpe
     /// leftmost first": with a Hugging Face list these are its entries; in tiktoken's form a part is always a token,
     /// so the pairs are every split of a token into two tokens, ranked by the whole token's id.
     /// </summary>
-    private IEnumerable<(int Left, int Right, int Rank, int Merged)> MergePairs()
+    private List<(int Left, int Right, int Rank, int Merged)> MergePairs()
     {
         if (_merges is not null)
         {
-            foreach (var ((left, right), (rank, merged)) in _merges)
-            {
-                yield return (left, right, rank, merged);
-            }
-
-            yield break;
+            return [.. _merges.Select(pair => (pair.Key.Left, pair.Key.Right, pair.Value.Rank, pair.Value.Merged))];
         }
 
+        var pairs = new List<(int Left, int Right, int Rank, int Merged)>(_tokens.Length * 3);
+        Span<char> widened = stackalloc char[256];
         for (var id = 0; id < _tokens.Length; id++)
         {
             var bytes = _tokens[id];
-            var widened = Widen(bytes);
+            var chars = bytes.Length <= widened.Length ? widened[..bytes.Length] : new char[bytes.Length];
+            for (var k = 0; k < bytes.Length; k++)
+            {
+                chars[k] = (char)bytes[k];
+            }
+
             for (var split = 1; split < bytes.Length; split++)
             {
-                if (_lookup.TryGetValue(widened.AsSpan(0, split), out var left) && _lookup.TryGetValue(widened.AsSpan(split), out var right))
+                if (_lookup.TryGetValue(chars[..split], out var left) && _lookup.TryGetValue(chars[split..], out var right))
                 {
-                    yield return (left, right, id, id);
+                    pairs.Add((left, right, id, id));
                 }
             }
         }
+
+        return pairs;
     }
 
     /// <summary>The id of a token given as bytes, if it is one.</summary>

@@ -15,10 +15,9 @@ public sealed class MergeTable
     /// <summary>Pieces up to this many bytes merge in stack memory.</summary>
     private const int StackBytes = 256;
 
-    internal MergeTable(int[] byteIds, IEnumerable<(int Left, int Right, int Rank, int Merged)> pairs)
+    internal MergeTable(int[] byteIds, List<(int Left, int Right, int Rank, int Merged)> list)
     {
         ByteIds = byteIds;
-        var list = pairs.ToList();
         Bits = 4;
         while ((1L << Bits) < 2L * list.Count)
         {
