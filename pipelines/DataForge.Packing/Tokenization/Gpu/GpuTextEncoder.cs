@@ -101,10 +101,12 @@ public sealed class GpuTextEncoder : IDisposable
                 : context.CreateCPUAccelerator(0);
             return new GpuTextEncoder(context, accelerator, byteLevel);
         }
-        catch (Exception e) when (e is not GpuUnavailableException and (DllNotFoundException or TypeInitializationException or InvalidOperationException or NotSupportedException or ILGPU.Runtime.Cuda.CudaException))
+        catch (Exception e) when (e is not (GpuUnavailableException or OutOfMemoryException))
         {
+            // A driver that will not load, a device ILGPU cannot compile for: the CPU path gives the same ids, so the
+            // caller falls back with this reason rather than failing the run.
             context?.Dispose();
-            throw new GpuUnavailableException($"CUDA could not start: {e.Message.Split('\n')[0]}");
+            throw new GpuUnavailableException($"CUDA could not start ({e.GetType().Name}: {e.Message.Split('\n')[0]})");
         }
         catch
         {
@@ -113,7 +115,7 @@ public sealed class GpuTextEncoder : IDisposable
         }
     }
 
-    /// <summary>The CUDA devices ILGPU finds, one line each (for <c>dataforge doctor</c>); empty when none.</summary>
+    /// <summary>The CUDA devices ILGPU finds, one line each (for <c>dataforge doctor</c>); empty when none, or why CUDA failed.</summary>
     public static IReadOnlyList<string> DescribeCudaDevices()
     {
         try
@@ -127,9 +129,9 @@ public sealed class GpuTextEncoder : IDisposable
 
             return lines;
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or InvalidOperationException or NotSupportedException or CudaException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return [];
+            return [$"none usable: {e.GetType().Name}: {e.Message.Split('\n')[0]}"];
         }
     }
 
