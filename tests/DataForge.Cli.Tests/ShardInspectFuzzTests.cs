@@ -25,17 +25,8 @@ public sealed class ShardInspectFuzzTests(ITestOutputHelper log) : IDisposable
 
         var report = await Fuzzer.RunAsync("Parquet shards (inspect)", [original], 150, 61, async input =>
         {
-            var folder = Directory.CreateDirectory(_temp.Combine($"t{Interlocked.Increment(ref trials)}")).FullName;
-            foreach (var file in Directory.GetFiles(shards))
-            {
-                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
-            }
-
-            await File.WriteAllBytesAsync(Path.Combine(folder, Path.GetFileName(shard)), input);
-            // A consistent set from elsewhere: the index carries the mutated file's sha256, so the file is parsed.
-            var index = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "index.json")))!;
-            index["files"]![0]!["sha256"] = DataForge.Core.Hashing.Hashes.Sha256Hex(input);
-            await File.WriteAllTextAsync(Path.Combine(folder, "index.json"), index.ToJsonString());
+            var folder = _temp.Combine($"t{Interlocked.Increment(ref trials)}");
+            await MutatedShardSet.WriteAsync(folder, shards, Path.GetFileName(shard), input);
             foreach (var arguments in new[] { new[] { "inspect", folder, "--json" }, ["inspect", folder, "--decode", "1"] })
             {
                 using var stdout = new StringWriter();

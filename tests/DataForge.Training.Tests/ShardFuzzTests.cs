@@ -21,18 +21,13 @@ public sealed class ShardFuzzTests(ITestOutputHelper log) : IDisposable
     {
         var source = await SyntheticShards.WriteAsync(_temp.Combine("source"), rows: 12, length: 32, rowGroupSize: 4);
         var shard = await File.ReadAllBytesAsync(Path.Combine(source, "shard-00000.parquet"));
-        var index = await File.ReadAllTextAsync(Path.Combine(source, "index.json"));
         var trials = 0;
 
         var report = await Fuzzer.RunAsync("Parquet shards (train reader)", [shard], 400, 41, async input =>
         {
-            var folder = Directory.CreateDirectory(_temp.Combine($"t{Interlocked.Increment(ref trials)}")).FullName;
-            await File.WriteAllBytesAsync(Path.Combine(folder, "shard-00000.parquet"), input);
-            // The index is rewritten with the mutated file's sha256, as a consistent set from elsewhere would be; a file
-            // that does not match its index is refused before parsing (a test of its own below).
-            var consistent = System.Text.Json.Nodes.JsonNode.Parse(index)!;
-            consistent["files"]![0]!["sha256"] = DataForge.Core.Hashing.Hashes.Sha256Hex(input);
-            await File.WriteAllTextAsync(Path.Combine(folder, "index.json"), consistent.ToJsonString());
+            // A file that does not match its index is refused before parsing: a test of its own below.
+            var folder = _temp.Combine($"t{Interlocked.Increment(ref trials)}");
+            await MutatedShardSet.WriteAsync(folder, source, "shard-00000.parquet", input);
             try
             {
                 var rows = await ShardRows.OpenAsync(new LocalStorage(folder), seed: 1, evalRows: 2, CancellationToken.None, shuffleBufferRows: 4, readTimeout: TimeSpan.FromSeconds(3));

@@ -28,14 +28,16 @@ internal static class GpuBatchLayout
 
     private static (Sample, LayoutResult)[] LayOut(List<Sample> samples, long firstOrder, GpuTextEncoder gpu, DocumentLayout layout)
     {
-        var texts = samples.SelectMany(sample => sample.Parts.OfType<TextPart>().Select(part => part.Text)).ToList();
-        var ids = gpu.Encode(texts);
-        var results = new (Sample, LayoutResult)[samples.Count];
+        var texts = new List<string>();
         var firstText = new int[samples.Count + 1];
         for (var i = 0; i < samples.Count; i++)
         {
-            firstText[i + 1] = firstText[i] + samples[i].Parts.Count(part => part is TextPart);
+            texts.AddRange(samples[i].Parts.OfType<TextPart>().Select(part => part.Text));
+            firstText[i + 1] = texts.Count;
         }
+
+        var ids = gpu.Encode(texts);
+        var results = new (Sample, LayoutResult)[samples.Count];
 
         Parallel.For(0, samples.Count, i =>
         {

@@ -55,7 +55,7 @@ public sealed class ByteLevelBpe
     /// <summary>Appends the ids of one piece (its UTF-8 bytes widened to chars, one char per byte).</summary>
     public void EncodePiece(ReadOnlySpan<char> widenedBytes, List<int> output)
     {
-        if (_wholePieceFirst && _lookup.TryGetValue(widenedBytes, out var whole))
+        if (TryWholePiece(widenedBytes, out var whole))
         {
             output.Add(whole);
             return;
