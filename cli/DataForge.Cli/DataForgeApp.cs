@@ -4,6 +4,7 @@ using DataForge.Cli.Commands;
 using DataForge.Core;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages;
+using DataForge.Core.Stages.Contract;
 using DataForge.Interleaved;
 using DataForge.Packing;
 using DataForge.SegEdit;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using Spectre.Console;
 
 namespace DataForge.Cli;

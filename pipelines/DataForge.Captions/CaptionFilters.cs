@@ -13,22 +13,22 @@ public static partial class CaptionFilters
         var text = caption.Trim();
         if (text.Length == 0)
         {
-            return ("caption.empty", "the caption is empty");
+            return (CaptionRejectReasons.CaptionEmpty, "the caption is empty");
         }
 
         if (text.Length < minChars)
         {
-            return ("caption.too_short", $"{text.Length} characters, fewer than {minChars}");
+            return (CaptionRejectReasons.CaptionTooShort, $"{text.Length} characters, fewer than {minChars}");
         }
 
         if (Refusal().IsMatch(text))
         {
-            return ("caption.refusal", "the captioner declined instead of describing");
+            return (CaptionRejectReasons.CaptionRefusal, "the captioner declined instead of describing");
         }
 
         if (RepeatedPhrase(text) is { } phrase)
         {
-            return ("caption.repetitive", $"'{phrase}' repeats three times or more");
+            return (CaptionRejectReasons.CaptionRepetitive, $"'{phrase}' repeats three times or more");
         }
 
         var letters = text.Count(char.IsLetter);
@@ -36,7 +36,7 @@ public static partial class CaptionFilters
         var cjkShare = letters == 0 ? 0 : (double)cjk / letters;
         if ((language == "zh" && cjkShare < 0.3) || (language == "en" && cjkShare > 0.2))
         {
-            return ("caption.wrong_language", $"expected {language}, {cjkShare:P0} of the letters are Chinese");
+            return (CaptionRejectReasons.CaptionWrongLanguage, $"expected {language}, {cjkShare:P0} of the letters are Chinese");
         }
 
         return null;

@@ -1,58 +1,60 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Captions;
 
 /// <summary>Options of the caption stage.</summary>
 public sealed record CaptionOptions : IStageOptions
 {
-    /// <summary>
-    /// Captioners to run; each caption is labelled with its captioner. <c>template</c> needs nothing outside the
-    /// process; <c>openai</c> asks an endpoint; <c>fusion</c> merges alt text with a synthetic caption (through the
-    /// endpoint when one is set, else by rule) into one <c>fused</c> caption per language.
-    /// </summary>
+    [Option("Captioners to run; each caption is labelled with its captioner. template needs nothing outside the process; openai asks an endpoint; fusion merges alt text with a synthetic caption (through the endpoint when one is set, else by rule) into one fused caption per language.", Aliases = ["--captioner"])]
     public IReadOnlyList<string> Captioners { get; init; } = ["template"];
 
-    /// <summary><c>short</c> and/or <c>dense</c>.</summary>
+    [Option("short and/or dense.")]
     public IReadOnlyList<string> Kinds { get; init; } = ["short", "dense"];
 
-    /// <summary><c>en</c> and/or <c>zh</c>.</summary>
+    [Option("en and/or zh.", Aliases = ["--lang"])]
     public IReadOnlyList<string> Languages { get; init; } = ["en"];
 
-    /// <summary>Captions shorter than this are rejected.</summary>
+    [Option("Captions shorter than this are rejected.")]
     public int MinCaptionChars { get; init; } = 10;
 
-    /// <summary>Pass the input samples on (with their images) besides the caption samples.</summary>
+    [Option("Pass the input samples on (with their images) besides the caption samples.")]
     public bool KeepInputs { get; init; } = true;
 
-    /// <summary>Also insert the first kept caption after each image of the input sample (as a context text part).</summary>
+    [Option("Also insert the first kept caption after each image of the input sample (as a context text part).")]
     public bool InsertIntoDocuments { get; init; }
 
-    /// <summary>openai: the endpoint's base URL (e.g. http://localhost:8000/v1 for vLLM).</summary>
+    [Option("openai: the endpoint's base URL (e.g. http://localhost:8000/v1 for vLLM).")]
     public string? Endpoint { get; init; }
 
-    /// <summary>openai: the model name the endpoint serves.</summary>
+    [Option("openai: the model name the endpoint serves.")]
     public string? Model { get; init; }
 
-    /// <summary>openai: the environment variable that holds the API key.</summary>
+    [Option("openai: the environment variable that holds the API key.")]
     public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
 
+    [Option("openai: the most tokens an answer may have (max_tokens of the request).")]
     public int MaxTokens { get; init; } = 256;
 
+    [Option("openai: sampling temperature of the request.")]
     public double Temperature { get; init; } = 0.2;
 
+    [Option("openai: seconds one request may take before it is retried.")]
     public double TimeoutSeconds { get; init; } = 60;
 
+    [Option("openai: retries of a request that timed out or got 429/5xx, with exponential backoff.")]
     public int Retries { get; init; } = 3;
 
+    [Option("openai: the first backoff in milliseconds; it doubles each retry.")]
     public int RetryBaseMs { get; init; } = 800;
 
-    /// <summary>openai: requests in flight at once.</summary>
+    [Option("openai: requests in flight at once.")]
     public int Concurrency { get; init; } = 4;
 
-    /// <summary>openai: prompts by <c>kind_lang</c> (short_en, dense_zh, …) replacing the built-in ones.</summary>
+    [Option("openai: prompts by kind_lang (short_en, dense_zh, …) replacing the built-in ones.")]
     public IReadOnlyDictionary<string, string> Prompts { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>openai: where answers are cached, relative to the run's output.</summary>
+    [Option("openai: where answers are cached, relative to the run's output.")]
     public string CachePath { get; init; } = "_cache/captions";
 
     /// <summary>Whether a captioner talks to the endpoint: openai always, fusion when an endpoint is set.</summary>

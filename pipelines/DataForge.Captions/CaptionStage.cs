@@ -5,6 +5,8 @@ using DataForge.Captions.Template;
 using DataForge.Core;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Captions;
 
@@ -16,7 +18,8 @@ namespace DataForge.Captions;
 public sealed class CaptionStage(CaptionOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<CaptionOptions>("caption", "add captions to every image (template: colours, layout, alt text, annotations)", options => new CaptionStage(options));
+        new StageDefinition<CaptionOptions>("caption", "add captions to every image (template: colours, layout, alt text, annotations)", options => new CaptionStage(options),
+            [.. CaptionRejectReasons.All, CoreRejectReasons.ImageCorrupt]);
 
     private OpenAiCaptioner? _remote;
     private SemaphoreSlim? _inFlight;
@@ -103,7 +106,7 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
             }
             catch (InvalidDataException e)
             {
-                rejects.Add(("image.corrupt", e.Message, $"{sample.Id}/image{imageIndex}"));
+                rejects.Add((CoreRejectReasons.ImageCorrupt, e.Message, $"{sample.Id}/image{imageIndex}"));
                 continue;
             }
 

@@ -7,6 +7,8 @@ using DataForge.Core;
 using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 using DataForge.Interleaved.Images;
 
 namespace DataForge.Interleaved;
@@ -65,19 +67,19 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
         string? reason = null, message = null;
         if (textChars < options.MinTextChars)
         {
-            (reason, message) = ("document.too_little_text", $"{textChars} characters of text, fewer than min_text_chars {options.MinTextChars}");
+            (reason, message) = (InterleaveRejectReasons.DocumentTooLittleText, $"{textChars} characters of text, fewer than min_text_chars {options.MinTextChars}");
         }
         else if (imageCount == 0 && !options.KeepTextOnly)
         {
-            (reason, message) = ("document.no_image", "no usable image is left and keep_text_only is off");
+            (reason, message) = (InterleaveRejectReasons.DocumentNoImage, "no usable image is left and keep_text_only is off");
         }
         else if (imageCount > options.MaxImages)
         {
-            (reason, message) = ("document.too_many_images", $"{imageCount} images, more than max_images {options.MaxImages}");
+            (reason, message) = (InterleaveRejectReasons.DocumentTooManyImages, $"{imageCount} images, more than max_images {options.MaxImages}");
         }
         else if (!_documents.Add(key.GetCurrentHashAsUInt128()))
         {
-            (reason, message) = ("dedup.exact_duplicate", "the same text and images as a document built earlier in this task");
+            (reason, message) = (CoreRejectReasons.DedupExactDuplicate, "the same text and images as a document built earlier in this task");
         }
 
         if (reason is not null)
@@ -106,23 +108,23 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
         {
             (reason, message) = catalog.Failure(url) is { } failure
                 ? failure
-                : ("image.not_found", "neither in the archives nor on disk");
+                : (InterleaveRejectReasons.ImageNotFound, "neither in the archives nor on disk");
         }
         else if (Math.Min(image.Width, image.Height) < options.MinImageSide)
         {
-            (reason, message) = ("image.too_small", string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height}: a side is under min_image_side {options.MinImageSide}"));
+            (reason, message) = (CoreRejectReasons.ImageTooSmall, string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height}: a side is under min_image_side {options.MinImageSide}"));
         }
         else if ((double)Math.Max(image.Width, image.Height) / Math.Min(image.Width, image.Height) > options.MaxAspectRatio)
         {
-            (reason, message) = ("image.aspect_ratio", string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height} is more elongated than max_aspect_ratio {options.MaxAspectRatio}"));
+            (reason, message) = (CoreRejectReasons.ImageAspectRatio, string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height} is more elongated than max_aspect_ratio {options.MaxAspectRatio}"));
         }
         else if (catalog.PagesShowing(image) > options.FrequentImagePages)
         {
-            (reason, message) = ("image.frequent", string.Create(CultureInfo.InvariantCulture, $"shown on {catalog.PagesShowing(image)} pages, more than frequent_image_pages {options.FrequentImagePages}: a logo or banner"));
+            (reason, message) = (InterleaveRejectReasons.ImageFrequent, string.Create(CultureInfo.InvariantCulture, $"shown on {catalog.PagesShowing(image)} pages, more than frequent_image_pages {options.FrequentImagePages}: a logo or banner"));
         }
         else if (kept.Any(hash => PerceptualHash.Distance(hash, image.DHash) <= options.NearDuplicateBits))
         {
-            (reason, message) = ("image.near_duplicate", "the same picture as an earlier image of this document (dHash)");
+            (reason, message) = (InterleaveRejectReasons.ImageNearDuplicate, "the same picture as an earlier image of this document (dHash)");
         }
         else
         {

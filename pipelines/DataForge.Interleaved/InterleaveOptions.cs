@@ -1,61 +1,69 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Interleaved;
 
 /// <summary>Options of the interleave stage (defaults after OBELICS' filters where it has them).</summary>
 public sealed record InterleaveOptions : ISourceOptions
 {
-    /// <summary>WARC files (.warc, .warc.gz) or folders of .html pages with their images; else the pipeline's inputs.</summary>
+    [Option("WARC files (.warc, .warc.gz) or folders of .html pages with their images; else the pipeline's inputs.")]
     public IReadOnlyList<string>? Inputs { get; init; }
 
-    /// <summary>Images whose shorter side is below this are dropped (tracking pixels, icons, bullets).</summary>
+    [Option("Images whose shorter side is below this are dropped (tracking pixels, icons, bullets).")]
     public int MinImageSide { get; init; } = 150;
 
-    /// <summary>Longer side over shorter side above this is a banner or a separator, not a picture.</summary>
+    [Option("Longer side over shorter side above this is a banner or a separator, not a picture.")]
     public double MaxAspectRatio { get; init; } = 3;
 
-    /// <summary>Documents with fewer characters of text are dropped.</summary>
+    [Option("Documents with fewer characters of text are dropped.")]
     public int MinTextChars { get; init; } = 50;
 
+    [Option("Documents with more images than this are dropped (document.too_many_images): galleries, not prose.")]
     public int MaxImages { get; init; } = 30;
 
-    /// <summary>Keep documents whose images were all dropped (as text-only documents).</summary>
+    [Option("Keep documents whose images were all dropped (as text-only documents).")]
     public bool KeepTextOnly { get; init; }
 
-    /// <summary>An image shown on more pages than this (in one task) is a logo or banner and is dropped from them all.</summary>
+    [Option("An image shown on more pages than this (in one task) is a logo or banner and is dropped from them all.")]
     public int FrequentImagePages { get; init; } = 10;
 
-    /// <summary>Within a document, an image within this many dHash bits of an earlier one is the same picture again.</summary>
+    [Option("Within a document, an image within this many dHash bits of an earlier one is the same picture again.")]
     public int NearDuplicateBits { get; init; } = 4;
 
-    /// <summary>Re-encode stored images to fit this longer side (0: store the original bytes).</summary>
+    [Option("Re-encode stored images to fit this longer side (0: store the original bytes).")]
     public int ReencodeMaxSide { get; init; }
 
-    /// <summary>Format of re-encoded images: <c>jpeg</c> or <c>webp</c> (images with transparency become PNG or lossless-alpha WebP).</summary>
+    [Option("Format of re-encoded images: jpeg or webp (images with transparency become PNG or lossless-alpha WebP).")]
     public string ReencodeFormat { get; init; } = "jpeg";
 
-    /// <summary>Quality (1..100) of re-encoded images.</summary>
+    [Option("Quality (1..100) of re-encoded images.")]
     public int ReencodeQuality { get; init; } = 90;
 
-    /// <summary>Images larger than this many pixels are not decoded (decompression bombs).</summary>
+    [Option("Images larger than this many pixels are not decoded (decompression bombs).")]
     public long MaxImagePixels { get; init; } = 178_956_970;
 
-    /// <summary>Fetch images over HTTP(S) that neither the archives nor the disk hold.</summary>
+    [Option("Fetch images over HTTP(S) that neither the archives nor the disk hold.")]
     public bool Fetch { get; init; }
 
-    /// <summary>Let fetches reach loopback, private and link-local addresses (tests, intranets); off, it guards against SSRF.</summary>
+    [Option("Let fetches reach loopback, private and link-local addresses (tests, intranets); off, it guards against SSRF.")]
     public bool FetchAllowPrivate { get; init; }
 
+    [Option("fetch: downloads in flight at once.")]
     public int FetchConcurrency { get; init; } = 8;
 
+    [Option("fetch: seconds one download may take (fetch.timeout).")]
     public double FetchTimeoutSeconds { get; init; } = 15;
 
+    [Option("fetch: the largest image body accepted, in bytes (fetch.too_large).")]
     public long FetchMaxBytes { get; init; } = 20L << 20;
 
+    [Option("fetch: retries of a download that failed or got 429/5xx.")]
     public int FetchRetries { get; init; } = 2;
 
+    [Option("fetch: the first backoff in milliseconds; it doubles each retry.")]
     public int FetchRetryBaseMs { get; init; } = 500;
 
+    [Option("fetch: the User-Agent header sent.")]
     public string FetchUserAgent { get; init; } = "DataForge/0.1 (+interleave)";
 
     public IEnumerable<string> Validate()

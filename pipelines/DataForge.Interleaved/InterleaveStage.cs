@@ -3,6 +3,8 @@ using System.Text.Json;
 using DataForge.Core;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 using DataForge.Interleaved.Images;
 
 namespace DataForge.Interleaved;
@@ -15,7 +17,8 @@ namespace DataForge.Interleaved;
 public sealed class InterleaveStage(InterleaveOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<InterleaveOptions>("interleave", "extract interleaved image-text documents from WARC archives and HTML folders", options => new InterleaveStage(options));
+        new StageDefinition<InterleaveOptions>("interleave", "extract interleaved image-text documents from WARC archives and HTML folders", options => new InterleaveStage(options),
+            [.. InterleaveRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.DedupExactDuplicate, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageAspectRatio, .. CoreRejectReasons.ImageProbe]);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using DataForge.Core;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Interleaved.Html;
 using DataForge.Interleaved.Images;
@@ -36,7 +38,7 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
         }
         else
         {
-            await context.Rejects.RejectAsync(file.Uri, "input.unsupported_format", "interleave reads .warc, .warc.gz and .html files (with their images)", context.CancellationToken);
+            await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "interleave reads .warc, .warc.gz and .html files (with their images)", context.CancellationToken);
         }
 
         context.Counters.AddInputBytes(file.Length);
@@ -67,7 +69,7 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
             }
             catch (FormatException e)
             {
-                await context.Rejects.RejectAsync(where, "http.invalid_response", e.Message, context.CancellationToken);
+                await context.Rejects.RejectAsync(where, InterleaveRejectReasons.HttpInvalidResponse, e.Message, context.CancellationToken);
                 continue;
             }
 
@@ -87,7 +89,7 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
                 }
                 catch (FormatException e)
                 {
-                    await context.Rejects.RejectAsync(where, "html.too_deep", e.Message, context.CancellationToken);
+                    await context.Rejects.RejectAsync(where, InterleaveRejectReasons.HtmlTooDeep, e.Message, context.CancellationToken);
                     continue;
                 }
 
@@ -124,7 +126,7 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
         }
         catch (FormatException e)
         {
-            await context.Rejects.RejectAsync(file.Uri, "html.too_deep", e.Message, context.CancellationToken);
+            await context.Rejects.RejectAsync(file.Uri, InterleaveRejectReasons.HtmlTooDeep, e.Message, context.CancellationToken);
             return;
         }
 

@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using DataForge.Core;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Packing.Layout;
 using DataForge.Packing.Packing;
@@ -23,7 +24,12 @@ namespace DataForge.Packing;
 /// </summary>
 public sealed class PackStage(PackOptions options) : IStage
 {
-    public static readonly StageDefinition Definition = new PackStageDefinition();
+    public static readonly StageDefinition Definition = new StageDefinition<PackOptions>(
+        "pack",
+        "tokenize and pack samples into fixed-length Parquet shards with index.json",
+        options => new PackStage(options),
+        PackRejectReasons.All,
+        FinishAsync);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
@@ -184,83 +190,65 @@ public sealed class PackStage(PackOptions options) : IStage
         [property: System.Text.Json.Serialization.JsonPropertyName("stats")] ShardStats Stats,
         [property: System.Text.Json.Serialization.JsonPropertyName("tokenizer")] TokenizerInfo Tokenizer);
 
-    /// <summary>Binds options and, when the run is complete, merges the tasks' reports into index.json.</summary>
-    private sealed class PackStageDefinition : StageDefinition
+    /// <summary>When every task is done: merges the tasks' reports into index.json and copies a tokenizer.json beside the shards.</summary>
+    private static async Task FinishAsync(PackOptions options, StageFinishContext context)
     {
-        private readonly StageDefinition<PackOptions> _bind = new("pack", string.Empty, _ => throw new InvalidOperationException());
-
-        public override string Name => "pack";
-
-        public override string Summary => "tokenize and pack samples into fixed-length Parquet shards with index.json";
-
-        public override bool IsSource => false;
-
-        public override JsonObject Normalize(JsonObject options, string where) => _bind.Normalize(options, where);
-
-        public override IStage Create(JsonObject options, string where) => new PackStage(_bind.Bind(options, where));
-
-        public override IReadOnlyList<string>? SourceInputs(JsonObject options, string where) => null;
-
-        public override async Task FinishAsync(StageFinishContext context)
+        var reports = context.TaskReports
+            .Select(node => node?.Deserialize<TaskPackReport>(DataForgeJson.Compact) ?? throw new DataForgeException("a task finished without a packing report"))
+            .ToList();
+        var stats = new ShardStats();
+        foreach (var report in reports)
         {
-            var options = _bind.Bind(context.Options, context.Where);
-            var reports = context.TaskReports
-                .Select(node => node?.Deserialize<TaskPackReport>(DataForgeJson.Compact) ?? throw new DataForgeException("a task finished without a packing report"))
-                .ToList();
-            var stats = new ShardStats();
-            foreach (var report in reports)
-            {
-                stats.Add(report.Stats);
-            }
-
-            var index = new ShardIndex
-            {
-                DataForgeVersion = DataForgeJson.DataForgeVersion,
-                SeqLen = options.SeqLen,
-                Rows = stats.Rows,
-                RealTokens = stats.RealTokens,
-                PadTokens = stats.PadTokens,
-                FillRatio = stats.FillRatio,
-                Documents = stats.Documents,
-                LossTokens = stats.LossTokens,
-                TokensByModality = new SortedDictionary<string, long>(StringComparer.Ordinal)
-                {
-                    ["audio"] = stats.AudioTokens,
-                    ["image"] = stats.ImageTokens,
-                    ["text"] = stats.TextTokens,
-                },
-                Tokenizer = reports[0].Tokenizer,
-                Layout = new LayoutInfo(
-                    options.Loss,
-                    options.EndOfDocument,
-                    options.SplitLongText,
-                    RowAssembler.IgnoreIndex,
-                    new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text },
-                    options.ImagePatch,
-                    options.ImageMinPixels,
-                    options.ImageMaxPixels,
-                    options.AudioTokensPerSecond,
-                    "best-fit-decreasing",
-                    options.PackingWindow),
-                ConfigHash = context.ConfigHash,
-                Files = [.. reports.SelectMany(report => report.Files).OrderBy(file => file.Name, StringComparer.Ordinal)],
-            };
-            var folder = ShardFolder(context.Output, options);
-            if (index.Tokenizer.File is { } tokenizerFile)
-            {
-                // The shards carry their tokenizer, checked to be the very file the tasks tokenized with.
-                var bytes = await File.ReadAllBytesAsync(Path.GetFullPath(options.Tokenizer, context.BaseDirectory), context.CancellationToken);
-                if (DataForge.Core.Hashing.Hashes.Sha256Hex(bytes) != index.Tokenizer.Fingerprint)
-                {
-                    throw new DataForgeException($"{options.Tokenizer} changed while the run was packing (its sha256 differs from the tasks')");
-                }
-
-                await using var copy = await folder.BeginWriteAsync(tokenizerFile, context.CancellationToken);
-                await copy.Stream.WriteAsync(bytes, context.CancellationToken);
-                await copy.CommitAsync(context.CancellationToken);
-            }
-
-            await StorageJson.WriteAsync(folder, ShardIndex.FileName, index, context.CancellationToken);
+            stats.Add(report.Stats);
         }
+
+        var index = new ShardIndex
+        {
+            DataForgeVersion = DataForgeJson.DataForgeVersion,
+            SeqLen = options.SeqLen,
+            Rows = stats.Rows,
+            RealTokens = stats.RealTokens,
+            PadTokens = stats.PadTokens,
+            FillRatio = stats.FillRatio,
+            Documents = stats.Documents,
+            LossTokens = stats.LossTokens,
+            TokensByModality = new SortedDictionary<string, long>(StringComparer.Ordinal)
+            {
+                ["audio"] = stats.AudioTokens,
+                ["image"] = stats.ImageTokens,
+                ["text"] = stats.TextTokens,
+            },
+            Tokenizer = reports[0].Tokenizer,
+            Layout = new LayoutInfo(
+                options.Loss,
+                options.EndOfDocument,
+                options.SplitLongText,
+                RowAssembler.IgnoreIndex,
+                new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text },
+                options.ImagePatch,
+                options.ImageMinPixels,
+                options.ImageMaxPixels,
+                options.AudioTokensPerSecond,
+                "best-fit-decreasing",
+                options.PackingWindow),
+            ConfigHash = context.ConfigHash,
+            Files = [.. reports.SelectMany(report => report.Files).OrderBy(file => file.Name, StringComparer.Ordinal)],
+        };
+        var folder = ShardFolder(context.Output, options);
+        if (index.Tokenizer.File is { } tokenizerFile)
+        {
+            // The shards carry their tokenizer, checked to be the very file the tasks tokenized with.
+            var bytes = await File.ReadAllBytesAsync(Path.GetFullPath(options.Tokenizer, context.BaseDirectory), context.CancellationToken);
+            if (DataForge.Core.Hashing.Hashes.Sha256Hex(bytes) != index.Tokenizer.Fingerprint)
+            {
+                throw new DataForgeException($"{options.Tokenizer} changed while the run was packing (its sha256 differs from the tasks')");
+            }
+
+            await using var copy = await folder.BeginWriteAsync(tokenizerFile, context.CancellationToken);
+            await copy.Stream.WriteAsync(bytes, context.CancellationToken);
+            await copy.CommitAsync(context.CancellationToken);
+        }
+
+        await StorageJson.WriteAsync(folder, ShardIndex.FileName, index, context.CancellationToken);
     }
 }

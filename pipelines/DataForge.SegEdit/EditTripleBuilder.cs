@@ -32,12 +32,12 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
         var counters = new List<string> { "images.read" };
         if (!StoragePaths.IsSafeRelative(image.Path))
         {
-            return Failed(image, "image.path_outside", $"the image name '{image.FileName}' is absolute or leaves the images folder");
+            return Failed(image, Seg2EditRejectReasons.ImagePathOutside, $"the image name '{image.FileName}' is absolute or leaves the images folder");
         }
 
         if (!await image.Storage.ExistsAsync(image.Path, cancellationToken))
         {
-            return Failed(image, "image.missing", $"the image {image.FileName} does not exist");
+            return Failed(image, Seg2EditRejectReasons.ImageMissing, $"the image {image.FileName} does not exist");
         }
 
         var bytes = await image.Storage.ReadAllBytesAsync(image.Path, cancellationToken);
@@ -50,7 +50,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
 
         if ((image.DeclaredWidth is { } declaredWidth && declaredWidth != pixels.Width) || (image.DeclaredHeight is { } declaredHeight && declaredHeight != pixels.Height))
         {
-            return Failed(image, "image.size_mismatch", $"the annotations are for {image.DeclaredWidth}x{image.DeclaredHeight}, the image is {pixels.Width}x{pixels.Height}");
+            return Failed(image, Seg2EditRejectReasons.ImageSizeMismatch, $"the annotations are for {image.DeclaredWidth}x{image.DeclaredHeight}, the image is {pixels.Width}x{pixels.Height}");
         }
 
         var loaded = await annotated.LoadObjectsAsync(pixels.Width, pixels.Height, cancellationToken);
@@ -72,7 +72,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
             var name = referring.Resolve(entry, geometry);
             if (name is null)
             {
-                rejects.Add(new ObjectReject(segmented.RejectInput, "refer.ambiguous", $"{geometry.Count(other => other.Object.Category == segmented.Category)} objects are {segmented.Category}s and no position or size singles this one out"));
+                rejects.Add(new ObjectReject(segmented.RejectInput, Seg2EditRejectReasons.ReferAmbiguous, $"{geometry.Count(other => other.Object.Category == segmented.Category)} objects are {segmented.Category}s and no position or size singles this one out"));
                 continue;
             }
 
@@ -132,7 +132,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                     var candidates = DistinctColours(current, colour => PredictedPaint(current, colour));
                     if (candidates.Count == 0)
                     {
-                        return new EditOutcome(null, null, null, "color.no_distinct_color", "no palette colour differs clearly from the object's colour");
+                        return new EditOutcome(null, null, null, Seg2EditRejectReasons.ColorNoDistinctColor, "no palette colour differs clearly from the object's colour");
                     }
 
                     var colour = _choice.Pick(candidates, key);
@@ -145,7 +145,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                     var candidates = DistinctColours(current, colour => colour.Value);
                     if (candidates.Count == 0)
                     {
-                        return new EditOutcome(null, null, null, "color.no_distinct_color", "no palette colour differs clearly from the object's colour");
+                        return new EditOutcome(null, null, null, Seg2EditRejectReasons.ColorNoDistinctColor, "no palette colour differs clearly from the object's colour");
                     }
 
                     var colour = _choice.Pick(candidates, key);
@@ -156,7 +156,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                 {
                     var target = RemoveEdit.Apply(pixels, segmented.Mask, options.RemoveSmoothing);
                     return target is null
-                        ? new EditOutcome(null, null, null, "remove.no_surroundings", "the object covers the whole image: nothing to fill it from")
+                        ? new EditOutcome(null, null, null, Seg2EditRejectReasons.RemoveNoSurroundings, "the object covers the whole image: nothing to fill it from")
                         : new EditOutcome(target, null, null, null, null);
                 }
         }

@@ -1,4 +1,5 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.SegEdit.Editing;
 using DataForge.SegEdit.Instructions;
 
@@ -7,52 +8,52 @@ namespace DataForge.SegEdit;
 /// <summary>Options of the seg2edit stage.</summary>
 public sealed record Seg2EditOptions : ISourceOptions
 {
-    /// <summary>COCO instances or panoptic .json files, or label files (.tsv/.csv) of mask folders.</summary>
+    [Option("COCO instances or panoptic .json files, or label files (.tsv/.csv) of mask folders.")]
     public IReadOnlyList<string>? Inputs { get; init; }
 
-    /// <summary>The folder (or URI) of the images a COCO file names; relative to the pipeline file.</summary>
+    [Option("The folder (or URI) of the images a COCO file names; relative to the pipeline file.")]
     public string? Images { get; init; }
 
-    /// <summary>COCO panoptic: the folder of segment PNGs; default: beside the .json, named like it without the extension.</summary>
+    [Option("COCO panoptic: the folder of segment PNGs; default: beside the .json, named like it without the extension.")]
     public string? PanopticMasks { get; init; }
 
-    /// <summary>
-    /// Edits to make per object: paint (segmentation as editing proper), remove, highlight. All three by default;
-    /// <c>[paint]</c> alone for the recolouring data only.
-    /// </summary>
+    [Option("Edits to make per object: paint (segmentation as editing proper), remove, highlight. All three by default; [paint] alone for the recolouring data only.")]
     public IReadOnlyList<string> Ops { get; init; } = ["paint", "remove", "highlight"];
 
-    /// <summary>Instruction languages; one triple per object, edit and language (they share the target image).</summary>
+    [Option("Instruction languages; one triple per object, edit and language (they share the target image).", Aliases = ["--lang"])]
     public IReadOnlyList<string> Languages { get; init; } = ["en", "zh"];
 
-    /// <summary>Seeds every choice (phrasing, colour, relation); the same seed gives the same triples.</summary>
+    [Option("Seeds every choice (phrasing, colour, relation); the same seed gives the same triples.")]
     public long Seed { get; init; }
 
-    /// <summary>Objects with fewer pixels are rejected (mask.too_small).</summary>
+    [Option("Objects with fewer pixels are rejected (mask.too_small).")]
     public long MinArea { get; init; } = 100;
 
-    /// <summary>COCO crowd regions (iscrowd: 1) become objects too.</summary>
+    [Option("COCO crowd regions (iscrowd: 1) become objects too.")]
     public bool IncludeCrowd { get; init; } = true;
 
-    /// <summary>Paint and highlight colours to choose from.</summary>
+    [Option("Paint and highlight colours to choose from.")]
     public IReadOnlyList<string> Colors { get; init; } = PaintPalette.Names;
 
-    /// <summary>A paint colour must move the object's mean colour at least this far (Oklab ΔE) and have another name.</summary>
+    [Option("A paint colour must move the object's mean colour at least this far (Oklab ΔE) and have another name.")]
     public double MinColorDifference { get; init; } = 0.08;
 
+    [Option("highlight: opacity (0..1) of the tint laid over the object.")]
     public double HighlightOpacity { get; init; } = 0.45;
 
+    [Option("highlight: width in pixels of the outline drawn inside the object's edge.")]
     public int OutlineWidth { get; init; } = 2;
 
-    /// <summary>remove: Jacobi smoothing passes over the filled hole.</summary>
+    [Option("remove: Jacobi smoothing passes over the filled hole.")]
     public int RemoveSmoothing { get; init; } = 40;
 
-    /// <summary>png (default) or webp (lossless).</summary>
+    [Option("png (default) or webp (lossless).")]
     public string TargetFormat { get; init; } = "png";
 
-    /// <summary>Chinese names for categories the built-in list lacks (English name → Chinese).</summary>
+    [Option("Chinese names for categories the built-in list lacks (English name → Chinese).")]
     public IReadOnlyDictionary<string, string> CategoryNamesZh { get; init; } = new Dictionary<string, string>();
 
+    [Option("Images with more pixels are rejected before decoding (image.too_many_pixels).")]
     public long MaxImagePixels { get; init; } = 50_000_000;
 
     public IEnumerable<string> Validate()

@@ -1,6 +1,8 @@
 using DataForge.Core;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.SegEdit.Sources;
 
@@ -14,7 +16,8 @@ namespace DataForge.SegEdit;
 public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<Seg2EditOptions>("seg2edit", "turn segmentation datasets (COCO, panoptic, mask folders) into image-editing triples", options => new Seg2EditStage(options));
+        new StageDefinition<Seg2EditOptions>("seg2edit", "turn segmentation datasets (COCO, panoptic, mask folders) into image-editing triples", options => new Seg2EditStage(options),
+            [.. Seg2EditRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, .. CoreRejectReasons.ImageProbe]);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
@@ -86,7 +89,7 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
 
             if (extension != ".json")
             {
-                await Reject(file.Uri, "input.unsupported_format", "seg2edit reads COCO .json files and mask-folder label files (.tsv, .csv)");
+                await Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "seg2edit reads COCO .json files and mask-folder label files (.tsv, .csv)");
                 return null;
             }
 
@@ -103,12 +106,12 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
 
             foreach (var orphan in coco.Orphans)
             {
-                await Reject($"{file.Uri}#annotation={orphan.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"#{orphan.Ordinal}"}", "annotation.unknown_image", $"image_id {orphan.ImageId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} is not in the file's images");
+                await Reject($"{file.Uri}#annotation={orphan.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"#{orphan.Ordinal}"}", Seg2EditRejectReasons.AnnotationUnknownImage, $"image_id {orphan.ImageId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} is not in the file's images");
             }
 
             foreach (var entry in coco.Images.Where(entry => entry.Id is null || entry.FileName is null))
             {
-                await Reject($"{file.Uri}#image={entry.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}", "image.invalid_entry", "an image entry needs an id and a file_name");
+                await Reject($"{file.Uri}#image={entry.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}", Seg2EditRejectReasons.ImageInvalidEntry, "an image entry needs an id and a file_name");
             }
 
             stats.Add("images.without_annotations", coco.Images.Count(entry => entry.Id is { } id && !coco.ByImage.ContainsKey(id)));
@@ -123,7 +126,7 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
         }
         catch (InvalidDataException e)
         {
-            await Reject(file.Uri, "input.invalid", e.Message);
+            await Reject(file.Uri, Seg2EditRejectReasons.InputInvalid, e.Message);
             return null;
         }
     }

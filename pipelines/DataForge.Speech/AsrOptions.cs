@@ -1,4 +1,5 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.Speech.Text;
 
 namespace DataForge.Speech;
@@ -6,70 +7,70 @@ namespace DataForge.Speech;
 /// <summary>Options of the asr stage.</summary>
 public sealed record AsrOptions : ISourceOptions
 {
-    /// <summary>Manifests (.tsv, .csv, .jsonl), Kaldi directories (their wav.scp) and subtitle files (.srt, .vtt) beside their audio.</summary>
+    [Option("Manifests (.tsv, .csv, .jsonl), Kaldi directories (their wav.scp) and subtitle files (.srt, .vtt) beside their audio.")]
     public IReadOnlyList<string>? Inputs { get; init; }
 
-    /// <summary>Output sample rate in Hz (mono, 16-bit).</summary>
+    [Option("Output sample rate in Hz (mono, 16-bit).")]
     public int SampleRate { get; init; } = 16_000;
 
-    /// <summary>Read audio named by absolute paths or paths that climb out of the manifest's folder ('..'); off, so a manifest from elsewhere cannot read the machine's files.</summary>
+    [Option("Read audio named by absolute paths or paths that climb out of the manifest's folder ('..'); off, so a manifest from elsewhere cannot read the machine's files.")]
     public bool AllowPathsOutside { get; init; }
 
-    /// <summary>How utterances are stored in the media store: wav (16-bit PCM) or flac (lossless, about half the size).</summary>
+    [Option("How utterances are stored in the media store: wav (16-bit PCM) or flac (lossless, about half the size).", Aliases = ["--format"])]
     public string AudioFormat { get; init; } = "wav";
 
+    [Option("Utterances shorter than this many seconds are rejected (duration.too_short).")]
     public double MinDuration { get; init; } = 0.5;
 
+    [Option("Utterances longer than this many seconds are rejected (duration.too_long); the VAD cuts long recordings below it.")]
     public double MaxDuration { get; init; } = 30;
 
-    /// <summary>Utterances whose frames are mostly below the silence level are rejected (audio.mostly_silence).</summary>
+    [Option("Utterances whose frames are mostly below the silence level are rejected (audio.mostly_silence).")]
     public double MinSpeechRatio { get; init; } = 0.25;
 
-    /// <summary>Utterances with more than this share of samples at full scale are rejected (audio.clipped).</summary>
+    [Option("Utterances with more than this share of samples at full scale are rejected (audio.clipped).")]
     public double MaxClippedRatio { get; init; } = 0.001;
 
-    /// <summary>Plausible Han characters per second (Chinese, Japanese, Korean text is counted in characters).</summary>
+    [Option("Plausible Han characters per second (Chinese, Japanese, Korean text is counted in characters).")]
     public IReadOnlyList<double> CharactersPerSecond { get; init; } = [0.8, 10];
 
-    /// <summary>Plausible words per second for text in other scripts.</summary>
+    [Option("Plausible words per second for text in other scripts.")]
     public IReadOnlyList<double> WordsPerSecond { get; init; } = [0.4, 5];
 
-    /// <summary>Per-dialect overrides of the plausible rate, in the unit its script is counted in (code → [min, max]).</summary>
+    [Option("Per-dialect overrides of the plausible rate, in the unit its script is counted in (code → [min, max]).")]
     public IReadOnlyDictionary<string, IReadOnlyList<double>> RateByDialect { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 
-    /// <summary>The dialect of entries that name none (a label the taxonomy knows); without it they are rejects.</summary>
+    [Option("The dialect of entries that name none (a label the taxonomy knows); without it they are rejects.")]
     public string? Dialect { get; init; }
 
-    /// <summary>The domain of entries that name none (news, medical, …), stated in the context prompt.</summary>
+    [Option("The domain of entries that name none (news, medical, …), stated in the context prompt.")]
     public string? Domain { get; init; }
 
-    /// <summary>keep (default: dialect text keeps its characters), simplified or traditional.</summary>
+    [Option("keep (default: dialect text keeps its characters), simplified or traditional.")]
     public string Script { get; init; } = "keep";
 
-    /// <summary>A file of hotwords (one term per line) for the context prompts; relative to the pipeline file.</summary>
+    [Option("A file of hotwords (one term per line) for the context prompts; relative to the pipeline file.")]
     public string? Glossary { get; init; }
 
-    /// <summary>At most this many hotwords in a prompt.</summary>
+    [Option("At most this many hotwords in a prompt.")]
     public int MaxHotwords { get; init; } = 10;
 
-    /// <summary>Glossary terms that the utterance does not contain, added to its hotwords so the model learns to choose.</summary>
+    [Option("Glossary terms that the utterance does not contain, added to its hotwords so the model learns to choose.")]
     public int Distractors { get; init; } = 2;
 
-    /// <summary>Language of the context prompt: zh or en.</summary>
+    [Option("Language of the context prompt: zh or en.", Aliases = ["--prompt-lang"])]
     public string PromptLanguage { get; init; } = "zh";
 
-    /// <summary>Shares of utterances held out, by speaker: no speaker is in two splits.</summary>
+    [Option("Share of utterances held out for dev, by speaker: no speaker is in two splits.", Aliases = ["--dev"])]
     public double DevFraction { get; init; } = 0.1;
 
+    [Option("Share of utterances held out for test, by speaker.", Aliases = ["--test"])]
     public double TestFraction { get; init; } = 0.1;
 
-    /// <summary>Seeds the speaker order of the splits and the choice of distractors.</summary>
+    [Option("Seeds the speaker order of the splits and the choice of distractors.")]
     public long Seed { get; init; }
 
-    /// <summary>
-    /// Entries without a transcript become unlabelled utterances (no target part; long recordings split at pauses by
-    /// the VAD) instead of rejects.
-    /// </summary>
+    [Option("Entries without a transcript become unlabelled utterances (no target part; long recordings split at pauses by the VAD) instead of rejects.")]
     public bool KeepUntranscribed { get; init; }
 
     public IEnumerable<string> Validate()

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using DataForge.Core;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Speech.Audio;
 using DataForge.Speech.Corpus;
@@ -19,7 +21,12 @@ namespace DataForge.Speech;
 /// </summary>
 public sealed class AsrStage(AsrOptions options) : IStage
 {
-    public static readonly StageDefinition Definition = new AsrDefinition();
+    public static readonly StageDefinition Definition = new StageDefinition<AsrOptions>(
+        "asr",
+        "assemble a dialect ASR corpus: 16 kHz utterances, context prompts, speaker-disjoint splits, NeMo/Kaldi manifests",
+        options => new AsrStage(options),
+        [.. AsrRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat],
+        FinishAsync);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
@@ -54,7 +61,7 @@ public sealed class AsrStage(AsrOptions options) : IStage
             if (kind == AsrInputKind.Unsupported)
             {
                 stats.Add("rejects.input.unsupported_format");
-                await context.Rejects.RejectAsync(file.Uri, "input.unsupported_format", "asr reads manifests (.tsv, .csv, .jsonl), Kaldi directories (wav.scp) and subtitles (.srt, .vtt) beside their audio", context.CancellationToken);
+                await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "asr reads manifests (.tsv, .csv, .jsonl), Kaldi directories (wav.scp) and subtitles (.srt, .vtt) beside their audio", context.CancellationToken);
                 continue;
             }
 
@@ -150,39 +157,22 @@ public sealed class AsrStage(AsrOptions options) : IStage
             .Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>The asr stage's definition: binds its options and, when every task is done, merges the manifests and writes asr/stats.json.</summary>
-    private sealed class AsrDefinition : StageDefinition
+    /// <summary>When every task is done: merges the tasks' manifests per split and writes asr/stats.json.</summary>
+    private static async Task FinishAsync(AsrOptions options, StageFinishContext context)
     {
-        private readonly StageDefinition<AsrOptions> _bind = new("asr", string.Empty, options => new AsrStage(options));
-
-        public override string Name => "asr";
-
-        public override string Summary => "assemble a dialect ASR corpus: 16 kHz utterances, context prompts, speaker-disjoint splits, NeMo/Kaldi manifests";
-
-        public override bool IsSource => true;
-
-        public override JsonObject Normalize(JsonObject options, string where) => _bind.Normalize(options, where);
-
-        public override IStage Create(JsonObject options, string where) => _bind.Create(options, where);
-
-        public override IReadOnlyList<string>? SourceInputs(JsonObject options, string where) => _bind.SourceInputs(options, where);
-
-        public override async Task FinishAsync(StageFinishContext context)
+        var summaries = await SpeechManifests.MergeAsync(context.Output, context.TaskReports.Count, context.CancellationToken);
+        var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var report in context.TaskReports.OfType<JsonObject>())
         {
-            var summaries = await SpeechManifests.MergeAsync(context.Output, context.TaskReports.Count, context.CancellationToken);
-            var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            foreach (var report in context.TaskReports.OfType<JsonObject>())
+            foreach (var (name, value) in report)
             {
-                foreach (var (name, value) in report)
+                if (value is JsonValue number && number.TryGetValue<long>(out var count))
                 {
-                    if (value is JsonValue number && number.TryGetValue<long>(out var count))
-                    {
-                        counters[name] = counters.GetValueOrDefault(name) + count;
-                    }
+                    counters[name] = counters.GetValueOrDefault(name) + count;
                 }
             }
-
-            await StorageJson.WriteAsync(context.Output, $"{SpeechManifests.Folder}/stats.json", AsrStatistics.Build(summaries, counters), context.CancellationToken);
         }
+
+        await StorageJson.WriteAsync(context.Output, $"{SpeechManifests.Folder}/stats.json", AsrStatistics.Build(summaries, counters), context.CancellationToken);
     }
 }

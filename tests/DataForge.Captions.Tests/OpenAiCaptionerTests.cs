@@ -7,6 +7,7 @@ using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
 using DataForge.Core.SampleSets;
 using DataForge.Core.Stages;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.Testing;
 
 namespace DataForge.Cli.Tests;

@@ -1,5 +1,6 @@
 using CsCheck;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Tests;
 

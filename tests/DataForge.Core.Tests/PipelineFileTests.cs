@@ -1,5 +1,6 @@
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Tests;
 

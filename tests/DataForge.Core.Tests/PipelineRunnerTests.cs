@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using DataForge.Core.Pipeline;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Testing;
 

@@ -1,4 +1,5 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Tests;
 

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,8 +12,10 @@ namespace DataForge.Core.Tests;
 /// <summary>Options of the test-only stage that crashes a run part-way, as a killed worker would.</summary>
 internal sealed record CrashOptions : IStageOptions
 {
+    [Option("The task that crashes.")]
     public int Task { get; init; }
 
+    [Option("Samples passed on before the crash.")]
     public int AfterSamples { get; init; }
 
     public IEnumerable<string> Validate() => [];
@@ -39,7 +42,7 @@ internal sealed class CrashStage(CrashOptions options, StrongBox<bool> armed) : 
 internal static class TestPipelines
 {
     public static StageRegistry Registry(StrongBox<bool>? crashArmed = null) =>
-        new([.. CoreStages.All, new StageDefinition<CrashOptions>("crash", "test: crash a task", options => new CrashStage(options, crashArmed ?? new StrongBox<bool>(false)))]);
+        new([.. CoreStages.All, new StageDefinition<CrashOptions>("crash", "test: crash a task", options => new CrashStage(options, crashArmed ?? new StrongBox<bool>(false)), [])]);
 
     public static PipelineRunner Runner(StageRegistry? registry = null) =>
         new(registry ?? Registry(), new StorageFactory(_ => null, "/"), NullLogger.Instance);

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Packing.Export;
 using DataForge.Packing.Inspect;

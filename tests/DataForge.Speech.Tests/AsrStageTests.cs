@@ -3,6 +3,7 @@ using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Speech.Audio;
 using DataForge.Testing;

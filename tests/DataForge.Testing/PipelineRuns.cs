@@ -1,5 +1,6 @@
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DataForge.Core;
 using DataForge.Core.Inspect;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 
 namespace DataForge.Cli.Commands;

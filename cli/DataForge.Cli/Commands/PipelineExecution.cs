@@ -1,6 +1,7 @@
 using System.Globalization;
 using DataForge.Core;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 
 namespace DataForge.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DataForge.Core;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using DataForge.Core;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 
 namespace DataForge.Cli.Commands;

@@ -78,15 +78,15 @@ public sealed class OpenAiCaptioner
         }
         catch (ClientResultException e)
         {
-            return new RemoteCaption(null, 0, 0, false, "caption.endpoint_error", $"HTTP {e.Status} from the endpoint after {_settings.Retries + 1} attempts");
+            return new RemoteCaption(null, 0, 0, false, CaptionRejectReasons.CaptionEndpointError, $"HTTP {e.Status} from the endpoint after {_settings.Retries + 1} attempts");
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
-            return new RemoteCaption(null, 0, 0, false, "caption.bad_response", $"the endpoint's answer is not a chat completion ({e.GetType().Name})");
+            return new RemoteCaption(null, 0, 0, false, CaptionRejectReasons.CaptionBadResponse, $"the endpoint's answer is not a chat completion ({e.GetType().Name})");
         }
         catch (Exception e) when (e is AggregateException or TaskCanceledException or TimeoutException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            return new RemoteCaption(null, 0, 0, false, "caption.endpoint_unreachable", $"no answer within {_settings.Timeout.TotalSeconds:0.#} s after {_settings.Retries + 1} attempts ({e.GetType().Name})");
+            return new RemoteCaption(null, 0, 0, false, CaptionRejectReasons.CaptionEndpointUnreachable, $"no answer within {_settings.Timeout.TotalSeconds:0.#} s after {_settings.Retries + 1} attempts ({e.GetType().Name})");
         }
 
         var text = string.Concat(completion.Content.Where(part => part.Kind == ChatMessageContentPartKind.Text).Select(part => part.Text)).Trim();

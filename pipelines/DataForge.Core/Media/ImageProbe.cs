@@ -1,3 +1,4 @@
+using DataForge.Core.Rejects;
 using SkiaSharp;
 
 namespace DataForge.Core.Media;
@@ -21,7 +22,7 @@ public static class ImageProbe
         using var codec = SKCodec.Create(data);
         if (codec is null)
         {
-            return Reject("image.corrupt", "not a decodable image (unknown format or damaged header)");
+            return Reject(CoreRejectReasons.ImageCorrupt, "not a decodable image (unknown format or damaged header)");
         }
 
         var mime = codec.EncodedFormat switch
@@ -35,20 +36,20 @@ public static class ImageProbe
         };
         if (mime.StartsWith("unsupported:", StringComparison.Ordinal))
         {
-            return Reject("image.unsupported_format", $"{codec.EncodedFormat} images are not supported");
+            return Reject(CoreRejectReasons.ImageUnsupportedFormat, $"{codec.EncodedFormat} images are not supported");
         }
 
         var info = codec.Info;
         if ((long)info.Width * info.Height > maxPixels)
         {
-            return Reject("image.too_many_pixels", $"{info.Width}x{info.Height} exceeds max_pixels {maxPixels}");
+            return Reject(CoreRejectReasons.ImageTooManyPixels, $"{info.Width}x{info.Height} exceeds max_pixels {maxPixels}");
         }
 
         using var bitmap = new SKBitmap(new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
         var decoded = codec.GetPixels(bitmap.Info, bitmap.GetPixels());
         if (decoded is not SKCodecResult.Success)
         {
-            return Reject(decoded is SKCodecResult.IncompleteInput ? "image.truncated" : "image.corrupt", $"decoding failed: {decoded}");
+            return Reject(decoded is SKCodecResult.IncompleteInput ? CoreRejectReasons.ImageTruncated : CoreRejectReasons.ImageCorrupt, $"decoding failed: {decoded}");
         }
 
         // EXIF orientations 5-8 rotate by 90 degrees: the displayed width is the stored height.

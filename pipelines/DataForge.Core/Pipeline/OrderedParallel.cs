@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Pipeline;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using DataForge.Core.Stages.Contract;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -5,6 +5,7 @@ using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Rejects;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -165,7 +166,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
             for (var index = 0; index < spec.Stages.Count; index++)
             {
                 var stageSpec = spec.Stages[index];
-                var rejects = new RejectFile(stageSpec.Name, scratch, () => counters.AddRejects());
+                var rejects = new RejectFile(stageSpec.Name, scratch, () => counters.AddRejects(), registry.Reasons.ContainsKey);
                 var slot = $"{index:D2}-{stageSpec.Name}";
                 rejectFiles.Add((rejects, $"{SampleSetFiles.RejectsFolder}/{slot}-{task:D5}.jsonl"));
                 var stage = registry.Resolve(stageSpec.Name, stageSpec.Location.ToString()).Create(stageSpec.Options, stageSpec.Location.ToString());

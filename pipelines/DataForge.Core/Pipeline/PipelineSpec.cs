@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Pipeline;
 

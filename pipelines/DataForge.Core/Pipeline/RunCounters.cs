@@ -1,3 +1,5 @@
+using DataForge.Core.Stages.Contract;
+
 namespace DataForge.Core.Pipeline;
 
 /// <summary>Live counters of a run, read by progress displays; updated with interlocked adds from any thread.</summary>

@@ -1,4 +1,5 @@
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 
 namespace DataForge.Core.Pipeline;

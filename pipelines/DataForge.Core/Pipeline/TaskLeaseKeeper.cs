@@ -1,3 +1,4 @@
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 
 namespace DataForge.Core.Pipeline;

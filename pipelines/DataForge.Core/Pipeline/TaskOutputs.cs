@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Pipeline;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Pipeline;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Pipeline;
 

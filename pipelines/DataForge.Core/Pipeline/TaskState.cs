@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Pipeline;
 

@@ -17,11 +17,14 @@ public sealed class RejectFile : IRejectSink, IAsyncDisposable
     private readonly Lock _gate = new();
 
     private readonly Action? _onReject;
+    private readonly Func<string, bool>? _isCatalogued;
 
-    public RejectFile(string stage, string scratchDirectory, Action? onReject = null)
+    /// <param name="isCatalogued">Whether a reason code is in the reject catalogue; a code that is not is a bug.</param>
+    public RejectFile(string stage, string scratchDirectory, Action? onReject = null, Func<string, bool>? isCatalogued = null)
     {
         _stage = stage;
         _onReject = onReject;
+        _isCatalogued = isCatalogued;
         _scratchPath = Path.Combine(scratchDirectory, $"rejects-{Guid.NewGuid():N}.jsonl");
         _writer = new StreamWriter(_scratchPath, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\n" };
     }
@@ -32,6 +35,11 @@ public sealed class RejectFile : IRejectSink, IAsyncDisposable
 
     public ValueTask RejectAsync(string input, string reason, string message, CancellationToken cancellationToken = default)
     {
+        if (_isCatalogued is not null && !_isCatalogued(reason))
+        {
+            throw new InvalidOperationException($"stage '{_stage}' rejected with '{reason}', which is not in the reject catalogue (declare it in its project's RejectReasons and the stage's definition)");
+        }
+
         var line = JsonSerializer.Serialize(new Reject(_stage, input, reason, message), DataForgeJson.Compact);
         lock (_gate)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.SampleSets;
 

@@ -1,4 +1,5 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Stages.DedupExact;
 using DataForge.Core.Stages.Filter;
 using DataForge.Core.Stages.ReadImages;

@@ -47,14 +47,14 @@ public sealed class ImageFetcher : IDisposable
                 {
                     if (attempt >= _settings.Retries)
                     {
-                        return new FetchResult(null, "fetch.http_status", $"HTTP {(int)response.StatusCode} after {attempt + 1} attempts");
+                        return new FetchResult(null, InterleaveRejectReasons.FetchHttpStatus, $"HTTP {(int)response.StatusCode} after {attempt + 1} attempts");
                     }
 
                     wait = response.Headers.RetryAfter?.Delta is { } delta && delta < TimeSpan.FromMinutes(1) ? delta : null;
                 }
                 else if (!response.IsSuccessStatusCode)
                 {
-                    return new FetchResult(null, "fetch.http_status", $"HTTP {(int)response.StatusCode}");
+                    return new FetchResult(null, InterleaveRejectReasons.FetchHttpStatus, $"HTTP {(int)response.StatusCode}");
                 }
                 else
                 {
@@ -69,20 +69,20 @@ public sealed class ImageFetcher : IDisposable
             }
             catch (HttpRequestException e) when (e.InnerException is RefusedAddressException refused)
             {
-                return new FetchResult(null, "fetch.refused_address", refused.Message);
+                return new FetchResult(null, InterleaveRejectReasons.FetchRefusedAddress, refused.Message);
             }
             catch (HttpRequestException e)
             {
                 if (attempt >= _settings.Retries)
                 {
-                    return new FetchResult(null, "fetch.failed", e.Message);
+                    return new FetchResult(null, InterleaveRejectReasons.FetchFailed, e.Message);
                 }
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 if (attempt >= _settings.Retries)
                 {
-                    return new FetchResult(null, "fetch.timeout", $"no answer within {_settings.Timeout.TotalSeconds:0.#} s, {attempt + 1} attempts");
+                    return new FetchResult(null, InterleaveRejectReasons.FetchTimeout, $"no answer within {_settings.Timeout.TotalSeconds:0.#} s, {attempt + 1} attempts");
                 }
             }
 
@@ -111,7 +111,7 @@ public sealed class ImageFetcher : IDisposable
     }
 
     private FetchResult TooLarge() =>
-        new(null, "fetch.too_large", string.Create(CultureInfo.InvariantCulture, $"larger than fetch_max_bytes {_settings.MaxBytes}"));
+        new(null, InterleaveRejectReasons.FetchTooLarge, string.Create(CultureInfo.InvariantCulture, $"larger than fetch_max_bytes {_settings.MaxBytes}"));
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -49,7 +49,7 @@ public static class WarcReader
                 catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
                 {
                     // The archive ended inside a record, or its compressed data is damaged: nothing after it can be located.
-                    result = new WarcReadResult(null, e is EndOfStreamException ? "warc.truncated" : "warc.corrupt", e.Message, input.Position);
+                    result = new WarcReadResult(null, e is EndOfStreamException ? InterleaveRejectReasons.WarcTruncated : InterleaveRejectReasons.WarcCorrupt, e.Message, input.Position);
                     fatal = true;
                 }
 
@@ -70,7 +70,7 @@ public static class WarcReader
                     catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
                     {
                         // Looking for the next record ran into damaged compressed data (fuzzing found this path).
-                        damaged = new WarcReadResult(null, "warc.corrupt", e.Message, input.Position);
+                        damaged = new WarcReadResult(null, InterleaveRejectReasons.WarcCorrupt, e.Message, input.Position);
                     }
 
                     if (damaged is not null)
@@ -98,7 +98,7 @@ public static class WarcReader
     {
         if (version is not ("WARC/1.0" or "WARC/1.1"))
         {
-            return new WarcReadResult(null, "warc.invalid_header", $"expected WARC/1.0 or WARC/1.1 at offset {offset}, found '{Printable(version)}'", offset);
+            return new WarcReadResult(null, InterleaveRejectReasons.WarcInvalidHeader, $"expected WARC/1.0 or WARC/1.1 at offset {offset}, found '{Printable(version)}'", offset);
         }
 
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -120,7 +120,7 @@ public static class WarcReader
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
-                return new WarcReadResult(null, "warc.invalid_header", $"malformed header line '{Printable(line)}' in the record at offset {offset}", offset);
+                return new WarcReadResult(null, InterleaveRejectReasons.WarcInvalidHeader, $"malformed header line '{Printable(line)}' in the record at offset {offset}", offset);
             }
 
             lastName = line[..colon].Trim();
@@ -129,13 +129,13 @@ public static class WarcReader
 
         if (!fields.TryGetValue("Content-Length", out var lengthText) || !long.TryParse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture, out var length))
         {
-            return new WarcReadResult(null, "warc.invalid_header", $"the record at offset {offset} has no valid Content-Length", offset);
+            return new WarcReadResult(null, InterleaveRejectReasons.WarcInvalidHeader, $"the record at offset {offset} has no valid Content-Length", offset);
         }
 
         if (length > maxBlockBytes)
         {
             await input.SkipAsync(length, cancellationToken);
-            return new WarcReadResult(null, "warc.record_too_large", $"a {length}-byte block at offset {offset} exceeds the {maxBlockBytes}-byte limit", offset);
+            return new WarcReadResult(null, InterleaveRejectReasons.WarcRecordTooLarge, $"a {length}-byte block at offset {offset} exceeds the {maxBlockBytes}-byte limit", offset);
         }
 
         var block = await input.ReadExactlyAsync((int)length, cancellationToken);

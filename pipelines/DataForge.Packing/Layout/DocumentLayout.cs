@@ -75,7 +75,7 @@ public sealed class DocumentLayout
 
         if (builder.Count == 0)
         {
-            return new LayoutResult([], "pack.empty_document", "the sample has no tokens to pack");
+            return new LayoutResult([], PackRejectReasons.PackEmptyDocument, "the sample has no tokens to pack");
         }
 
         if (_options.EndOfDocument)
@@ -92,12 +92,12 @@ public sealed class DocumentLayout
 
         if (media.Count > 0)
         {
-            return new LayoutResult([], "pack.media_document_too_long", $"{length} tokens with {media.Count} media exceed seq_len {seqLen}, and media are never split");
+            return new LayoutResult([], PackRejectReasons.PackMediaDocumentTooLong, $"{length} tokens with {media.Count} media exceed seq_len {seqLen}, and media are never split");
         }
 
         if (!_options.SplitLongText)
         {
-            return new LayoutResult([], "pack.document_too_long", $"{length} tokens exceed seq_len {seqLen} and split_long_text is off");
+            return new LayoutResult([], PackRejectReasons.PackDocumentTooLong, $"{length} tokens exceed seq_len {seqLen} and split_long_text is off");
         }
 
         // Consecutive chunks of at most L tokens; the end token stays at the very end, in the last chunk.

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 using DataForge.Packing.Tokenization;
 using DataForge.Packing.Tokenization.Gpu;
 

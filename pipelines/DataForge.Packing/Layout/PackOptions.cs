@@ -1,46 +1,48 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Packing.Layout;
 
 /// <summary>How samples become tokens and rows. Every field is recorded in index.json (DESIGN.md §3).</summary>
 public sealed record PackOptions : IStageOptions
 {
-    /// <summary>Tokens per row (L).</summary>
+    [Option("Tokens per row (L).")]
     public int SeqLen { get; init; } = 4096;
 
-    /// <summary><c>cl100k_base</c>, <c>o200k_base</c>.</summary>
+    [Option("cl100k_base, o200k_base.")]
     public string Tokenizer { get; init; } = "cl100k_base";
 
-    /// <summary><c>all</c> (pretraining: every text token carries loss) or <c>targets</c> (only target parts do).</summary>
+    [Option("all (pretraining: every text token carries loss) or targets (only target parts do).")]
     public string Loss { get; init; } = "all";
 
-    /// <summary>Append the end-of-document token after each document.</summary>
+    [Option("Append the end-of-document token after each document.")]
     public bool EndOfDocument { get; init; } = true;
 
-    /// <summary>Cut text-only documents longer than a row into consecutive chunks; otherwise reject them.</summary>
+    [Option("Cut text-only documents longer than a row into consecutive chunks; otherwise reject them.")]
     public bool SplitLongText { get; init; } = true;
 
-    /// <summary>Documents held at once for best-fit-decreasing packing.</summary>
+    [Option("Documents held at once for best-fit-decreasing packing.")]
     public int PackingWindow { get; init; } = 20_000;
 
-    /// <summary>Rows per shard file before rolling to the next.</summary>
+    [Option("Rows per shard file before rolling to the next.")]
     public int RowsPerShard { get; init; } = 2048;
 
-    /// <summary>Rows per Parquet row group.</summary>
+    [Option("Rows per Parquet row group.")]
     public int RowGroupSize { get; init; } = 128;
 
-    /// <summary>Qwen2-VL dynamic resolution: images are resized to multiples of <see cref="ImagePatch"/> pixels within these bounds.</summary>
+    [Option("Images are resized up to at least this many pixels, in multiples of image_patch (Qwen2-VL min_pixels).")]
     public int ImageMinPixels { get; init; } = 56 * 56;
 
+    [Option("Images are resized down to at most this many pixels before their tokens are counted (Qwen2-VL max_pixels).")]
     public int ImageMaxPixels { get; init; } = 28 * 28 * 1280;
 
-    /// <summary>One image token per <c>ImagePatch × ImagePatch</c> pixels (14 px patches merged 2×2, as Qwen2-VL).</summary>
+    [Option("One image token per ImagePatch × ImagePatch pixels (14 px patches merged 2×2, as Qwen2-VL).")]
     public int ImagePatch { get; init; } = 28;
 
-    /// <summary>Audio placeholder tokens per second (Whisper-style 40 ms frames).</summary>
+    [Option("Audio placeholder tokens per second (Whisper-style 40 ms frames).")]
     public double AudioTokensPerSecond { get; init; } = 25;
 
-    /// <summary>Output folder for shards, relative to the run's output.</summary>
+    [Option("Output folder for shards, relative to the run's output.")]
     public string Path { get; init; } = string.Empty;
 
     public bool LossOnTargetsOnly => Loss == "targets";

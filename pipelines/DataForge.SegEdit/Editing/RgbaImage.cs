@@ -1,3 +1,4 @@
+using DataForge.Core.Rejects;
 using SkiaSharp;
 
 namespace DataForge.SegEdit.Editing;
@@ -38,13 +39,13 @@ public sealed class RgbaImage
         using var codec = SKCodec.Create(data);
         if (codec is null)
         {
-            return (null, default, "image.corrupt", "not a decodable image");
+            return (null, default, CoreRejectReasons.ImageCorrupt, "not a decodable image");
         }
 
         var info = codec.Info;
         if ((long)info.Width * info.Height > maxPixels)
         {
-            return (null, default, "image.too_many_pixels", $"{info.Width}x{info.Height} exceeds max_image_pixels {maxPixels}");
+            return (null, default, CoreRejectReasons.ImageTooManyPixels, $"{info.Width}x{info.Height} exceeds max_image_pixels {maxPixels}");
         }
 
         var pixels = new byte[info.Width * info.Height * 4];
@@ -60,7 +61,7 @@ public sealed class RgbaImage
 
         if (result is not SKCodecResult.Success)
         {
-            return (null, default, result is SKCodecResult.IncompleteInput ? "image.truncated" : "image.corrupt", $"decoding failed: {result}");
+            return (null, default, result is SKCodecResult.IncompleteInput ? CoreRejectReasons.ImageTruncated : CoreRejectReasons.ImageCorrupt, $"decoding failed: {result}");
         }
 
         return (new RgbaImage(info.Width, info.Height, pixels), new DecodedFormat(codec.EncodedFormat, codec.EncodedOrigin), null, null);

@@ -34,19 +34,19 @@ public static class CocoInstancesSource
             var annotation = document.RootElement;
             if (!annotation.TryGetProperty("category_id", out var categoryId) || !categoryId.TryGetInt64(out var category))
             {
-                rejects.Add(new ObjectReject(rejectInput, "annotation.invalid", "the annotation has no integer category_id"));
+                rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "the annotation has no integer category_id"));
                 continue;
             }
 
             if (!file.Categories.TryGetValue(category, out var categoryEntry))
             {
-                rejects.Add(new ObjectReject(rejectInput, "category.unknown", $"category_id {category} is not in the file's categories"));
+                rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.CategoryUnknown, $"category_id {category} is not in the file's categories"));
                 continue;
             }
 
             if (!annotation.TryGetProperty("segmentation", out var segmentation))
             {
-                rejects.Add(new ObjectReject(rejectInput, "annotation.invalid", "the annotation has no segmentation"));
+                rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "the annotation has no segmentation"));
                 continue;
             }
 

@@ -44,7 +44,7 @@ public static class CocoPanopticSource
             if (!annotation.TryGetProperty("file_name", out var fileName) || fileName.ValueKind != JsonValueKind.String
                 || !annotation.TryGetProperty("segments_info", out var segments) || segments.ValueKind != JsonValueKind.Array)
             {
-                rejects.Add(new ObjectReject(imageInput, "annotation.invalid", "a panoptic annotation needs file_name and a segments_info list"));
+                rejects.Add(new ObjectReject(imageInput, Seg2EditRejectReasons.AnnotationInvalid, "a panoptic annotation needs file_name and a segments_info list"));
                 continue;
             }
 
@@ -61,13 +61,13 @@ public static class CocoPanopticSource
                 var rejectInput = $"{inputUri}#image={spooled.ImageId}&segment={segmentId?.ToString(CultureInfo.InvariantCulture) ?? "?"}";
                 if (segmentId is null || !segment.TryGetProperty("category_id", out var categoryId) || !categoryId.TryGetInt64(out var category))
                 {
-                    rejects.Add(new ObjectReject(rejectInput, "annotation.invalid", "a segment needs an integer id and category_id"));
+                    rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "a segment needs an integer id and category_id"));
                     continue;
                 }
 
                 if (!file.Categories.TryGetValue(category, out var categoryEntry))
                 {
-                    rejects.Add(new ObjectReject(rejectInput, "category.unknown", $"category_id {category} is not in the file's categories"));
+                    rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.CategoryUnknown, $"category_id {category} is not in the file's categories"));
                     continue;
                 }
 
@@ -94,12 +94,12 @@ public static class CocoPanopticSource
     {
         if (!StoragePaths.IsSafeRelative(fileName))
         {
-            return (null, "mask.path_outside", $"the segment PNG name '{fileName}' is absolute or leaves the masks folder");
+            return (null, Seg2EditRejectReasons.MaskPathOutside, $"the segment PNG name '{fileName}' is absolute or leaves the masks folder");
         }
 
         if (!await masks.ExistsAsync(fileName, cancellationToken))
         {
-            return (null, "mask.missing", $"the segment PNG {fileName} does not exist");
+            return (null, Seg2EditRejectReasons.MaskMissing, $"the segment PNG {fileName} does not exist");
         }
 
         var (png, _, reason, message) = RgbaImage.Decode(await masks.ReadAllBytesAsync(fileName, cancellationToken), maxPixels);
@@ -110,7 +110,7 @@ public static class CocoPanopticSource
 
         if (png.Width != width || png.Height != height)
         {
-            return (null, "mask.size_mismatch", $"the segment PNG is {png.Width}x{png.Height}, the image {width}x{height}");
+            return (null, Seg2EditRejectReasons.MaskSizeMismatch, $"the segment PNG is {png.Width}x{png.Height}, the image {width}x{height}");
         }
 
         var ids = new int[width * height];

@@ -22,14 +22,14 @@ public static class CocoSegmentation
             {
                 JsonValueKind.Array => FromPolygons(segmentation, height, width),
                 JsonValueKind.Object => FromRle(segmentation, height, width),
-                _ => (null, "annotation.invalid", $"segmentation is {segmentation.ValueKind}, expected polygons or RLE"),
+                _ => (null, Seg2EditRejectReasons.AnnotationInvalid, $"segmentation is {segmentation.ValueKind}, expected polygons or RLE"),
             };
         }
         catch (InvalidOperationException e)
         {
             // System.Text.Json checks a string's UTF-8 only when it is read (fuzzing found an RLE counts string with
             // invalid bytes).
-            return (null, "annotation.invalid", $"segmentation cannot be read: {e.Message}");
+            return (null, Seg2EditRejectReasons.AnnotationInvalid, $"segmentation cannot be read: {e.Message}");
         }
     }
 
@@ -37,7 +37,7 @@ public static class CocoSegmentation
     {
         if (polygons.GetArrayLength() == 0)
         {
-            return (null, "polygon.too_few_points", "segmentation has no polygon");
+            return (null, Seg2EditRejectReasons.PolygonTooFewPoints, "segmentation has no polygon");
         }
 
         var mask = new BinaryMask(width, height);
@@ -46,7 +46,7 @@ public static class CocoSegmentation
         {
             if (polygon.ValueKind != JsonValueKind.Array)
             {
-                return (null, "polygon.invalid", $"polygon {index} is {polygon.ValueKind}, expected a list of coordinates");
+                return (null, Seg2EditRejectReasons.PolygonInvalid, $"polygon {index} is {polygon.ValueKind}, expected a list of coordinates");
             }
 
             var xy = new double[polygon.GetArrayLength()];
@@ -55,25 +55,25 @@ public static class CocoSegmentation
             {
                 if (coordinate.ValueKind != JsonValueKind.Number || !double.IsFinite(xy[i++] = coordinate.GetDouble()))
                 {
-                    return (null, "polygon.invalid", $"polygon {index} holds a non-number coordinate");
+                    return (null, Seg2EditRejectReasons.PolygonInvalid, $"polygon {index} holds a non-number coordinate");
                 }
             }
 
             if (xy.Length % 2 != 0)
             {
-                return (null, "polygon.odd_coordinates", $"polygon {index} has {xy.Length} coordinates, an odd count");
+                return (null, Seg2EditRejectReasons.PolygonOddCoordinates, $"polygon {index} has {xy.Length} coordinates, an odd count");
             }
 
             if (xy.Length < 6)
             {
-                return (null, "polygon.too_few_points", $"polygon {index} has {xy.Length / 2} points, fewer than 3");
+                return (null, Seg2EditRejectReasons.PolygonTooFewPoints, $"polygon {index} has {xy.Length / 2} points, fewer than 3");
             }
 
             for (var p = 0; p < xy.Length; p += 2)
             {
                 if (xy[p] < -OutsideTolerance || xy[p] > width + OutsideTolerance || xy[p + 1] < -OutsideTolerance || xy[p + 1] > height + OutsideTolerance)
                 {
-                    return (null, "mask.outside_image", string.Create(CultureInfo.InvariantCulture, $"polygon {index} point ({xy[p]}, {xy[p + 1]}) lies outside the {width}x{height} image"));
+                    return (null, Seg2EditRejectReasons.MaskOutsideImage, string.Create(CultureInfo.InvariantCulture, $"polygon {index} point ({xy[p]}, {xy[p + 1]}) lies outside the {width}x{height} image"));
                 }
             }
 
@@ -89,17 +89,17 @@ public static class CocoSegmentation
         if (!rle.TryGetProperty("size", out var size) || size.ValueKind != JsonValueKind.Array || size.GetArrayLength() != 2
             || !size[0].TryGetInt32(out var rleHeight) || !size[1].TryGetInt32(out var rleWidth))
         {
-            return (null, "rle.invalid", "RLE has no [height, width] size");
+            return (null, Seg2EditRejectReasons.RleInvalid, "RLE has no [height, width] size");
         }
 
         if (rleHeight != height || rleWidth != width)
         {
-            return (null, "rle.size_mismatch", $"RLE size is {rleWidth}x{rleHeight}, the image is {width}x{height}");
+            return (null, Seg2EditRejectReasons.RleSizeMismatch, $"RLE size is {rleWidth}x{rleHeight}, the image is {width}x{height}");
         }
 
         if (!rle.TryGetProperty("counts", out var counts))
         {
-            return (null, "rle.invalid", "RLE has no counts");
+            return (null, Seg2EditRejectReasons.RleInvalid, "RLE has no counts");
         }
 
         CocoRle parsed;
@@ -115,7 +115,7 @@ public static class CocoSegmentation
         }
         catch (FormatException e)
         {
-            return (null, "rle.invalid", e.Message);
+            return (null, Seg2EditRejectReasons.RleInvalid, e.Message);
         }
     }
 

@@ -36,7 +36,7 @@ public static class MaskFolderSource
             var input = $"{labels.Uri}#line={line}";
             if (row is null)
             {
-                rejects.Add(new ObjectReject(input, "labels.invalid_row", problem!));
+                rejects.Add(new ObjectReject(input, Seg2EditRejectReasons.LabelsInvalidRow, problem!));
                 continue;
             }
 
@@ -53,7 +53,7 @@ public static class MaskFolderSource
 
             if (row["image"] is not { } image || row["mask"] is not { } mask || row["category"] is not { } category)
             {
-                rejects.Add(new ObjectReject(input, "labels.invalid_row", "image, mask and category must all be given"));
+                rejects.Add(new ObjectReject(input, Seg2EditRejectReasons.LabelsInvalidRow, "image, mask and category must all be given"));
                 continue;
             }
 
@@ -99,7 +99,7 @@ public static class MaskFolderSource
 
             if (!TryParseValue(label.Value, out var selector))
             {
-                rejects.Add(new ObjectReject(input, "labels.invalid_row", $"value '{label.Value}' is neither a grey level 0-255 nor #rrggbb"));
+                rejects.Add(new ObjectReject(input, Seg2EditRejectReasons.LabelsInvalidRow, $"value '{label.Value}' is neither a grey level 0-255 nor #rrggbb"));
                 continue;
             }
 
@@ -146,12 +146,12 @@ public static class MaskFolderSource
     {
         if (!StoragePaths.IsSafeRelative(path))
         {
-            return (null, "mask.path_outside", $"the mask name '{path}' is absolute or leaves the labels' folder");
+            return (null, Seg2EditRejectReasons.MaskPathOutside, $"the mask name '{path}' is absolute or leaves the labels' folder");
         }
 
         if (!await storage.ExistsAsync(path, cancellationToken))
         {
-            return (null, "mask.missing", $"the mask file {path} does not exist");
+            return (null, Seg2EditRejectReasons.MaskMissing, $"the mask file {path} does not exist");
         }
 
         var (png, _, reason, message) = RgbaImage.Decode(await storage.ReadAllBytesAsync(path, cancellationToken), maxPixels);
@@ -161,7 +161,7 @@ public static class MaskFolderSource
         }
 
         return png.Width != width || png.Height != height
-            ? (null, "mask.size_mismatch", $"the mask is {png.Width}x{png.Height}, the image {width}x{height}")
+            ? (null, Seg2EditRejectReasons.MaskSizeMismatch, $"the mask is {png.Width}x{png.Height}, the image {width}x{height}")
             : (png, null, null);
     }
 }

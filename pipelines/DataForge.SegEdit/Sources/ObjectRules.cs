@@ -13,14 +13,14 @@ public sealed class ObjectRules(long minArea, bool includeCrowd)
         var area = mask.Area();
         if (area == 0)
         {
-            rejects.Add(new ObjectReject(rejectInput, "mask.empty", "the mask has no pixel inside the image"));
+            rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.MaskEmpty, "the mask has no pixel inside the image"));
             return;
         }
 
         var editable = true;
         if (area < minArea)
         {
-            rejects.Add(new ObjectReject(rejectInput, "mask.too_small", $"{area} pixels, below min_area {minArea}"));
+            rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.MaskTooSmall, $"{area} pixels, below min_area {minArea}"));
             editable = false;
         }
         else if (isCrowd && !includeCrowd)

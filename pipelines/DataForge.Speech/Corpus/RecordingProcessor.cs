@@ -55,14 +55,14 @@ public sealed class RecordingProcessor(
         var location = ready[0].Entry.Audio!;
         if (!await location.Storage.ExistsAsync(location.Path, cancellationToken))
         {
-            rejects.AddRange(ready.Select(item => new UtteranceReject(item.Entry.Source, "audio.missing", $"{location.Uri} does not exist")));
+            rejects.AddRange(ready.Select(item => new UtteranceReject(item.Entry.Source, AsrRejectReasons.AudioMissing, $"{location.Uri} does not exist")));
             return new RecordingResult([], [], rejects, counters);
         }
 
         var (audio, error) = await decoder.DecodeAsync(location.Storage, location.Path, cancellationToken);
         if (audio is null)
         {
-            rejects.AddRange(ready.Select(item => new UtteranceReject(item.Entry.Source, "audio.undecodable", $"{location.Uri}: {error}")));
+            rejects.AddRange(ready.Select(item => new UtteranceReject(item.Entry.Source, AsrRejectReasons.AudioUndecodable, $"{location.Uri}: {error}")));
             return new RecordingResult([], [], rejects, counters);
         }
 
@@ -132,21 +132,21 @@ public sealed class RecordingProcessor(
     {
         if (entry.Entry is not { } fields || entry.Audio is null)
         {
-            return new UtteranceReject(entry.Source, entry.ProblemReason ?? "entry.invalid", entry.Problem ?? "the entry could not be read");
+            return new UtteranceReject(entry.Source, entry.ProblemReason ?? AsrRejectReasons.EntryInvalid, entry.Problem ?? "the entry could not be read");
         }
 
         var label = string.IsNullOrWhiteSpace(fields.Dialect) ? options.Dialect : fields.Dialect;
         if (label is null)
         {
-            return new UtteranceReject(entry.Source, "dialect.missing", "the entry names no dialect and the dialect option (--dialect) is not set");
+            return new UtteranceReject(entry.Source, AsrRejectReasons.DialectMissing, "the entry names no dialect and the dialect option (--dialect) is not set");
         }
 
         if (DialectTaxonomy.Resolve(label) is null)
         {
-            return new UtteranceReject(entry.Source, "dialect.unknown", $"'{label}' is not a dialect label the taxonomy knows (dataforge asr --list-dialects)");
+            return new UtteranceReject(entry.Source, AsrRejectReasons.DialectUnknown, $"'{label}' is not a dialect label the taxonomy knows (dataforge asr --list-dialects)");
         }
 
-        return new UtteranceReject(entry.Source, "text.missing", "the entry has no transcript (keep_untranscribed is off)");
+        return new UtteranceReject(entry.Source, AsrRejectReasons.TextMissing, "the entry has no transcript (keep_untranscribed is off)");
     }
 
     /// <summary>The pieces of the recording an entry stands for, each with its sample-source suffix and times, or a problem.</summary>
@@ -159,7 +159,7 @@ public sealed class RecordingProcessor(
             var end = fields.End ?? audio.DurationSeconds;
             if (start >= audio.DurationSeconds || end > audio.DurationSeconds + EndTolerance)
             {
-                yield return (null, string.Empty, start, end, new UtteranceProblem("segment.out_of_range", $"the segment {start:0.###}-{end:0.###} s lies outside the recording's {audio.DurationSeconds:0.###} s"));
+                yield return (null, string.Empty, start, end, new UtteranceProblem(AsrRejectReasons.SegmentOutOfRange, $"the segment {start:0.###}-{end:0.###} s lies outside the recording's {audio.DurationSeconds:0.###} s"));
                 yield break;
             }
 

@@ -22,24 +22,24 @@ public sealed class UtteranceChecks(AsrOptions options)
         var duration = audio.DurationSeconds;
         if (duration < options.MinDuration)
         {
-            return new("duration.too_short", $"{duration:0.###} s is shorter than min_duration {options.MinDuration} s");
+            return new(AsrRejectReasons.DurationTooShort, $"{duration:0.###} s is shorter than min_duration {options.MinDuration} s");
         }
 
         if (duration > options.MaxDuration)
         {
-            return new("duration.too_long", $"{duration:0.###} s is longer than max_duration {options.MaxDuration} s");
+            return new(AsrRejectReasons.DurationTooLong, $"{duration:0.###} s is longer than max_duration {options.MaxDuration} s");
         }
 
         var clipped = ClippedRatio(audio);
         if (clipped > options.MaxClippedRatio)
         {
-            return new("audio.clipped", $"{clipped:P2} of samples are at full scale (max_clipped_ratio {options.MaxClippedRatio:P2})");
+            return new(AsrRejectReasons.AudioClipped, $"{clipped:P2} of samples are at full scale (max_clipped_ratio {options.MaxClippedRatio:P2})");
         }
 
         var speech = SpeechRatio(audio);
         if (speech < options.MinSpeechRatio)
         {
-            return new("audio.mostly_silence", $"only {speech:P0} of the audio is above the silence level (min_speech_ratio {options.MinSpeechRatio:P0})");
+            return new(AsrRejectReasons.AudioMostlySilence, $"only {speech:P0} of the audio is above the silence level (min_speech_ratio {options.MinSpeechRatio:P0})");
         }
 
         if (transcript is null)
@@ -50,7 +50,7 @@ public sealed class UtteranceChecks(AsrOptions options)
         var (characters, words) = TranscriptNormalizer.Count(transcript);
         if (characters + words == 0)
         {
-            return new("text.empty", "the transcript has no characters or words once tags and punctuation are removed");
+            return new(AsrRejectReasons.TextEmpty, "the transcript has no characters or words once tags and punctuation are removed");
         }
 
         var byCharacters = characters >= words;
@@ -61,7 +61,7 @@ public sealed class UtteranceChecks(AsrOptions options)
         var rate = count / duration;
         if (rate < range[0] || rate > range[1])
         {
-            return new("text.duration_mismatch", $"{count} {unit} in {duration:0.##} s is {rate:0.##} {unit}/s, outside the plausible {range[0]}..{range[1]} for {dialect}");
+            return new(AsrRejectReasons.TextDurationMismatch, $"{count} {unit} in {duration:0.##} s is {rate:0.##} {unit}/s, outside the plausible {range[0]}..{range[1]} for {dialect}");
         }
 
         return null;

@@ -122,7 +122,7 @@ public sealed class AsrInputs(StorageFactory storageFactory, bool allowPathsOuts
 
         if (!allowPathsOutside && LeavesFolder(entry.Audio))
         {
-            return new AsrEntry(source, null, null, $"audio path '{entry.Audio}' is absolute or leaves the folder of the file naming it (set allow_paths_outside: true to read it)", "audio.path_outside");
+            return new AsrEntry(source, null, null, $"audio path '{entry.Audio}' is absolute or leaves the folder of the file naming it (set allow_paths_outside: true to read it)", AsrRejectReasons.AudioPathOutside);
         }
 
         return new AsrEntry(source, entry, Locate(entry.Audio, file), null);

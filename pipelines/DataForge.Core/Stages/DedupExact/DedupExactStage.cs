@@ -3,6 +3,8 @@ using System.IO.Hashing;
 using System.Text;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Stages.DedupExact;
 
@@ -14,7 +16,8 @@ namespace DataForge.Core.Stages.DedupExact;
 public sealed class DedupExactStage(DedupExactOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<DedupExactOptions>("dedup-exact", "reject samples whose content repeats an earlier sample exactly", options => new DedupExactStage(options));
+        new StageDefinition<DedupExactOptions>("dedup-exact", "reject samples whose content repeats an earlier sample exactly", options => new DedupExactStage(options),
+            [CoreRejectReasons.DedupExactDuplicate]);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
@@ -24,7 +27,7 @@ public sealed class DedupExactStage(DedupExactOptions options) : IStage
             var key = ContentKey(sample);
             if (firstByContent.TryGetValue(key, out var keptId))
             {
-                await context.Rejects.RejectAsync(sample.Id, "dedup.exact_duplicate", $"same content as sample {keptId}", context.CancellationToken);
+                await context.Rejects.RejectAsync(sample.Id, CoreRejectReasons.DedupExactDuplicate, $"same content as sample {keptId}", context.CancellationToken);
                 continue;
             }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Stages.Filter;
 
@@ -8,7 +10,8 @@ namespace DataForge.Core.Stages.Filter;
 public sealed class FilterStage(FilterOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<FilterOptions>("filter", "reject samples outside text length and image size bounds", options => new FilterStage(options));
+        new StageDefinition<FilterOptions>("filter", "reject samples outside text length and image size bounds", options => new FilterStage(options),
+            [CoreRejectReasons.TextTooShort, CoreRejectReasons.TextTooLong, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageTooLarge, CoreRejectReasons.ImageAspectRatio]);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
@@ -34,12 +37,12 @@ public sealed class FilterStage(FilterOptions options) : IStage
             var chars = textParts.Sum(part => CountScalars(part.Text));
             if (chars < options.MinTextChars)
             {
-                return ("text.too_short", Invariant($"{chars} characters of text, fewer than min_text_chars {options.MinTextChars}"));
+                return (CoreRejectReasons.TextTooShort, Invariant($"{chars} characters of text, fewer than min_text_chars {options.MinTextChars}"));
             }
 
             if (chars > options.MaxTextChars)
             {
-                return ("text.too_long", Invariant($"{chars} characters of text, more than max_text_chars {options.MaxTextChars}"));
+                return (CoreRejectReasons.TextTooLong, Invariant($"{chars} characters of text, more than max_text_chars {options.MaxTextChars}"));
             }
         }
 
@@ -47,18 +50,18 @@ public sealed class FilterStage(FilterOptions options) : IStage
         {
             if (image.Width < options.MinWidth || image.Height < options.MinHeight)
             {
-                return ("image.too_small", Invariant($"image {image.Width}x{image.Height} is below {options.MinWidth}x{options.MinHeight}"));
+                return (CoreRejectReasons.ImageTooSmall, Invariant($"image {image.Width}x{image.Height} is below {options.MinWidth}x{options.MinHeight}"));
             }
 
             if (image.Width > options.MaxWidth || image.Height > options.MaxHeight)
             {
-                return ("image.too_large", Invariant($"image {image.Width}x{image.Height} exceeds {options.MaxWidth}x{options.MaxHeight}"));
+                return (CoreRejectReasons.ImageTooLarge, Invariant($"image {image.Width}x{image.Height} exceeds {options.MaxWidth}x{options.MaxHeight}"));
             }
 
             var aspect = (double)Math.Max(image.Width, image.Height) / Math.Max(1, Math.Min(image.Width, image.Height));
             if (aspect > options.MaxAspectRatio)
             {
-                return ("image.aspect_ratio", Invariant($"image {image.Width}x{image.Height} has aspect ratio {aspect:0.##}, above {options.MaxAspectRatio}"));
+                return (CoreRejectReasons.ImageAspectRatio, Invariant($"image {image.Width}x{image.Height} has aspect ratio {aspect:0.##}, above {options.MaxAspectRatio}"));
             }
         }
 

@@ -1,16 +1,18 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Stages.ReadImages;
 
 /// <summary>A folder of images, each with an optional caption in a sidecar file of the same stem.</summary>
 public sealed record ReadImagesOptions : ISourceOptions
 {
-    /// <summary>Files or folders to read; when absent, the pipeline's top-level inputs.</summary>
+    [Option("Files or folders to read; when absent, the pipeline's top-level inputs.")]
     public IReadOnlyList<string>? Inputs { get; init; }
 
+    [Option("The extension of sidecar caption files beside each image (same stem).")]
     public string CaptionExtension { get; init; } = ".txt";
 
-    /// <summary>Decompression-bomb guard: images with more pixels are rejected before decoding (PIL's default limit).</summary>
+    [Option("Decompression-bomb guard: images with more pixels are rejected before decoding (PIL's default limit).")]
     public long MaxPixels { get; init; } = 178_956_970;
 
     public IEnumerable<string> Validate()

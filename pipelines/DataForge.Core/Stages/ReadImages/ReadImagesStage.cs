@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 
 namespace DataForge.Core.Stages.ReadImages;
@@ -16,7 +18,8 @@ namespace DataForge.Core.Stages.ReadImages;
 public sealed class ReadImagesStage(ReadImagesOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<ReadImagesOptions>("read-images", "read a folder of images with optional sidecar captions", options => new ReadImagesStage(options));
+        new StageDefinition<ReadImagesOptions>("read-images", "read a folder of images with optional sidecar captions", options => new ReadImagesStage(options),
+            [CoreRejectReasons.CaptionOrphan, CoreRejectReasons.InputUnsupportedFormat, .. CoreRejectReasons.ImageProbe]);
 
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
 
@@ -54,12 +57,12 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : IStage
         {
             return await HasImageBesideAsync(file, cancellationToken)
                 ? new FileResult(file, null, null, null)
-                : new FileResult(file, null, "caption.orphan", "a caption file with no image of the same name beside it");
+                : new FileResult(file, null, CoreRejectReasons.CaptionOrphan, "a caption file with no image of the same name beside it");
         }
 
         if (!ImageExtensions.Contains(extension))
         {
-            return new FileResult(file, null, "input.unsupported_format", $"read-images reads {string.Join(", ", ImageExtensions)} files and {options.CaptionExtension} captions");
+            return new FileResult(file, null, CoreRejectReasons.InputUnsupportedFormat, $"read-images reads {string.Join(", ", ImageExtensions)} files and {options.CaptionExtension} captions");
         }
 
         byte[] bytes;

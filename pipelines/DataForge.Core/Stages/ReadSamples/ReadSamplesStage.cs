@@ -1,7 +1,9 @@
 using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 
 namespace DataForge.Core.Stages.ReadSamples;
@@ -13,7 +15,8 @@ namespace DataForge.Core.Stages.ReadSamples;
 public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<ReadSamplesOptions>("read-samples", "read the samples of existing sample sets", options => new ReadSamplesStage(options));
+        new StageDefinition<ReadSamplesOptions>("read-samples", "read the samples of existing sample sets", options => new ReadSamplesStage(options),
+            [CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.MediaMissing, CoreRejectReasons.MediaCorrupt]);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
@@ -29,7 +32,7 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
             {
                 if (!IsBookkeeping(file.Path))
                 {
-                    await context.Rejects.RejectAsync(file.Uri, "input.unsupported_format", "read-samples reads the part-*.parquet files of sample sets", context.CancellationToken);
+                    await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-samples reads the part-*.parquet files of sample sets", context.CancellationToken);
                 }
 
                 continue;
@@ -70,7 +73,7 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
 
             if (!await source.ContainsAsync(reference, context.CancellationToken))
             {
-                await context.Rejects.RejectAsync(sample.Id, "media.missing", $"{MediaStore.PathOf(reference)} is not in the input sample set", context.CancellationToken);
+                await context.Rejects.RejectAsync(sample.Id, CoreRejectReasons.MediaMissing, $"{MediaStore.PathOf(reference)} is not in the input sample set", context.CancellationToken);
                 return false;
             }
 
@@ -80,7 +83,7 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
             var stored = await context.Media.PutAsync(buffer.ToArray(), reference.Mime, context.CancellationToken);
             if (stored.Sha256 != reference.Sha256)
             {
-                await context.Rejects.RejectAsync(sample.Id, "media.corrupt", $"{MediaStore.PathOf(reference)} does not hash to its name", context.CancellationToken);
+                await context.Rejects.RejectAsync(sample.Id, CoreRejectReasons.MediaCorrupt, $"{MediaStore.PathOf(reference)} does not hash to its name", context.CancellationToken);
                 return false;
             }
         }

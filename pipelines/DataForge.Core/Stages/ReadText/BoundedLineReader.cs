@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Stages.ReadText;
 

@@ -1,4 +1,5 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Stages.ReadText;
 
@@ -8,18 +9,19 @@ namespace DataForge.Core.Stages.ReadText;
 /// </summary>
 public sealed record ReadTextOptions : ISourceOptions
 {
-    /// <summary>Files or folders to read; when absent, the pipeline's top-level inputs.</summary>
+    [Option("Files or folders to read; when absent, the pipeline's top-level inputs.")]
     public IReadOnlyList<string>? Inputs { get; init; }
 
+    [Option("The field (JSONL) or column (Parquet) holding a record's text.")]
     public string TextField { get; init; } = "text";
 
-    /// <summary>The field holding a record's id; records without one get an id derived from file and line.</summary>
+    [Option("The field holding a record's id; records without one get an id derived from file and line.")]
     public string IdField { get; init; } = "id";
 
-    /// <summary>The role of the text part: <c>target</c> (pretraining text carries the loss) by default.</summary>
+    [Option("The role of the text part: target (pretraining text carries the loss) by default.")]
     public string Role { get; init; } = "target";
 
-    /// <summary>Lines (records) longer than this many bytes are rejected (record.too_large) without being held in memory.</summary>
+    [Option("Lines (records) longer than this many bytes are rejected (record.too_large) without being held in memory.")]
     public int MaxRecordBytes { get; init; } = 32 << 20;
 
     public IEnumerable<string> Validate()

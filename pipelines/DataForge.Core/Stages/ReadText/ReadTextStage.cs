@@ -7,6 +7,8 @@ using System.Text.Json.Nodes;
 using DataForge.Core.Compression;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using Parquet;
 using Parquet.Serialization;
@@ -20,7 +22,8 @@ namespace DataForge.Core.Stages.ReadText;
 public sealed class ReadTextStage(ReadTextOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<ReadTextOptions>("read-text", "read text records from JSONL(.gz), Parquet or .txt files", options => new ReadTextStage(options));
+        new StageDefinition<ReadTextOptions>("read-text", "read text records from JSONL(.gz), Parquet or .txt files", options => new ReadTextStage(options),
+            [CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputDecompressionBomb, CoreRejectReasons.InputCorrupt, CoreRejectReasons.RecordTooLarge, CoreRejectReasons.TextInvalidUtf8, CoreRejectReasons.JsonlInvalidJson, CoreRejectReasons.JsonlNotAnObject, CoreRejectReasons.TextMissingField]);
 
     private readonly Role _role = RoleNames.Parse(options.Role);
 
@@ -76,7 +79,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
 
     private static async IAsyncEnumerable<Sample> Unsupported(InputFile file, StageContext context)
     {
-        await context.Rejects.RejectAsync(file.Uri, "input.unsupported_format", "read-text reads .jsonl, .jsonl.gz, .json.gz, .parquet, .txt and .md files", context.CancellationToken);
+        await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-text reads .jsonl, .jsonl.gz, .json.gz, .parquet, .txt and .md files", context.CancellationToken);
         yield break;
     }
 
@@ -95,12 +98,12 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
             }
             catch (DecompressionBombException e)
             {
-                await context.Rejects.RejectAsync(file.Uri, "input.decompression_bomb", $"after line {lineNumber}: {e.Message}", context.CancellationToken);
+                await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputDecompressionBomb, $"after line {lineNumber}: {e.Message}", context.CancellationToken);
                 yield break;
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
-                await context.Rejects.RejectAsync(file.Uri, "input.corrupt", $"unreadable after line {lineNumber}: {e.Message}", context.CancellationToken);
+                await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputCorrupt, $"unreadable after line {lineNumber}: {e.Message}", context.CancellationToken);
                 yield break;
             }
 
@@ -114,8 +117,8 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
             {
                 var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{lineNumber}");
                 await (lineRead.TooLong
-                    ? context.Rejects.RejectAsync(where, "record.too_large", $"the line is longer than max_record_bytes ({options.MaxRecordBytes})", context.CancellationToken)
-                    : context.Rejects.RejectAsync(where, "text.invalid_utf8", "the line is not valid UTF-8", context.CancellationToken));
+                    ? context.Rejects.RejectAsync(where, CoreRejectReasons.RecordTooLarge, $"the line is longer than max_record_bytes ({options.MaxRecordBytes})", context.CancellationToken)
+                    : context.Rejects.RejectAsync(where, CoreRejectReasons.TextInvalidUtf8, "the line is not valid UTF-8", context.CancellationToken));
                 continue;
             }
 
@@ -134,13 +137,13 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
             catch (JsonException e)
             {
                 var message = e.Message.Split(" LineNumber:", 2)[0];
-                await context.Rejects.RejectAsync(source, "jsonl.invalid_json", $"invalid JSON near byte {e.BytePositionInLine}: {message}", context.CancellationToken);
+                await context.Rejects.RejectAsync(source, CoreRejectReasons.JsonlInvalidJson, $"invalid JSON near byte {e.BytePositionInLine}: {message}", context.CancellationToken);
                 continue;
             }
 
             if (record is null)
             {
-                await context.Rejects.RejectAsync(source, "jsonl.not_an_object", "each line must be one JSON object", context.CancellationToken);
+                await context.Rejects.RejectAsync(source, CoreRejectReasons.JsonlNotAnObject, "each line must be one JSON object", context.CancellationToken);
                 continue;
             }
 
@@ -167,13 +170,13 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
         {
-            await context.Rejects.RejectAsync(file.Uri, "input.corrupt", $"not a readable Parquet file: {e.Message}", context.CancellationToken);
+            await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputCorrupt, $"not a readable Parquet file: {e.Message}", context.CancellationToken);
             yield break;
         }
 
         if (rowGroups < 0)
         {
-            await context.Rejects.RejectAsync(file.Uri, "text.missing_field", $"the Parquet file has no '{options.TextField}' column", context.CancellationToken);
+            await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.TextMissingField, $"the Parquet file has no '{options.TextField}' column", context.CancellationToken);
             yield break;
         }
 
@@ -212,7 +215,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
     {
         if (record[options.TextField] is not JsonValue textValue || !textValue.TryGetValue<string>(out var text))
         {
-            await context.Rejects.RejectAsync(source, "text.missing_field", $"no string field '{options.TextField}'", context.CancellationToken);
+            await context.Rejects.RejectAsync(source, CoreRejectReasons.TextMissingField, $"no string field '{options.TextField}'", context.CancellationToken);
             return null;
         }
 

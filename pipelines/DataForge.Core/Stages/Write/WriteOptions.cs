@@ -1,10 +1,11 @@
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Stages.Write;
 
 public sealed record WriteOptions : IStageOptions
 {
-    /// <summary>Samples per Parquet row group: the unit of memory while writing and of parallelism while reading.</summary>
+    [Option("Samples per Parquet row group: the unit of memory while writing and of parallelism while reading.")]
     public int RowGroupSize { get; init; } = 1024;
 
     public IEnumerable<string> Validate()

@@ -1,6 +1,7 @@
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 
 namespace DataForge.Core.Stages.Write;
 
@@ -11,7 +12,8 @@ namespace DataForge.Core.Stages.Write;
 public sealed class WriteStage(WriteOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<WriteOptions>("write", "write the samples as a sample set (Parquet + media + manifest)", options => new WriteStage(options));
+        new StageDefinition<WriteOptions>("write", "write the samples as a sample set (Parquet + media + manifest)", options => new WriteStage(options),
+            []);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {

@@ -1,9 +1,10 @@
 using DataForge.Core.Media;
+using DataForge.Core.Pipeline;
 using DataForge.Core.Rejects;
 using DataForge.Core.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace DataForge.Core.Pipeline;
+namespace DataForge.Core.Stages.Contract;
 
 /// <summary>Everything a stage may touch while it runs one task. Nothing global: tests build one by hand.</summary>
 public sealed record StageContext

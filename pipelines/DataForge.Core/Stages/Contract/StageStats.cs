@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace DataForge.Core.Pipeline;
+namespace DataForge.Core.Stages.Contract;
 
 /// <summary>Named counters of one task of a stage; the run's manifest sums them over tasks (stage_stats).</summary>
 public sealed class StageStats

@@ -1,6 +1,6 @@
 using DataForge.Core.Model;
 
-namespace DataForge.Core.Pipeline;
+namespace DataForge.Core.Stages.Contract;
 
 /// <summary>
 /// The whole contract of a stage: samples in, samples out, streaming. Sources ignore <paramref name="input"/> and

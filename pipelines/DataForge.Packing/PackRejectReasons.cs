@@ -1,0 +1,16 @@
+using DataForge.Core.Stages.Contract;
+
+namespace DataForge.Packing;
+
+/// <summary>The reject reasons of the pack stage, each declared once; stages list the ones they give in their definitions.</summary>
+public static class PackRejectReasons
+{
+    public static readonly RejectReason PackEmptyDocument = new("pack.empty_document", "The sample holds no token to pack.");
+
+    public static readonly RejectReason PackDocumentTooLong = new("pack.document_too_long", "A document is longer than seq_len and split_long_text is off.");
+
+    public static readonly RejectReason PackMediaDocumentTooLong = new("pack.media_document_too_long", "A document holding media is longer than seq_len; media are never split.");
+
+    /// <summary>Every reason of this catalogue, in declaration order.</summary>
+    public static IReadOnlyList<RejectReason> All { get; } = [PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong];
+}
