@@ -16,7 +16,7 @@ namespace DataForge.Cli;
 /// The command tree and the one place exceptions become exit codes (DESIGN.md §6): 0 success, 1 failure,
 /// 2 usage error. A user's mistake is one line on stderr; only a bug shows a stack trace.
 /// </summary>
-public static class DataForgeApp
+public static partial class DataForgeApp
 {
     public const int Success = 0;
     public const int Failure = 1;
@@ -34,6 +34,20 @@ public static class DataForgeApp
         IOException io => $"I/O: {io.Message}",
         _ => null,
     };
+
+    /// <summary>The command-line parser's messages name .NET types (<c>System.Nullable`1[System.Int32]</c>); users read words.</summary>
+    internal static string InWords(string message) => TypeName().Replace(message.Replace("as expected type ", "as ", StringComparison.Ordinal), match => match.Groups["type"].Value switch
+    {
+        "Int32" or "Int64" or "Int16" or "UInt32" or "UInt64" => "an integer",
+        "Double" or "Single" or "Decimal" => "a number",
+        "Boolean" => "true or false",
+        "String" => "text",
+        "IO.FileInfo" or "IO.DirectoryInfo" => "a path",
+        _ => "a value",
+    });
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"'?System\.(?:Nullable`1\[System\.)?(?<type>[A-Za-z0-9.]+?)\]?(?:\[\])?'?(?=[\s.,;:]|$)")]
+    private static partial System.Text.RegularExpressions.Regex TypeName();
 
     public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, AsrStage.Definition, PackStage.Definition]);
 
@@ -61,7 +75,7 @@ public static class DataForgeApp
         {
             foreach (var error in parsed.Errors)
             {
-                await stderr.WriteLineAsync($"error: {error.Message}");
+                await stderr.WriteLineAsync($"error: {InWords(error.Message)}");
             }
 
             await stderr.WriteLineAsync("run 'dataforge --help' for usage");

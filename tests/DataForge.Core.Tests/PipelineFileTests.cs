@@ -66,7 +66,7 @@ public sealed class PipelineFileTests
     {
         var registry = new StageRegistry(CoreStages.All);
         var error = Assert.Throws<UsageException>(() => registry.Resolve("fliter", "p.yaml:4:5"));
-        Assert.Equal("p.yaml:4:5: unknown stage 'fliter' (known stages: dedup-exact, filter, read-images, read-samples, read-text, write)", error.Message);
+        Assert.Equal("p.yaml:4:5: unknown stage 'fliter' (did you mean 'filter'?) (known stages: dedup-exact, filter, read-images, read-samples, read-text, write)", error.Message);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class PipelineFileTests
         var spec = Parse("output: o\nstages:\n  - filter: {min_widht: 3}\n");
         var registry = new StageRegistry(CoreStages.All);
         var error = Assert.Throws<UsageException>(() => registry.Resolve("filter", "here").Create(spec.Stages[0].Options, "here"));
-        Assert.StartsWith("here: stage 'filter' has no option 'min_widht' (options: min_text_chars,", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("here: stage 'filter' has no option 'min_widht' (did you mean 'min_width'?) (options: min_text_chars,", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class PipelineFileTests
     {
         var registry = new StageRegistry(CoreStages.All);
         var wrongType = Parse("output: o\nstages:\n  - filter: {min_width: wide}\n");
-        Assert.Contains("option 'min_width' has the wrong type", Assert.Throws<UsageException>(() => registry.Resolve("filter", "x").Create(wrongType.Stages[0].Options, "x")).Message, StringComparison.Ordinal);
+        Assert.Equal("x: option 'min_width' of stage 'filter' must be an integer, not \"wide\"", Assert.Throws<UsageException>(() => registry.Resolve("filter", "x").Create(wrongType.Stages[0].Options, "x")).Message);
         var invalid = Parse("output: o\nstages:\n  - filter: {min_text_chars: 10, max_text_chars: 5}\n");
         Assert.Contains("max_text_chars is below min_text_chars", Assert.Throws<UsageException>(() => registry.Resolve("filter", "x").Create(invalid.Stages[0].Options, "x")).Message, StringComparison.Ordinal);
     }

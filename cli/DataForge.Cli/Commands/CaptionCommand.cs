@@ -19,39 +19,19 @@ public static class CaptionCommand
     {
         var input = new Argument<string>("INPUT") { Description = "a sample set, or a folder of images (with optional .txt captions)" };
         var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the captioned sample set", Required = true };
-        var captioner = new Option<string[]>("--captioner") { Description = "template (default), openai, fusion; several may be given", AllowMultipleArgumentsPerToken = true };
-        var endpoint = new Option<string?>("--endpoint") { Description = "OpenAI-compatible base URL (vLLM, Ollama, LM Studio, Azure OpenAI), e.g. http://localhost:8000/v1" };
-        var model = new Option<string?>("--model") { Description = "the model the endpoint serves" };
-        var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "environment variable holding the API key (default OPENAI_API_KEY)" };
-        var languages = new Option<string[]>("--lang") { Description = "caption languages: en, zh (default en)", AllowMultipleArgumentsPerToken = true };
         var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other caption options (snake_case, as in a pipeline)" };
         var workers = new Option<int>("--workers") { Description = "parallel image analysis (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
         var command = new Command("caption", "add captions to the images of a sample set or an image folder")
         {
-            input, output, captioner, endpoint, model, apiKeyEnv, languages, config, workers, verbose,
+            input, output, config, workers, verbose,
         };
+        var flags = StageFlags.For(app.Registry.Resolve("caption", "caption"));
+        flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : [];
-            if (parse.GetValue(captioner) is { Length: > 0 } captioners)
-            {
-                options["captioners"] = new JsonArray([.. captioners.Select(name => JsonValue.Create(name))]);
-            }
-
-            foreach (var (name, value) in new[] { ("endpoint", parse.GetValue(endpoint)), ("model", parse.GetValue(model)), ("api_key_env", parse.GetValue(apiKeyEnv)) })
-            {
-                if (value is not null)
-                {
-                    options[name] = value;
-                }
-            }
-
-            if (parse.GetValue(languages) is { Length: > 0 } langs)
-            {
-                options["languages"] = new JsonArray([.. langs.SelectMany(lang => lang.Split(',')).Select(lang => JsonValue.Create(lang))]);
-            }
-
+            StageFlags.RefuseFlagsAsInputs(command, [parse.GetValue(input)!]);
+            var options = flags.Apply(parse, parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : []);
             if (parse.GetValue(workers) < 1)
             {
                 throw new UsageException("--workers must be at least 1");

@@ -8,7 +8,7 @@ using DataForge.Core.Storage;
 namespace DataForge.Cli.Commands;
 
 /// <summary>
-/// <c>dataforge interleave INPUT... --out DIR [--min-image-side N] [--keep-text-only] [--config FILE]</c>:
+/// <c>dataforge interleave INPUT... --out DIR [--config FILE] [every interleave option as a flag: --min-image-side N, --keep-text-only …]</c>:
 /// the interleave stage and a sample-set writer as a two-stage pipeline.
 /// </summary>
 public static class InterleaveCommand
@@ -17,28 +17,20 @@ public static class InterleaveCommand
     {
         var inputs = new Argument<string[]>("INPUT") { Description = "WARC files (.warc, .warc.gz) or folders of .html pages", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the sample set", Required = true };
-        var minImageSide = new Option<int?>("--min-image-side") { Description = "drop images with a shorter side (default 150 px)" };
-        var keepTextOnly = new Option<bool>("--keep-text-only") { Description = "keep documents whose images were all dropped" };
         var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other interleave options (snake_case, as in a pipeline)" };
         var workers = new Option<int>("--workers") { Description = "parallel work (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
         var command = new Command("interleave", "extract interleaved image-text documents from web archives and pages")
         {
-            inputs, output, minImageSide, keepTextOnly, config, workers, verbose,
+            inputs, output, config, workers, verbose,
         };
+        var flags = StageFlags.For(app.Registry.Resolve("interleave", "interleave"));
+        flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : [];
+            StageFlags.RefuseFlagsAsInputs(command, parse.GetValue(inputs)!);
+            var options = flags.Apply(parse, parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : []);
             options["inputs"] = new JsonArray([.. parse.GetValue(inputs)!.Select(input => JsonValue.Create(input))]);
-            if (parse.GetValue(minImageSide) is { } side)
-            {
-                options["min_image_side"] = side;
-            }
-
-            if (parse.GetValue(keepTextOnly))
-            {
-                options["keep_text_only"] = true;
-            }
 
             var location = new SourceLocation("command line", 1, 1);
             await PipelineExecution.RunStagesAsync(

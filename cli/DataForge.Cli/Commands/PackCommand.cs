@@ -11,7 +11,7 @@ using DataForge.Packing.Shards;
 namespace DataForge.Cli.Commands;
 
 /// <summary>
-/// <c>dataforge pack INPUT... --out DIR [--seq-len N] [--tokenizer NAME] [--loss all|targets] [--config FILE] [--device cpu|cuda]</c>:
+/// <c>dataforge pack INPUT... --out DIR [--config FILE] [--device cpu|cuda] [every pack option as a flag: --seq-len N …]</c>:
 /// the pack stage over sample sets and/or JSONL/Parquet text, as a one-stage pipeline.
 /// </summary>
 public static class PackCommand
@@ -20,34 +20,20 @@ public static class PackCommand
     {
         var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, or JSONL/Parquet text files or folders", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the shards", Required = true };
-        var seqLen = new Option<int?>("--seq-len") { Description = "tokens per row (default 4096)" };
-        var tokenizer = new Option<string?>("--tokenizer") { Description = "cl100k_base (default), o200k_base or a Hugging Face tokenizer.json" };
-        var loss = new Option<string?>("--loss") { Description = "all (pretraining) or targets (instruction data)" };
         var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other pack options (snake_case, as in a pipeline)" };
         var workers = new Option<int>("--workers") { Description = "parallel tokenization (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
         var device = PackDeviceOption.Create();
         var command = new Command("pack", "tokenize and pack samples into fixed-length shards (Parquet + index.json)")
         {
-            inputs, output, seqLen, tokenizer, loss, config, workers, device, verbose,
+            inputs, output, config, workers, device, verbose,
         };
+        var flags = StageFlags.For(app.Registry.Resolve("pack", "pack"));
+        flags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : [];
-            if (parse.GetValue(seqLen) is { } length)
-            {
-                options["seq_len"] = length;
-            }
-
-            if (parse.GetValue(tokenizer) is { } name)
-            {
-                options["tokenizer"] = name;
-            }
-
-            if (parse.GetValue(loss) is { } lossMode)
-            {
-                options["loss"] = lossMode;
-            }
+            StageFlags.RefuseFlagsAsInputs(command, parse.GetValue(inputs)!);
+            var options = flags.Apply(parse, parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : []);
 
             var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
             var sampleSets = new List<string>();

@@ -31,6 +31,8 @@ internal static class SampleText
                 case AudioPart audio:
                     text.AppendLine(invariant, $"   <audio {audio.DurationSeconds:0.00}s {audio.SampleRate} Hz {audio.Media.Sha256[..12]}>/{role}");
                     break;
+                default:
+                    throw Part.Unhandled(part);
             }
         }
 
@@ -72,6 +74,6 @@ internal static class SampleText
             ["duration"] = audio.DurationSeconds,
             ["sample_rate"] = audio.SampleRate,
         },
-        _ => throw new ArgumentOutOfRangeException(nameof(part), part.GetType().Name, "unknown part type"),
+        _ => throw Part.Unhandled(part),
     };
 }

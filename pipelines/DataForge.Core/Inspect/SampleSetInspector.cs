@@ -37,6 +37,10 @@ public static class SampleSetInspector
                     case AudioPart audio:
                         audioSeconds += audio.DurationSeconds;
                         break;
+                    case ImagePart:
+                        break;
+                    default:
+                        throw Part.Unhandled(part);
                 }
             }
         }

@@ -33,6 +33,8 @@ public sealed class PartCounts
                 case AudioPart:
                     Audio++;
                     break;
+                default:
+                    throw Part.Unhandled(part);
             }
         }
     }

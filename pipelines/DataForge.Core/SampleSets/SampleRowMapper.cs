@@ -47,7 +47,7 @@ internal static class SampleRowMapper
                 row.SampleRate = audio.SampleRate;
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(part), part.GetType().Name, "unknown part type");
+                throw Part.Unhandled(part);
         }
 
         return row;

@@ -70,6 +70,8 @@ public sealed class DocumentLayout
                     builder.AddSequential(_audioEnd, false, Modality.Audio);
                     media.Add(audio.Media.Sha256);
                     break;
+                default:
+                    throw Part.Unhandled(part);
             }
         }
 

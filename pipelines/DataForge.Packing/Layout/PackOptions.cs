@@ -9,7 +9,7 @@ public sealed record PackOptions : IStageOptions
     [Option("Tokens per row (L).")]
     public int SeqLen { get; init; } = 4096;
 
-    [Option("cl100k_base, o200k_base.")]
+    [Option("cl100k_base, o200k_base, or the path of a Hugging Face tokenizer.json (relative to the pipeline file).")]
     public string Tokenizer { get; init; } = "cl100k_base";
 
     [Option("all (pretraining: every text token carries loss) or targets (only target parts do).")]

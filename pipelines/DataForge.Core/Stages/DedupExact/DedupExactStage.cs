@@ -53,7 +53,7 @@ public sealed class DedupExactStage(DedupExactOptions options) : IStage
                 TextPart text => text.Text,
                 ImagePart image => image.Media.Sha256,
                 AudioPart audio => audio.Media.Sha256,
-                _ => throw new ArgumentOutOfRangeException(nameof(sample), part.GetType().Name, "unknown part type"),
+                _ => throw Part.Unhandled(part),
             });
         }
 

@@ -64,7 +64,7 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
     /// <summary>Copies the sample's media into the output's store; false (and a reject) when the input set lacks one.</summary>
     private static async Task<bool> CopyMediaAsync(Sample sample, MediaStore source, StageContext context)
     {
-        foreach (var reference in sample.Parts.Select(part => part switch { ImagePart image => image.Media, AudioPart audio => audio.Media, _ => null }).OfType<MediaRef>())
+        foreach (var reference in sample.Parts.OfType<MediaPart>().Select(part => part.Media))
         {
             if (await context.Media.ContainsAsync(reference, context.CancellationToken))
             {
