@@ -9,7 +9,7 @@ namespace DataForge.Core.Stages.Contract;
 /// </summary>
 public static class StageReference
 {
-    public const string RegenerateHint = "regenerate with: DATAFORGE_DOCS_WRITE=1 dotnet test tests/DataForge.Cli.Tests --filter StageContractTests";
+    public const string RegenerateHint = "regenerate with `DATAFORGE_DOCS_WRITE=1 dotnet test tests/DataForge.Cli.Tests --filter StageContractTests`";
 
     /// <summary>One stage as plain text: summary, options (name, flag, type, default, description) and reasons.</summary>
     public static string Text(StageDefinition definition)
@@ -53,7 +53,7 @@ public static class StageReference
         var text = new StringBuilder();
         text.Append("# Stage reference\n\n");
         text.Append("Generated from the stages' option declarations (`[Option]` on their options records); do not edit by hand.\n");
-        text.Append(CultureInfo.InvariantCulture, $"The same text, one stage at a time: `dataforge stages NAME`. To {RegenerateHint[0..1].ToLowerInvariant()}{RegenerateHint[1..]}.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"The same text, one stage at a time: `dataforge stages NAME`. To change it, edit the declarations and {RegenerateHint}.\n\n");
         text.Append("Options are written in snake_case in a pipeline file (`- pack: {seq_len: 1024}`) and in `--config FILE`, and as\n");
         text.Append("kebab-case flags on the stage's own command (`dataforge pack … --seq-len 1024`); lists take comma-separated values on\n");
         text.Append("the command line; mappings only in YAML.\n\n");
@@ -95,7 +95,7 @@ public static class StageReference
         text.Append("# Reject codes\n\n");
         text.Append("Every `reason` a line of `rejects/*.jsonl` can carry (schemas/reject.schema.json), generated from the reject\n");
         text.Append("catalogues (`*RejectReasons.cs`) and the stages that declare them; do not edit by hand.\n");
-        text.Append(CultureInfo.InvariantCulture, $"To {RegenerateHint[0..1].ToLowerInvariant()}{RegenerateHint[1..]}.\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"To change it, edit the catalogues and {RegenerateHint}.\n\n");
         text.Append("| code | stages | meaning |\n|---|---|---|\n");
         foreach (var (code, entry) in registry.Reasons)
         {
