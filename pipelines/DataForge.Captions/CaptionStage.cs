@@ -15,7 +15,7 @@ namespace DataForge.Captions;
 /// <c>[Image(content), Text(target)]</c> with meta <c>{captioner, model, kind, lang, sample_id, image_index}</c>; captions
 /// that fail the quality checks are rejected with the reason. Images are analysed in parallel, output in input order.
 /// </summary>
-public sealed class CaptionStage(CaptionOptions options) : IStage
+public sealed class CaptionStage(CaptionOptions options) : MapStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<CaptionOptions>("caption", "add captions to every image (template: colours, layout, alt text, annotations)", options => new CaptionStage(options),
@@ -25,7 +25,10 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
     private SemaphoreSlim? _inFlight;
     private long _requests, _cacheHits, _inputTokens, _outputTokens, _fusionWithoutAlt;
 
-    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    /// <summary>Images wait on the endpoint, not on a core: as many in flight as it takes requests.</summary>
+    protected override int Parallelism(StageContext context) => Math.Max(context.Workers, options.Concurrency);
+
+    protected override ValueTask StartAsync(StageRun run)
     {
         if (options.UsesEndpoint)
         {
@@ -41,38 +44,43 @@ public sealed class CaptionStage(CaptionOptions options) : IStage
                     TimeSpan.FromMilliseconds(options.RetryBaseMs),
                     options.Concurrency,
                     options.Prompts),
-                context.Environment,
-                context.Output.At(options.CachePath));
+                run.Context.Environment,
+                run.Context.Output.At(options.CachePath));
             _inFlight = new SemaphoreSlim(options.Concurrency);
         }
 
-        var captioned = input.SelectOrderedAsync((sample, token) => CaptionAsync(sample, context, token), Math.Max(context.Workers, options.Concurrency), context.CancellationToken);
-        await foreach (var (original, captions, rejects) in captioned)
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async ValueTask<StageOutcome> MapAsync(Sample sample, StageRun run, CancellationToken cancellationToken)
+    {
+        var (original, captions, rejects) = await CaptionAsync(sample, run.Context, cancellationToken);
+        var passed = new List<Sample>(captions.Count + 1);
+        if (options.KeepInputs)
         {
-            foreach (var (reason, message, where) in rejects)
-            {
-                await context.Rejects.RejectAsync(where, reason, message, context.CancellationToken);
-            }
-
-            if (options.KeepInputs)
-            {
-                yield return options.InsertIntoDocuments ? Insert(original, captions) : original;
-            }
-
-            foreach (var caption in captions)
-            {
-                yield return caption;
-            }
+            passed.Add(options.InsertIntoDocuments ? Insert(original, captions) : original);
         }
 
-        context.Outputs.SetExtra(context.StageSlot, new JsonObject
+        passed.AddRange(captions);
+        return new StageOutcome { Samples = passed, Rejections = [.. rejects.Select(reject => new Rejection(reject.Where, reject.Reason, reject.Message))] };
+    }
+
+    protected override ValueTask CompleteAsync(StageRun run)
+    {
+        run.Publish(new JsonObject
         {
             ["requests"] = _requests,
             ["cache_hits"] = _cacheHits,
             ["fusion_without_alt_text"] = _fusionWithoutAlt,
             ["stats"] = new JsonObject { ["input_tokens"] = _inputTokens, ["output_tokens"] = _outputTokens },
         });
+        return ValueTask.CompletedTask;
+    }
+
+    protected override ValueTask StopAsync(StageRun run)
+    {
         _inFlight?.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private async ValueTask<(Sample Original, List<Sample> Captions, List<(string Reason, string Message, string Where)> Rejects)> CaptionAsync(

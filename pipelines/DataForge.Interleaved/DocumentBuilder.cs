@@ -24,24 +24,24 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
 {
     private readonly HashSet<UInt128> _documents = [];
 
-    public async Task<Sample?> BuildAsync(ScratchPage scratch)
+    /// <summary>The page's sample, or why there is none; either way the rejects of the images it dropped.</summary>
+    public async Task<StageOutcome> BuildAsync(ScratchPage scratch)
     {
         var page = scratch.Page;
         var parts = ImmutableArray.CreateBuilder<Part>();
         var images = new JsonArray();
         var kept = new List<ulong>();
-        var key = new XxHash128();
+        var rejections = new List<Rejection>();
         foreach (var item in page.Items)
         {
             if (item.Text is { } text)
             {
                 parts.Add(new TextPart(text, Role.Content));
-                key.Append(Encoding.UTF8.GetBytes("t" + text));
                 continue;
             }
 
             var url = item.ImageUrl!;
-            if (await AcceptAsync(url, page.Url, kept) is not { } image)
+            if (Accept(url, page.Url, kept, rejections) is not { } image)
             {
                 continue;
             }
@@ -59,10 +59,9 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
                 ["alt"] = item.Alt,
                 ["caption"] = item.Caption,
             });
-            key.Append(Encoding.UTF8.GetBytes("i" + image.Sha256));
         }
 
-        var textChars = parts.OfType<TextPart>().Sum(part => part.Text.Length);
+        var textChars = SampleMeasures.TextCharacters(parts);
         var imageCount = images.Count;
         string? reason = null, message = null;
         if (textChars < options.MinTextChars)
@@ -77,15 +76,15 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
         {
             (reason, message) = (InterleaveRejectReasons.DocumentTooManyImages, $"{imageCount} images, more than max_images {options.MaxImages}");
         }
-        else if (!_documents.Add(key.GetCurrentHashAsUInt128()))
+        else if (!_documents.Add(SampleMeasures.ContentKey(parts, includeRoles: false)))
         {
             (reason, message) = (CoreRejectReasons.DedupExactDuplicate, "the same text and images as a document built earlier in this task");
         }
 
         if (reason is not null)
         {
-            await context.Rejects.RejectAsync(scratch.Source, reason, $"{page.Url}: {message}", context.CancellationToken);
-            return null;
+            rejections.Add(new Rejection(scratch.Source, reason, $"{page.Url}: {message}"));
+            return new StageOutcome { Rejections = rejections };
         }
 
         stats.Add("documents.kept");
@@ -97,10 +96,14 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
             ["warc_record_id"] = scratch.RecordId,
             ["images"] = images,
         };
-        return new Sample(SampleIds.FromSource(scratch.Source), scratch.Source, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact));
+        return new StageOutcome
+        {
+            Samples = [new Sample(SampleIds.FromSource(scratch.Source), scratch.Source, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact))],
+            Rejections = rejections,
+        };
     }
 
-    private async Task<CatalogImage?> AcceptAsync(string url, string pageUrl, List<ulong> kept)
+    private CatalogImage? Accept(string url, string pageUrl, List<ulong> kept, List<Rejection> rejections)
     {
         string? reason = null, message = null;
         CatalogImage? found = null;
@@ -114,7 +117,7 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
         {
             (reason, message) = (CoreRejectReasons.ImageTooSmall, string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height}: a side is under min_image_side {options.MinImageSide}"));
         }
-        else if ((double)Math.Max(image.Width, image.Height) / Math.Min(image.Width, image.Height) > options.MaxAspectRatio)
+        else if (SampleMeasures.AspectRatio(image.Width, image.Height) > options.MaxAspectRatio)
         {
             (reason, message) = (CoreRejectReasons.ImageAspectRatio, string.Create(CultureInfo.InvariantCulture, $"{image.Width}x{image.Height} is more elongated than max_aspect_ratio {options.MaxAspectRatio}"));
         }
@@ -135,7 +138,7 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
         {
             stats.Add($"images.dropped.{reason}");
             var shown = url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? "data: URI" : url;
-            await context.Rejects.RejectAsync(shown, reason, $"on {pageUrl}: {message}", context.CancellationToken);
+            rejections.Add(new Rejection(shown, reason, $"on {pageUrl}: {message}"));
         }
 
         return found;

@@ -14,23 +14,20 @@ namespace DataForge.Interleaved;
 /// pages are read in a first pass (pages spooled, images catalogued), then each page becomes a sample in a second
 /// pass, in input order. Counters go to the run's manifest under stage_stats.
 /// </summary>
-public sealed class InterleaveStage(InterleaveOptions options) : IStage
+public sealed class InterleaveStage(InterleaveOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<InterleaveOptions>("interleave", "extract interleaved image-text documents from WARC archives and HTML folders", options => new InterleaveStage(options),
             [.. InterleaveRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.DedupExactDuplicate, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageAspectRatio, .. CoreRejectReasons.ImageProbe]);
 
-    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    /// <summary>Both passes see every input file of the task: images are catalogued across pages before any page is built.</summary>
+    protected override async IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run)
     {
-        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
-        {
-            yield return upstream;
-        }
-
+        var context = run.Context;
         var scratch = Path.Combine(context.ScratchDirectory, $"interleave-{context.StageSlot}");
         var imagesFolder = Path.Combine(scratch, "images");
         Directory.CreateDirectory(imagesFolder);
-        var stats = new StageStats();
+        var stats = run.Stats;
         var catalog = new ImageCatalog(imagesFolder, options.MaxImagePixels);
         var spoolPath = Path.Combine(scratch, "pages.jsonl");
         await using (var spool = new StreamWriter(spoolPath, append: false, new UTF8Encoding(false)) { NewLine = "\n" })
@@ -54,14 +51,9 @@ public sealed class InterleaveStage(InterleaveOptions options) : IStage
             while (await pages.ReadLineAsync(context.CancellationToken) is { } line)
             {
                 var page = JsonSerializer.Deserialize<ScratchPage>(line, DataForgeJson.Compact)!;
-                if (await builder.BuildAsync(page) is { } sample)
-                {
-                    yield return sample;
-                }
+                yield return await builder.BuildAsync(page);
             }
         }
-
-        context.Outputs.SetExtra(context.StageSlot, stats.ToJson());
     }
 
     /// <summary>Fetches, in parallel, the images pages show that no input held; results join the catalog in URL order.</summary>

@@ -151,7 +151,6 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
     private async Task SpoolAsync(ScratchPage page)
     {
         stats.Add("pages.read");
-        context.Counters.AddSamplesRead();
         foreach (var (what, count) in page.Page.Removed ?? new Dictionary<string, int>())
         {
             stats.Add($"removed.{what}", count);

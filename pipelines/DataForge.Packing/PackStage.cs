@@ -34,6 +34,7 @@ public sealed class PackStage(PackOptions options) : IStage
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
         var cancellationToken = context.CancellationToken;
+        var run = new StageRun(context);
         var tokenizer = TokenizerCatalog.Load(options.Tokenizer, context.BaseDirectory);
         var layout = new DocumentLayout(options, tokenizer);
         var padId = tokenizer.EndOfDocumentId;
@@ -106,7 +107,7 @@ public sealed class PackStage(PackOptions options) : IStage
             {
                 if (result.RejectReason is { } reason)
                 {
-                    await context.Rejects.RejectAsync(sample.Id, reason, result.RejectMessage ?? reason, cancellationToken);
+                    await run.RejectAsync(new Rejection(sample.Id, reason, result.RejectMessage ?? reason));
                 }
                 else
                 {
@@ -141,7 +142,8 @@ public sealed class PackStage(PackOptions options) : IStage
 
         var files = await writer.CompleteAsync(cancellationToken);
         var report = new TaskPackReport(files, writer.Stats, Describe(tokenizer, padId));
-        context.Outputs.SetExtra(context.StageSlot, JsonSerializer.SerializeToNode(report, DataForgeJson.Compact)!);
+        run.Publish(JsonSerializer.SerializeToNode(report, DataForgeJson.Compact)!);
+        run.PublishReport();
     }
 
     /// <summary>

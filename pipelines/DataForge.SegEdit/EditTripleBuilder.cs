@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DataForge.Core.Media;
 using DataForge.Core.Model;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.SegEdit.Editing;
 using DataForge.SegEdit.Instructions;
@@ -11,9 +12,6 @@ using DataForge.SegEdit.Sources;
 using SkiaSharp;
 
 namespace DataForge.SegEdit;
-
-/// <summary>What one image gave: its triples, the rejects of its objects, and counters.</summary>
-public sealed record ImageResult(IReadOnlyList<Sample> Samples, IReadOnlyList<ObjectReject> Rejects, IReadOnlyList<string> Counters);
 
 /// <summary>
 /// Turns one annotated image into edit triples <c>[Image(content), Text(instruction), Image(target)]</c>: decodes the
@@ -26,7 +24,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
     private readonly SeededChoice _choice = new(options.Seed);
     private readonly CategoryNames _names = new(options.CategoryNamesZh);
 
-    public async Task<ImageResult> BuildAsync(AnnotatedImage annotated, CancellationToken cancellationToken)
+    public async Task<StageOutcome> BuildAsync(AnnotatedImage annotated, CancellationToken cancellationToken)
     {
         var image = annotated.Image;
         var counters = new List<string> { "images.read" };
@@ -54,7 +52,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
         }
 
         var loaded = await annotated.LoadObjectsAsync(pixels.Width, pixels.Height, cancellationToken);
-        var rejects = new List<ObjectReject>(loaded.Rejects);
+        var rejects = new List<Rejection>(loaded.Rejects);
         var samples = new List<Sample>();
         var geometry = loaded.Objects.Select(ReferringExpressions.Geometry.Of).ToList();
         var referring = new ReferringExpressions(_names, _choice);
@@ -62,7 +60,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
         counters.AddRange(Enumerable.Repeat("objects.decoded", loaded.Objects.Count));
         if (editable.Count == 0)
         {
-            return new ImageResult(samples, rejects, counters);
+            return Outcome(samples, rejects, counters);
         }
 
         var (sourceRef, reencoded) = await StoreSourceAsync(bytes, pixels, format, cancellationToken);
@@ -72,7 +70,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
             var name = referring.Resolve(entry, geometry);
             if (name is null)
             {
-                rejects.Add(new ObjectReject(segmented.RejectInput, Seg2EditRejectReasons.ReferAmbiguous, $"{geometry.Count(other => other.Object.Category == segmented.Category)} objects are {segmented.Category}s and no position or size singles this one out"));
+                rejects.Add(new Rejection(segmented.RejectInput, Seg2EditRejectReasons.ReferAmbiguous, $"{geometry.Count(other => other.Object.Category == segmented.Category)} objects are {segmented.Category}s and no position or size singles this one out"));
                 continue;
             }
 
@@ -83,7 +81,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                 var edit = Edit(op, pixels, segmented, current);
                 if (edit.Target is null)
                 {
-                    rejects.Add(new ObjectReject(segmented.RejectInput, edit.Reason!, edit.Message!));
+                    rejects.Add(new Rejection(segmented.RejectInput, edit.Reason!, edit.Message!));
                     continue;
                 }
 
@@ -117,7 +115,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
             }
         }
 
-        return new ImageResult(samples, rejects, counters);
+        return Outcome(samples, rejects, counters);
     }
 
     private sealed record EditOutcome(RgbaImage? Target, PaintColour? Colour, double? LightnessShift, string? Reason, string? Message);
@@ -232,6 +230,9 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
     private static JsonNode IdValue(string id) =>
         long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(number) : JsonValue.Create(id);
 
-    private static ImageResult Failed(SourceImage image, string reason, string message) =>
-        new([], [new ObjectReject(image.Uri, reason, message)], ["images.read"]);
+    private static StageOutcome Failed(SourceImage image, string reason, string message) =>
+        Outcome([], [new Rejection(image.Uri, reason, message)], ["images.read"]);
+
+    private static StageOutcome Outcome(IReadOnlyList<Sample> samples, IReadOnlyList<Rejection> rejects, IReadOnlyList<string> counters) =>
+        new() { Samples = samples, Rejections = rejects, Counters = [.. counters.Select(name => KeyValuePair.Create(name, 1L))] };
 }

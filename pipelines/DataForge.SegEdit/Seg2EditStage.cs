@@ -13,26 +13,25 @@ namespace DataForge.SegEdit;
 /// or mask folders; every object named uniquely becomes paint / remove / highlight triples in English and Chinese.
 /// Images are processed in parallel and written in dataset order; bad annotations are rejects with reasons.
 /// </summary>
-public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
+public sealed class Seg2EditStage(Seg2EditOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<Seg2EditOptions>("seg2edit", "turn segmentation datasets (COCO, panoptic, mask folders) into image-editing triples", options => new Seg2EditStage(options),
             [.. Seg2EditRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, .. CoreRejectReasons.ImageProbe]);
 
-    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
-    {
-        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
-        {
-            yield return upstream;
-        }
+    /// <summary>Every reject also counts in stage_stats as rejects.&lt;reason&gt;.</summary>
+    protected override StageRun NewRun(StageContext context) => new(context) { CountRejectsInStats = true };
 
-        var stats = new StageStats();
+    protected override async IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run)
+    {
+        var context = run.Context;
         var rules = new ObjectRules(options.MinArea, options.IncludeCrowd);
         var storage = new StorageFactory(context.Environment, context.BaseDirectory);
+        _ = run.Stats; // published even when no input gives a counter, as the manifest's stage_stats always listed seg2edit
         foreach (var file in context.Inputs)
         {
             context.Counters.AddInputBytes(file.Length);
-            var opened = await OpenAsync(file, storage, rules, stats, context);
+            var opened = await OpenAsync(file, storage, rules, run);
             if (opened is null)
             {
                 continue;
@@ -40,38 +39,18 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
 
             using var disposable = opened.Value.Owner;
             var builder = new EditTripleBuilder(options, context.Media, file.Uri);
-            var results = opened.Value.Images.ToAsyncEnumerable().SelectOrderedAsync((image, token) => new ValueTask<ImageResult>(builder.BuildAsync(image, token)), context.Workers, context.CancellationToken);
-            await foreach (var result in results)
+            await foreach (var outcome in run.MapOrderedAsync(opened.Value.Images.ToAsyncEnumerable(), (image, token) => new ValueTask<StageOutcome>(builder.BuildAsync(image, token))))
             {
-                foreach (var reject in result.Rejects)
-                {
-                    stats.Add($"rejects.{reject.Reason}");
-                    await context.Rejects.RejectAsync(reject.RejectInput, reject.Reason, reject.Message, context.CancellationToken);
-                }
-
-                foreach (var counter in result.Counters)
-                {
-                    stats.Add(counter);
-                }
-
-                context.Counters.AddSamplesRead(result.Samples.Count);
-                foreach (var sample in result.Samples)
-                {
-                    yield return sample;
-                }
+                yield return outcome;
             }
         }
-
-        context.Outputs.SetExtra(context.StageSlot, stats.ToJson());
     }
 
-    private async Task<(IEnumerable<AnnotatedImage> Images, IDisposable? Owner)?> OpenAsync(InputFile file, StorageFactory storage, ObjectRules rules, StageStats stats, StageContext context)
+    private async Task<(IEnumerable<AnnotatedImage> Images, IDisposable? Owner)?> OpenAsync(InputFile file, StorageFactory storage, ObjectRules rules, StageRun run)
     {
-        async Task Reject(string input, string reason, string message)
-        {
-            stats.Add($"rejects.{reason}");
-            await context.Rejects.RejectAsync(input, reason, message, context.CancellationToken);
-        }
+        var context = run.Context;
+        var stats = run.Stats;
+        async Task Reject(string input, string reason, string message) => await run.RejectAsync(new Rejection(input, reason, message));
 
         var extension = Path.GetExtension(file.Path).ToLowerInvariant();
         try
@@ -81,7 +60,7 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : IStage
                 var (images, labelRejects) = await MaskFolderSource.ReadAsync(file, rules, options.MaxImagePixels, context.CancellationToken);
                 foreach (var reject in labelRejects)
                 {
-                    await Reject(reject.RejectInput, reject.Reason, reject.Message);
+                    await Reject(reject.Input, reject.Reason, reject.Message);
                 }
 
                 return (images, null);

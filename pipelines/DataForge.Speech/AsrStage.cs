@@ -19,7 +19,7 @@ namespace DataForge.Speech;
 /// the inputs' metadata: the first (over every task's inputs, so all tasks agree) counts utterances per speaker and
 /// dialect and fixes the splits; the second decodes this task's recordings in parallel and writes in input order.
 /// </summary>
-public sealed class AsrStage(AsrOptions options) : IStage
+public sealed class AsrStage(AsrOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition = new StageDefinition<AsrOptions>(
         "asr",
@@ -28,16 +28,15 @@ public sealed class AsrStage(AsrOptions options) : IStage
         [.. AsrRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat],
         FinishAsync);
 
-    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
-    {
-        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
-        {
-            yield return upstream;
-        }
+    /// <summary>Every reject also counts in stage_stats as rejects.&lt;reason&gt;, which asr/stats.json reports.</summary>
+    protected override StageRun NewRun(StageContext context) => new(context) { CountRejectsInStats = true };
 
+    protected override async IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run)
+    {
+        var context = run.Context;
         var storage = new StorageFactory(context.Environment, context.BaseDirectory);
         var inputs = new AsrInputs(storage, options.AllowPathsOutside);
-        var stats = new StageStats();
+        var stats = run.Stats;
         var splits = await AssignSplitsAsync(inputs, context.AllInputs.Count > 0 ? context.AllInputs : context.Inputs, context.CancellationToken);
         var glossary = await ReadGlossaryAsync(storage, context.CancellationToken);
         var processor = new RecordingProcessor(
@@ -60,37 +59,19 @@ public sealed class AsrStage(AsrOptions options) : IStage
             context.Counters.AddInputBytes(file.Length);
             if (kind == AsrInputKind.Unsupported)
             {
-                stats.Add("rejects.input.unsupported_format");
-                await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "asr reads manifests (.tsv, .csv, .jsonl), Kaldi directories (wav.scp) and subtitles (.srt, .vtt) beside their audio", context.CancellationToken);
+                yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "asr reads manifests (.tsv, .csv, .jsonl), Kaldi directories (wav.scp) and subtitles (.srt, .vtt) beside their audio");
                 continue;
             }
 
-            var results = Recordings(inputs.ReadAsync(file, context.CancellationToken))
-                .SelectOrderedAsync((recording, token) => new ValueTask<RecordingResult>(processor.ProcessAsync(recording, token)), context.Workers, context.CancellationToken);
+            var results = run.MapOrderedAsync(Recordings(inputs.ReadAsync(file, context.CancellationToken)), (recording, token) => new ValueTask<RecordingResult>(processor.ProcessAsync(recording, token)));
             await foreach (var result in results)
             {
-                foreach (var reject in result.Rejects)
-                {
-                    stats.Add($"rejects.{reject.Reason}");
-                    await context.Rejects.RejectAsync(reject.Input, reject.Reason, reject.Message, context.CancellationToken);
-                }
-
-                foreach (var (name, count) in result.Counters)
-                {
-                    stats.Add(name, count);
-                }
-
                 rows.AddRange(result.Rows);
-                context.Counters.AddSamplesRead(result.Samples.Count);
-                foreach (var sample in result.Samples)
-                {
-                    yield return sample;
-                }
+                yield return result.Outcome;
             }
         }
 
         await SpeechManifests.WritePartsAsync(context.Output, context.TaskIndex, rows, context.CancellationToken);
-        context.Outputs.SetExtra(context.StageSlot, stats.ToJson());
     }
 
     /// <summary>Consecutive entries with the same audio form one recording (decoded once); an unreadable entry stands alone.</summary>

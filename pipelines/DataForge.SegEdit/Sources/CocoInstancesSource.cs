@@ -1,3 +1,5 @@
+using DataForge.Core.Stages.Contract;
+
 using System.Globalization;
 using System.Text.Json;
 using DataForge.Core.Storage;
@@ -25,7 +27,7 @@ public static class CocoInstancesSource
     private static ImageObjects Load(CocoAnnotationFile file, List<SpooledAnnotation> annotations, int width, int height, string inputUri, ObjectRules rules)
     {
         var objects = new List<SegmentedObject>();
-        var rejects = new List<ObjectReject>();
+        var rejects = new List<Rejection>();
         foreach (var spooled in annotations)
         {
             var annotationId = spooled.Id?.ToString(CultureInfo.InvariantCulture) ?? $"#{spooled.Ordinal}";
@@ -34,26 +36,26 @@ public static class CocoInstancesSource
             var annotation = document.RootElement;
             if (!annotation.TryGetProperty("category_id", out var categoryId) || !categoryId.TryGetInt64(out var category))
             {
-                rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "the annotation has no integer category_id"));
+                rejects.Add(new Rejection(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "the annotation has no integer category_id"));
                 continue;
             }
 
             if (!file.Categories.TryGetValue(category, out var categoryEntry))
             {
-                rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.CategoryUnknown, $"category_id {category} is not in the file's categories"));
+                rejects.Add(new Rejection(rejectInput, Seg2EditRejectReasons.CategoryUnknown, $"category_id {category} is not in the file's categories"));
                 continue;
             }
 
             if (!annotation.TryGetProperty("segmentation", out var segmentation))
             {
-                rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "the annotation has no segmentation"));
+                rejects.Add(new Rejection(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "the annotation has no segmentation"));
                 continue;
             }
 
             var (mask, reason, message) = CocoSegmentation.Decode(segmentation, height, width);
             if (mask is null)
             {
-                rejects.Add(new ObjectReject(rejectInput, reason!, message!));
+                rejects.Add(new Rejection(rejectInput, reason!, message!));
                 continue;
             }
 

@@ -1,3 +1,5 @@
+using DataForge.Core.Stages.Contract;
+
 using System.Globalization;
 using System.Text.Json;
 using DataForge.Core.Storage;
@@ -35,7 +37,7 @@ public static class CocoPanopticSource
         CocoAnnotationFile file, List<SpooledAnnotation> annotations, IStorage masks, string masksUri, int width, int height, string inputUri, ObjectRules rules, long maxPixels, CancellationToken cancellationToken)
     {
         var objects = new List<SegmentedObject>();
-        var rejects = new List<ObjectReject>();
+        var rejects = new List<Rejection>();
         foreach (var spooled in annotations)
         {
             using var document = file.Read(spooled);
@@ -44,14 +46,14 @@ public static class CocoPanopticSource
             if (!annotation.TryGetProperty("file_name", out var fileName) || fileName.ValueKind != JsonValueKind.String
                 || !annotation.TryGetProperty("segments_info", out var segments) || segments.ValueKind != JsonValueKind.Array)
             {
-                rejects.Add(new ObjectReject(imageInput, Seg2EditRejectReasons.AnnotationInvalid, "a panoptic annotation needs file_name and a segments_info list"));
+                rejects.Add(new Rejection(imageInput, Seg2EditRejectReasons.AnnotationInvalid, "a panoptic annotation needs file_name and a segments_info list"));
                 continue;
             }
 
             var ids = await ReadSegmentIdsAsync(masks, fileName.GetString()!, width, height, maxPixels, cancellationToken);
             if (ids.Reason is not null)
             {
-                rejects.Add(new ObjectReject($"{StoragePaths.Join(masksUri, fileName.GetString()!)}", ids.Reason, ids.Message!));
+                rejects.Add(new Rejection($"{StoragePaths.Join(masksUri, fileName.GetString()!)}", ids.Reason, ids.Message!));
                 continue;
             }
 
@@ -61,13 +63,13 @@ public static class CocoPanopticSource
                 var rejectInput = $"{inputUri}#image={spooled.ImageId}&segment={segmentId?.ToString(CultureInfo.InvariantCulture) ?? "?"}";
                 if (segmentId is null || !segment.TryGetProperty("category_id", out var categoryId) || !categoryId.TryGetInt64(out var category))
                 {
-                    rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "a segment needs an integer id and category_id"));
+                    rejects.Add(new Rejection(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "a segment needs an integer id and category_id"));
                     continue;
                 }
 
                 if (!file.Categories.TryGetValue(category, out var categoryEntry))
                 {
-                    rejects.Add(new ObjectReject(rejectInput, Seg2EditRejectReasons.CategoryUnknown, $"category_id {category} is not in the file's categories"));
+                    rejects.Add(new Rejection(rejectInput, Seg2EditRejectReasons.CategoryUnknown, $"category_id {category} is not in the file's categories"));
                     continue;
                 }
 

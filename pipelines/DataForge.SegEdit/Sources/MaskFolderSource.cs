@@ -1,3 +1,5 @@
+using DataForge.Core.Stages.Contract;
+
 using System.Globalization;
 using DataForge.Core.Storage;
 using DataForge.Core.Tables;
@@ -20,12 +22,12 @@ public static class MaskFolderSource
     public static readonly IReadOnlyList<string> RequiredColumns = ["image", "mask", "category"];
 
     /// <summary>Reads the label file (rows are small: one per object) and groups rows by image, in first-seen order.</summary>
-    public static async Task<(IReadOnlyList<AnnotatedImage> Images, IReadOnlyList<ObjectReject> Rejects)> ReadAsync(
+    public static async Task<(IReadOnlyList<AnnotatedImage> Images, IReadOnlyList<Rejection> Rejects)> ReadAsync(
         InputFile labels, ObjectRules rules, long maxPixels, CancellationToken cancellationToken)
     {
         var folder = StoragePaths.Directory(labels.Path);
         var folderUri = StoragePaths.Directory(labels.Uri);
-        var rejects = new List<ObjectReject>();
+        var rejects = new List<Rejection>();
         var byImage = new Dictionary<string, List<MaskLabel>>(StringComparer.Ordinal);
         var order = new List<string>();
         await using var stream = await labels.Storage.OpenReadAsync(labels.Path, cancellationToken);
@@ -36,7 +38,7 @@ public static class MaskFolderSource
             var input = $"{labels.Uri}#line={line}";
             if (row is null)
             {
-                rejects.Add(new ObjectReject(input, Seg2EditRejectReasons.LabelsInvalidRow, problem!));
+                rejects.Add(new Rejection(input, Seg2EditRejectReasons.LabelsInvalidRow, problem!));
                 continue;
             }
 
@@ -53,7 +55,7 @@ public static class MaskFolderSource
 
             if (row["image"] is not { } image || row["mask"] is not { } mask || row["category"] is not { } category)
             {
-                rejects.Add(new ObjectReject(input, Seg2EditRejectReasons.LabelsInvalidRow, "image, mask and category must all be given"));
+                rejects.Add(new Rejection(input, Seg2EditRejectReasons.LabelsInvalidRow, "image, mask and category must all be given"));
                 continue;
             }
 
@@ -81,7 +83,7 @@ public static class MaskFolderSource
         InputFile labels, string folder, List<MaskLabel> rows, int width, int height, ObjectRules rules, long maxPixels, CancellationToken cancellationToken)
     {
         var objects = new List<SegmentedObject>();
-        var rejects = new List<ObjectReject>();
+        var rejects = new List<Rejection>();
         var decoded = new Dictionary<string, (RgbaImage? Png, string? Reason, string? Message)>(StringComparer.Ordinal);
         foreach (var label in rows)
         {
@@ -93,13 +95,13 @@ public static class MaskFolderSource
 
             if (png.Png is null)
             {
-                rejects.Add(new ObjectReject(input, png.Reason!, png.Message!));
+                rejects.Add(new Rejection(input, png.Reason!, png.Message!));
                 continue;
             }
 
             if (!TryParseValue(label.Value, out var selector))
             {
-                rejects.Add(new ObjectReject(input, Seg2EditRejectReasons.LabelsInvalidRow, $"value '{label.Value}' is neither a grey level 0-255 nor #rrggbb"));
+                rejects.Add(new Rejection(input, Seg2EditRejectReasons.LabelsInvalidRow, $"value '{label.Value}' is neither a grey level 0-255 nor #rrggbb"));
                 continue;
             }
 

@@ -1,3 +1,5 @@
+using DataForge.Core.Stages.Contract;
+
 using DataForge.Core.Storage;
 using DataForge.SegEdit.Masks;
 
@@ -13,11 +15,8 @@ public sealed record SourceImage(string ImageId, string FileName, IStorage Stora
 /// </summary>
 public sealed record SegmentedObject(string AnnotationId, string RejectInput, string Category, bool IsCrowd, BinaryMask Mask, bool Editable = true);
 
-/// <summary>An annotation that could not become an object, and why.</summary>
-public sealed record ObjectReject(string RejectInput, string Reason, string Message);
-
 /// <summary>The objects of one image, and the annotations of it that failed.</summary>
-public sealed record ImageObjects(IReadOnlyList<SegmentedObject> Objects, IReadOnlyList<ObjectReject> Rejects);
+public sealed record ImageObjects(IReadOnlyList<SegmentedObject> Objects, IReadOnlyList<Rejection> Rejects);
 
 /// <summary>
 /// One image of a dataset with a way to decode its objects' masks; decoding runs on a worker, in parallel with

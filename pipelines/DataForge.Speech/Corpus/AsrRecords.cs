@@ -1,7 +1,6 @@
-namespace DataForge.Speech.Corpus;
+using DataForge.Core.Stages.Contract;
 
-/// <summary>An input entry (or a cut of one) that does not become a sample, and why.</summary>
-public sealed record UtteranceReject(string Input, string Reason, string Message);
+namespace DataForge.Speech.Corpus;
 
 /// <summary>
 /// One utterance's line in the speech-toolkit manifests. <see cref="UtteranceId"/> is the Kaldi utterance id: the
@@ -10,9 +9,9 @@ public sealed record UtteranceReject(string Input, string Reason, string Message
 public sealed record ManifestRow(
     string Split, string UtteranceId, string Speaker, string MediaPath, double Duration, string Text, string Dialect, string? Domain, string Context, string SampleId);
 
-/// <summary>What one recording gave: samples in input order, their manifest rows, rejects and counters.</summary>
-public sealed record RecordingResult(
-    IReadOnlyList<DataForge.Core.Model.Sample> Samples,
-    IReadOnlyList<ManifestRow> Rows,
-    IReadOnlyList<UtteranceReject> Rejects,
-    IReadOnlyList<(string Name, long Count)> Counters);
+/// <summary>What one recording gave: its outcome (samples in input order, rejects, counters) and the samples' manifest rows.</summary>
+public sealed record RecordingResult(StageOutcome Outcome, IReadOnlyList<ManifestRow> Rows)
+{
+    public static RecordingResult Of(IReadOnlyList<DataForge.Core.Model.Sample> samples, IReadOnlyList<ManifestRow> rows, IReadOnlyList<Rejection> rejects, IReadOnlyList<(string Name, long Count)> counters) =>
+        new(new StageOutcome { Samples = samples, Rejections = rejects, Counters = [.. counters.Select(counter => KeyValuePair.Create(counter.Name, counter.Count))] }, rows);
+}

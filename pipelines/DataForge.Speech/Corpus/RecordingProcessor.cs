@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DataForge.Core.Media;
 using DataForge.Core.Model;
+using DataForge.Core.Stages.Contract;
 using DataForge.Speech.Audio;
 using DataForge.Speech.Sources;
 using DataForge.Speech.Text;
@@ -32,7 +33,7 @@ public sealed class RecordingProcessor(
 
     public async Task<RecordingResult> ProcessAsync(IReadOnlyList<AsrEntry> entries, CancellationToken cancellationToken)
     {
-        var rejects = new List<UtteranceReject>();
+        var rejects = new List<Rejection>();
         var counters = new List<(string, long)>();
         var ready = new List<Ready>();
         foreach (var entry in entries)
@@ -49,21 +50,21 @@ public sealed class RecordingProcessor(
 
         if (ready.Count == 0)
         {
-            return new RecordingResult([], [], rejects, counters);
+            return RecordingResult.Of([], [], rejects, counters);
         }
 
         var location = ready[0].Entry.Audio!;
         if (!await location.Storage.ExistsAsync(location.Path, cancellationToken))
         {
-            rejects.AddRange(ready.Select(item => new UtteranceReject(item.Entry.Source, AsrRejectReasons.AudioMissing, $"{location.Uri} does not exist")));
-            return new RecordingResult([], [], rejects, counters);
+            rejects.AddRange(ready.Select(item => new Rejection(item.Entry.Source, AsrRejectReasons.AudioMissing, $"{location.Uri} does not exist")));
+            return RecordingResult.Of([], [], rejects, counters);
         }
 
         var (audio, error) = await decoder.DecodeAsync(location.Storage, location.Path, cancellationToken);
         if (audio is null)
         {
-            rejects.AddRange(ready.Select(item => new UtteranceReject(item.Entry.Source, AsrRejectReasons.AudioUndecodable, $"{location.Uri}: {error}")));
-            return new RecordingResult([], [], rejects, counters);
+            rejects.AddRange(ready.Select(item => new Rejection(item.Entry.Source, AsrRejectReasons.AudioUndecodable, $"{location.Uri}: {error}")));
+            return RecordingResult.Of([], [], rejects, counters);
         }
 
         counters.Add(("recordings", 1));
@@ -79,7 +80,7 @@ public sealed class RecordingProcessor(
                 var source = item.Entry.Source + suffix;
                 if ((problem ?? _checks.Check(cut!, item.Transcript?.Text, item.Dialect.Code)) is { } found)
                 {
-                    rejects.Add(new UtteranceReject(source, found.Reason, found.Message));
+                    rejects.Add(new Rejection(source, found.Reason, found.Message));
                     continue;
                 }
 
@@ -95,7 +96,7 @@ public sealed class RecordingProcessor(
             }
         }
 
-        return new RecordingResult(samples, rows, rejects, counters);
+        return RecordingResult.Of(samples, rows, rejects, counters);
     }
 
     /// <summary>The label and transcript checks that need no audio; null when the entry is a reject (see <see cref="RejectOf"/>).</summary>
@@ -128,25 +129,25 @@ public sealed class RecordingProcessor(
         return new Ready(entry, dialect, transcript, speaker, inferred);
     }
 
-    private UtteranceReject RejectOf(AsrEntry entry)
+    private Rejection RejectOf(AsrEntry entry)
     {
         if (entry.Entry is not { } fields || entry.Audio is null)
         {
-            return new UtteranceReject(entry.Source, entry.ProblemReason ?? AsrRejectReasons.EntryInvalid, entry.Problem ?? "the entry could not be read");
+            return new Rejection(entry.Source, entry.ProblemReason ?? AsrRejectReasons.EntryInvalid, entry.Problem ?? "the entry could not be read");
         }
 
         var label = string.IsNullOrWhiteSpace(fields.Dialect) ? options.Dialect : fields.Dialect;
         if (label is null)
         {
-            return new UtteranceReject(entry.Source, AsrRejectReasons.DialectMissing, "the entry names no dialect and the dialect option (--dialect) is not set");
+            return new Rejection(entry.Source, AsrRejectReasons.DialectMissing, "the entry names no dialect and the dialect option (--dialect) is not set");
         }
 
         if (DialectTaxonomy.Resolve(label) is null)
         {
-            return new UtteranceReject(entry.Source, AsrRejectReasons.DialectUnknown, $"'{label}' is not a dialect label the taxonomy knows (dataforge asr --list-dialects)");
+            return new Rejection(entry.Source, AsrRejectReasons.DialectUnknown, $"'{label}' is not a dialect label the taxonomy knows (dataforge asr --list-dialects)");
         }
 
-        return new UtteranceReject(entry.Source, AsrRejectReasons.TextMissing, "the entry has no transcript (keep_untranscribed is off)");
+        return new Rejection(entry.Source, AsrRejectReasons.TextMissing, "the entry has no transcript (keep_untranscribed is off)");
     }
 
     /// <summary>The pieces of the recording an entry stands for, each with its sample-source suffix and times, or a problem.</summary>

@@ -7,25 +7,14 @@ using DataForge.Core.Stages.Contract;
 namespace DataForge.Core.Stages.Filter;
 
 /// <summary>Drops samples outside the configured text and image bounds, each with a reject naming the bound.</summary>
-public sealed class FilterStage(FilterOptions options) : IStage
+public sealed class FilterStage(FilterOptions options) : SampleFilter
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<FilterOptions>("filter", "reject samples outside text length and image size bounds", options => new FilterStage(options),
             [CoreRejectReasons.TextTooShort, CoreRejectReasons.TextTooLong, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageTooLarge, CoreRejectReasons.ImageAspectRatio]);
 
-    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
-    {
-        await foreach (var sample in input.WithCancellation(context.CancellationToken))
-        {
-            if (Check(sample) is { } problem)
-            {
-                await context.Rejects.RejectAsync(sample.Id, problem.Reason, problem.Message, context.CancellationToken);
-                continue;
-            }
-
-            yield return sample;
-        }
-    }
+    protected override Rejection? Judge(Sample sample) =>
+        Check(sample) is { } problem ? new Rejection(sample.Id, problem.Reason, problem.Message) : null;
 
     /// <summary>The first bound the sample breaks, or null when it passes.</summary>
     public (string Reason, string Message)? Check(Sample sample)
@@ -34,7 +23,7 @@ public sealed class FilterStage(FilterOptions options) : IStage
         // Text bounds judge samples that have text; an uncaptioned image is not "too short".
         if (textParts.Count > 0)
         {
-            var chars = textParts.Sum(part => CountScalars(part.Text));
+            var chars = SampleMeasures.TextCharacters(textParts);
             if (chars < options.MinTextChars)
             {
                 return (CoreRejectReasons.TextTooShort, Invariant($"{chars} characters of text, fewer than min_text_chars {options.MinTextChars}"));
@@ -58,7 +47,7 @@ public sealed class FilterStage(FilterOptions options) : IStage
                 return (CoreRejectReasons.ImageTooLarge, Invariant($"image {image.Width}x{image.Height} exceeds {options.MaxWidth}x{options.MaxHeight}"));
             }
 
-            var aspect = (double)Math.Max(image.Width, image.Height) / Math.Max(1, Math.Min(image.Width, image.Height));
+            var aspect = SampleMeasures.AspectRatio(image.Width, image.Height);
             if (aspect > options.MaxAspectRatio)
             {
                 return (CoreRejectReasons.ImageAspectRatio, Invariant($"image {image.Width}x{image.Height} has aspect ratio {aspect:0.##}, above {options.MaxAspectRatio}"));
@@ -66,17 +55,6 @@ public sealed class FilterStage(FilterOptions options) : IStage
         }
 
         return null;
-    }
-
-    private static int CountScalars(string text)
-    {
-        var count = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -15,7 +15,7 @@ namespace DataForge.Core.Stages.ReadImages;
 /// exists. Images are decoded in parallel (in input order) and stored in the media store; undecodable files are
 /// rejected with the reason, and captions without an image are reported too.
 /// </summary>
-public sealed class ReadImagesStage(ReadImagesOptions options) : IStage
+public sealed class ReadImagesStage(ReadImagesOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<ReadImagesOptions>("read-images", "read a folder of images with optional sidecar captions", options => new ReadImagesStage(options),
@@ -23,46 +23,29 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : IStage
 
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
 
-    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
-    {
-        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
+    /// <summary>Files are decoded in parallel, outcomes in input order.</summary>
+    protected override IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run) =>
+        run.MapOrderedAsync(run.Context.Inputs.ToAsyncEnumerable(), async (file, token) =>
         {
-            yield return upstream;
-        }
+            var outcome = await ReadAsync(file, run.Context, token);
+            run.Context.Counters.AddInputBytes(file.Length);
+            return outcome;
+        });
 
-        var results = context.Inputs.ToAsyncEnumerable()
-            .SelectOrderedAsync((file, token) => ReadAsync(file, context, token), context.Workers, context.CancellationToken);
-        await foreach (var result in results)
-        {
-            context.Counters.AddInputBytes(result.File.Length);
-            if (result.Sample is { } sample)
-            {
-                context.Counters.AddSamplesRead();
-                yield return sample;
-            }
-            else if (result.RejectReason is { } reason)
-            {
-                await context.Rejects.RejectAsync(result.File.Uri, reason, result.RejectMessage ?? reason, context.CancellationToken);
-            }
-        }
-    }
-
-    private sealed record FileResult(InputFile File, Sample? Sample, string? RejectReason, string? RejectMessage);
-
-    private async ValueTask<FileResult> ReadAsync(InputFile file, StageContext context, CancellationToken cancellationToken)
+    private async ValueTask<StageOutcome> ReadAsync(InputFile file, StageContext context, CancellationToken cancellationToken)
     {
         var name = StoragePaths.FileName(file.Path);
         var extension = Path.GetExtension(name).ToLowerInvariant();
         if (extension == options.CaptionExtension.ToLowerInvariant())
         {
             return await HasImageBesideAsync(file, cancellationToken)
-                ? new FileResult(file, null, null, null)
-                : new FileResult(file, null, CoreRejectReasons.CaptionOrphan, "a caption file with no image of the same name beside it");
+                ? StageOutcome.Nothing
+                : StageOutcome.Reject(file.Uri, CoreRejectReasons.CaptionOrphan, "a caption file with no image of the same name beside it");
         }
 
         if (!ImageExtensions.Contains(extension))
         {
-            return new FileResult(file, null, CoreRejectReasons.InputUnsupportedFormat, $"read-images reads {string.Join(", ", ImageExtensions)} files and {options.CaptionExtension} captions");
+            return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, $"read-images reads {string.Join(", ", ImageExtensions)} files and {options.CaptionExtension} captions");
         }
 
         byte[] bytes;
@@ -76,7 +59,7 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : IStage
         var probe = ImageProbe.Probe(bytes, options.MaxPixels);
         if (!probe.Ok)
         {
-            return new FileResult(file, null, probe.RejectReason, probe.RejectMessage);
+            return StageOutcome.Reject(file.Uri, probe.RejectReason!, probe.RejectMessage ?? probe.RejectReason!);
         }
 
         var media = await context.Media.PutAsync(bytes, probe.Mime!, cancellationToken);
@@ -90,7 +73,7 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : IStage
         }
 
         var sample = new Sample(SampleIds.FromSource(file.Uri), file.Uri, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact));
-        return new FileResult(file, sample, null, null);
+        return StageOutcome.Of(sample);
     }
 
     private async Task<string?> ReadCaptionAsync(InputFile image, CancellationToken cancellationToken)

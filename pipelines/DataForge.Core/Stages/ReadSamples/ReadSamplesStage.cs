@@ -12,57 +12,42 @@ namespace DataForge.Core.Stages.ReadSamples;
 /// Source of samples from existing sample sets: the part files of each set, in order. The set's own bookkeeping
 /// (manifest, media, rejects, task reports) is not input and is skipped.
 /// </summary>
-public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
+public sealed class ReadSamplesStage(ReadSamplesOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<ReadSamplesOptions>("read-samples", "read the samples of existing sample sets", options => new ReadSamplesStage(options),
             [CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.MediaMissing, CoreRejectReasons.MediaCorrupt]);
 
-    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    protected override async IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run)
     {
-        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
+        var context = run.Context;
+        var name = StoragePaths.FileName(file.Path);
+        if (!SampleSetFiles.IsPartFile(name))
         {
-            yield return upstream;
+            if (!IsBookkeeping(file.Path))
+            {
+                yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-samples reads the part-*.parquet files of sample sets");
+            }
+
+            yield break;
         }
 
-        foreach (var file in context.Inputs)
+        var folder = StoragePaths.Directory(file.Path);
+        var set = folder.Length == 0 ? file.Storage : file.Storage.At(folder);
+        if (!options.AllowIncomplete && !await set.ExistsAsync(SampleSetFiles.Success, context.CancellationToken))
         {
-            var name = StoragePaths.FileName(file.Path);
-            if (!SampleSetFiles.IsPartFile(name))
-            {
-                if (!IsBookkeeping(file.Path))
-                {
-                    await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-samples reads the part-*.parquet files of sample sets", context.CancellationToken);
-                }
+            throw new DataForgeException($"{set.Uri} is an incomplete sample set (no {SampleSetFiles.Success}); finish its run or set allow_incomplete");
+        }
 
-                continue;
-            }
-
-            var folder = StoragePaths.Directory(file.Path);
-            var set = folder.Length == 0 ? file.Storage : file.Storage.At(folder);
-            if (!options.AllowIncomplete && !await set.ExistsAsync(SampleSetFiles.Success, context.CancellationToken))
-            {
-                throw new DataForgeException($"{set.Uri} is an incomplete sample set (no {SampleSetFiles.Success}); finish its run or set allow_incomplete");
-            }
-
-            var media = new MediaStore(set);
-            await foreach (var sample in SampleSetReader.ReadFileAsync(set, name, context.CancellationToken))
-            {
-                context.Counters.AddSamplesRead();
-                if (options.CopyMedia && !await CopyMediaAsync(sample, media, context))
-                {
-                    continue;
-                }
-
-                yield return sample;
-            }
-
-            context.Counters.AddInputBytes(file.Length);
+        var media = new MediaStore(set);
+        await foreach (var sample in SampleSetReader.ReadFileAsync(set, name, context.CancellationToken))
+        {
+            yield return options.CopyMedia && await CopyMediaAsync(sample, media, context) is { } missing ? missing : StageOutcome.Of(sample);
         }
     }
 
-    /// <summary>Copies the sample's media into the output's store; false (and a reject) when the input set lacks one.</summary>
-    private static async Task<bool> CopyMediaAsync(Sample sample, MediaStore source, StageContext context)
+    /// <summary>Copies the sample's media into the output's store; null, or the reject when the input set lacks one.</summary>
+    private static async Task<StageOutcome?> CopyMediaAsync(Sample sample, MediaStore source, StageContext context)
     {
         foreach (var reference in sample.Parts.OfType<MediaPart>().Select(part => part.Media))
         {
@@ -73,8 +58,7 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
 
             if (!await source.ContainsAsync(reference, context.CancellationToken))
             {
-                await context.Rejects.RejectAsync(sample.Id, CoreRejectReasons.MediaMissing, $"{MediaStore.PathOf(reference)} is not in the input sample set", context.CancellationToken);
-                return false;
+                return StageOutcome.Reject(sample.Id, CoreRejectReasons.MediaMissing, $"{MediaStore.PathOf(reference)} is not in the input sample set");
             }
 
             await using var bytes = await source.OpenAsync(reference, context.CancellationToken);
@@ -83,12 +67,11 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : IStage
             var stored = await context.Media.PutAsync(buffer.ToArray(), reference.Mime, context.CancellationToken);
             if (stored.Sha256 != reference.Sha256)
             {
-                await context.Rejects.RejectAsync(sample.Id, CoreRejectReasons.MediaCorrupt, $"{MediaStore.PathOf(reference)} does not hash to its name", context.CancellationToken);
-                return false;
+                return StageOutcome.Reject(sample.Id, CoreRejectReasons.MediaCorrupt, $"{MediaStore.PathOf(reference)} does not hash to its name");
             }
         }
 
-        return true;
+        return null;
     }
 
     private static bool IsBookkeeping(string path)

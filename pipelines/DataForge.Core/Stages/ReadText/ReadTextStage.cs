@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
@@ -19,7 +20,7 @@ namespace DataForge.Core.Stages.ReadText;
 /// Source of text samples: one sample per JSONL line or Parquet row (fields other than text and id go to meta),
 /// or per .txt/.md file. Bad lines become rejects and the file goes on; a corrupt file is rejected from there on.
 /// </summary>
-public sealed class ReadTextStage(ReadTextOptions options) : IStage
+public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<ReadTextOptions>("read-text", "read text records from JSONL(.gz), Parquet or .txt files", options => new ReadTextStage(options),
@@ -27,32 +28,14 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
 
     private readonly Role _role = RoleNames.Parse(options.Role);
 
-    public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
+    protected override IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run) => Format(file.Path) switch
     {
-        await foreach (var upstream in input.WithCancellation(context.CancellationToken))
-        {
-            yield return upstream;
-        }
-
-        foreach (var file in context.Inputs)
-        {
-            var records = Format(file.Path) switch
-            {
-                TextFormat.Jsonl => ReadJsonlAsync(file, gzip: false, context),
-                TextFormat.JsonlGzip => ReadJsonlAsync(file, gzip: true, context),
-                TextFormat.Parquet => ReadParquetAsync(file, context),
-                TextFormat.Plain => ReadPlainAsync(file, context),
-                _ => Unsupported(file, context),
-            };
-            await foreach (var sample in records.WithCancellation(context.CancellationToken))
-            {
-                context.Counters.AddSamplesRead();
-                yield return sample;
-            }
-
-            context.Counters.AddInputBytes(file.Length);
-        }
-    }
+        TextFormat.Jsonl => ReadJsonlAsync(file, gzip: false, run.CancellationToken),
+        TextFormat.JsonlGzip => ReadJsonlAsync(file, gzip: true, run.CancellationToken),
+        TextFormat.Parquet => ReadParquetAsync(file, run.CancellationToken),
+        TextFormat.Plain => ReadPlainAsync(file, run.CancellationToken),
+        _ => Single(StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-text reads .jsonl, .jsonl.gz, .json.gz, .parquet, .txt and .md files")),
+    };
 
     private enum TextFormat
     {
@@ -77,33 +60,32 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
         };
     }
 
-    private static async IAsyncEnumerable<Sample> Unsupported(InputFile file, StageContext context)
+    private async IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, bool gzip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-text reads .jsonl, .jsonl.gz, .json.gz, .parquet, .txt and .md files", context.CancellationToken);
-        yield break;
-    }
-
-    private async IAsyncEnumerable<Sample> ReadJsonlAsync(InputFile file, bool gzip, StageContext context)
-    {
-        await using var raw = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken);
+        await using var raw = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
         await using var decompressed = gzip ? new VerifiedGzipStream(raw) : raw;
         var reader = new BoundedLineReader(decompressed, options.MaxRecordBytes);
         var lineNumber = 0;
         while (true)
         {
-            TextLine? next;
+            TextLine? next = null;
+            StageOutcome? unreadable = null;
             try
             {
-                next = await reader.ReadLineAsync(context.CancellationToken);
+                next = await reader.ReadLineAsync(cancellationToken);
             }
             catch (DecompressionBombException e)
             {
-                await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputDecompressionBomb, $"after line {lineNumber}: {e.Message}", context.CancellationToken);
-                yield break;
+                unreadable = StageOutcome.Reject(file.Uri, CoreRejectReasons.InputDecompressionBomb, $"after line {lineNumber}: {e.Message}");
             }
             catch (Exception e) when (e is InvalidDataException or IOException)
             {
-                await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputCorrupt, $"unreadable after line {lineNumber}: {e.Message}", context.CancellationToken);
+                unreadable = StageOutcome.Reject(file.Uri, CoreRejectReasons.InputCorrupt, $"unreadable after line {lineNumber}: {e.Message}");
+            }
+
+            if (unreadable is not null)
+            {
+                yield return unreadable;
                 yield break;
             }
 
@@ -116,9 +98,9 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
             if (lineRead.TooLong || lineRead.InvalidUtf8)
             {
                 var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{lineNumber}");
-                await (lineRead.TooLong
-                    ? context.Rejects.RejectAsync(where, CoreRejectReasons.RecordTooLarge, $"the line is longer than max_record_bytes ({options.MaxRecordBytes})", context.CancellationToken)
-                    : context.Rejects.RejectAsync(where, CoreRejectReasons.TextInvalidUtf8, "the line is not valid UTF-8", context.CancellationToken));
+                yield return lineRead.TooLong
+                    ? StageOutcome.Reject(where, CoreRejectReasons.RecordTooLarge, $"the line is longer than max_record_bytes ({options.MaxRecordBytes})")
+                    : StageOutcome.Reject(where, CoreRejectReasons.TextInvalidUtf8, "the line is not valid UTF-8");
                 continue;
             }
 
@@ -129,39 +111,18 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
             }
 
             var source = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{lineNumber}");
-            JsonObject? record;
-            try
-            {
-                record = JsonNode.Parse(line) as JsonObject;
-            }
-            catch (JsonException e)
-            {
-                var message = e.Message.Split(" LineNumber:", 2)[0];
-                await context.Rejects.RejectAsync(source, CoreRejectReasons.JsonlInvalidJson, $"invalid JSON near byte {e.BytePositionInLine}: {message}", context.CancellationToken);
-                continue;
-            }
-
-            if (record is null)
-            {
-                await context.Rejects.RejectAsync(source, CoreRejectReasons.JsonlNotAnObject, "each line must be one JSON object", context.CancellationToken);
-                continue;
-            }
-
-            var sample = await FromRecordAsync(record, source, context);
-            if (sample is not null)
-            {
-                yield return sample;
-            }
+            yield return ParseRecord(line, source);
         }
     }
 
-    private async IAsyncEnumerable<Sample> ReadParquetAsync(InputFile file, StageContext context)
+    private async IAsyncEnumerable<StageOutcome> ReadParquetAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var stream = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken);
+        await using var stream = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
         int rowGroups;
+        string? unreadable = null;
         try
         {
-            await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: context.CancellationToken);
+            await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
             rowGroups = reader.RowGroupCount;
             if (reader.Schema.FindDataField(options.TextField) is null)
             {
@@ -170,13 +131,18 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
         {
-            await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputCorrupt, $"not a readable Parquet file: {e.Message}", context.CancellationToken);
+            (rowGroups, unreadable) = (0, e.Message);
+        }
+
+        if (unreadable is not null)
+        {
+            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputCorrupt, $"not a readable Parquet file: {unreadable}");
             yield break;
         }
 
         if (rowGroups < 0)
         {
-            await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.TextMissingField, $"the Parquet file has no '{options.TextField}' column", context.CancellationToken);
+            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.TextMissingField, $"the Parquet file has no '{options.TextField}' column");
             yield break;
         }
 
@@ -184,7 +150,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
         for (var group = 0; group < rowGroups; group++)
         {
             stream.Position = 0;
-            var rows = await ParquetSerializer.DeserializeUntypedAsync(stream, rowGroupIndex: group, cancellationToken: context.CancellationToken);
+            var rows = await ParquetSerializer.DeserializeUntypedAsync(stream, rowGroupIndex: group, cancellationToken: cancellationToken);
             foreach (var values in rows.Data)
             {
                 row++;
@@ -194,29 +160,43 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
                     record[key] = value is null ? null : JsonSerializer.SerializeToNode(value);
                 }
 
-                var sample = await FromRecordAsync(record, string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{row}"), context);
-                if (sample is not null)
-                {
-                    yield return sample;
-                }
+                yield return FromRecord(record, string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{row}"));
             }
         }
     }
 
-    private async IAsyncEnumerable<Sample> ReadPlainAsync(InputFile file, StageContext context)
+    private async IAsyncEnumerable<StageOutcome> ReadPlainAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var stream = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken);
+        await using var stream = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
         using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false));
-        var text = await reader.ReadToEndAsync(context.CancellationToken);
-        yield return new Sample(SampleIds.FromSource(file.Uri), file.Uri, [new TextPart(text, _role)]);
+        var text = await reader.ReadToEndAsync(cancellationToken);
+        yield return StageOutcome.Of(new Sample(SampleIds.FromSource(file.Uri), file.Uri, [new TextPart(text, _role)]));
     }
 
-    private async ValueTask<Sample?> FromRecordAsync(JsonObject record, string source, StageContext context)
+    /// <summary>One JSONL line: a sample, or why it is not one.</summary>
+    private StageOutcome ParseRecord(string line, string source)
+    {
+        JsonObject? record;
+        try
+        {
+            record = JsonNode.Parse(line) as JsonObject;
+        }
+        catch (JsonException e)
+        {
+            var message = e.Message.Split(" LineNumber:", 2)[0];
+            return StageOutcome.Reject(source, CoreRejectReasons.JsonlInvalidJson, $"invalid JSON near byte {e.BytePositionInLine}: {message}");
+        }
+
+        return record is null
+            ? StageOutcome.Reject(source, CoreRejectReasons.JsonlNotAnObject, "each line must be one JSON object")
+            : FromRecord(record, source);
+    }
+
+    private StageOutcome FromRecord(JsonObject record, string source)
     {
         if (record[options.TextField] is not JsonValue textValue || !textValue.TryGetValue<string>(out var text))
         {
-            await context.Rejects.RejectAsync(source, CoreRejectReasons.TextMissingField, $"no string field '{options.TextField}'", context.CancellationToken);
-            return null;
+            return StageOutcome.Reject(source, CoreRejectReasons.TextMissingField, $"no string field '{options.TextField}'");
         }
 
         var id = record[options.IdField] switch
@@ -234,6 +214,6 @@ public sealed class ReadTextStage(ReadTextOptions options) : IStage
             }
         }
 
-        return new Sample(id, source, ImmutableArray.Create<Part>(new TextPart(text, _role)), meta.ToJsonString(DataForgeJson.Compact));
+        return StageOutcome.Of(new Sample(id, source, ImmutableArray.Create<Part>(new TextPart(text, _role)), meta.ToJsonString(DataForgeJson.Compact)));
     }
 }
