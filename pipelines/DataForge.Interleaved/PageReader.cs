@@ -18,21 +18,20 @@ namespace DataForge.Interleaved;
 /// </summary>
 internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamWriter spool, StageContext context)
 {
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
     private readonly HtmlExtractor _extractor = new();
 
     public async Task ReadAsync(InputFile file)
     {
-        var name = file.Path.ToLowerInvariant();
-        if (name.EndsWith(".warc", StringComparison.Ordinal) || name.EndsWith(".warc.gz", StringComparison.Ordinal))
+        var kind = FileFormats.Of(file.Path);
+        if (kind.Is(FileFormat.Warc) || kind.Is(FileFormat.Warc, FileCompression.Gzip))
         {
-            await ReadWarcAsync(file, name.EndsWith(".gz", StringComparison.Ordinal));
+            await ReadWarcAsync(file, kind.Compression == FileCompression.Gzip);
         }
-        else if (name.EndsWith(".html", StringComparison.Ordinal) || name.EndsWith(".htm", StringComparison.Ordinal))
+        else if (kind.Is(FileFormat.Html))
         {
             await ReadHtmlFileAsync(file);
         }
-        else if (ImageExtensions.Any(extension => name.EndsWith(extension, StringComparison.Ordinal)))
+        else if (kind.Is(FileFormat.Image))
         {
             stats.Add("files.page_assets"); // read when a page shows them
         }

@@ -52,10 +52,10 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : SourceStage
         var stats = run.Stats;
         async Task Reject(string input, string reason, string message) => await run.RejectAsync(new Rejection(input, reason, message));
 
-        var extension = Path.GetExtension(file.Path).ToLowerInvariant();
+        var kind = FileFormats.Of(file.Path);
         try
         {
-            if (extension is ".tsv" or ".csv")
+            if (kind.Is(FileFormat.Tsv) || kind.Is(FileFormat.Csv))
             {
                 var (images, labelRejects) = await MaskFolderSource.ReadAsync(file, rules, options.MaxImagePixels, context.CancellationToken);
                 foreach (var reject in labelRejects)
@@ -66,7 +66,7 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : SourceStage
                 return (images, null);
             }
 
-            if (extension != ".json")
+            if (!kind.Is(FileFormat.Json))
             {
                 await Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "seg2edit reads COCO .json files and mask-folder label files (.tsv, .csv)");
                 return null;

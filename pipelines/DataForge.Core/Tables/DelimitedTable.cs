@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using DataForge.Core.Storage;
 
 namespace DataForge.Core.Tables;
 
@@ -17,7 +18,7 @@ public sealed record TableRow(int Line, IReadOnlyDictionary<string, string> Valu
 public static class DelimitedTable
 {
     public static char SeparatorFor(string path) =>
-        path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ',' : '\t';
+        FileFormats.Of(path).Format == FileFormat.Csv ? ',' : '\t';
 
     public static async IAsyncEnumerable<(TableRow? Row, string? Problem, int Line)> ReadAsync(
         TextReader reader,

@@ -1,7 +1,6 @@
-using DataForge.Core.Stages.Contract;
-
 using System.Globalization;
 using System.Text.Json;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.SegEdit.Instructions;
 

@@ -1,6 +1,5 @@
-using DataForge.Core.Stages.Contract;
-
 using System.Globalization;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Core.Tables;
 using DataForge.SegEdit.Editing;

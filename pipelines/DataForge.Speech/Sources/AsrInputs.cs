@@ -24,20 +24,20 @@ public enum AsrInputKind
 /// </summary>
 public sealed class AsrInputs(StorageFactory storageFactory, bool allowPathsOutside = false)
 {
-    public static readonly IReadOnlyList<string> AudioExtensions = [".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac", ".wma", ".webm", ".mp4", ".mkv", ".mov"];
+    public static IReadOnlyList<string> AudioExtensions => FileFormats.AudioExtensions;
 
     private readonly Dictionary<string, IStorage> _storages = new(StringComparer.Ordinal);
 
     public static AsrInputKind KindOf(string path)
     {
         var name = StoragePaths.FileName(path);
-        var extension = Path.GetExtension(name).ToLowerInvariant();
+        var kind = FileFormats.Of(name);
         return name switch
         {
             KaldiDirectoryReader.WavScp => AsrInputKind.KaldiDirectory,
-            _ when KaldiDirectoryReader.CompanionFiles.Contains(name) || AudioExtensions.Contains(extension) => AsrInputKind.Companion,
-            _ when extension is ".tsv" or ".csv" or ".jsonl" or ".json" => AsrInputKind.Manifest,
-            _ when extension is ".srt" or ".vtt" => AsrInputKind.Subtitles,
+            _ when KaldiDirectoryReader.CompanionFiles.Contains(name) || kind.Is(FileFormat.Audio) => AsrInputKind.Companion,
+            _ when kind.Is(FileFormat.Tsv) || kind.Is(FileFormat.Csv) || kind.Is(FileFormat.Jsonl) || kind.Is(FileFormat.Json) => AsrInputKind.Manifest,
+            _ when kind.Is(FileFormat.Subtitles) => AsrInputKind.Subtitles,
             _ => AsrInputKind.Unsupported,
         };
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using DataForge.Core.Storage;
 using DataForge.Core.Tables;
 
 namespace DataForge.Speech.Sources;
@@ -25,7 +26,7 @@ public static class ManifestReader
     public static async IAsyncEnumerable<(ManifestEntry? Entry, string? Problem, int Line)> ReadAsync(
         TextReader reader, string fileName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (fileName.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || fileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        if (FileFormats.Of(fileName).Format is FileFormat.Jsonl or FileFormat.Json)
         {
             var line = 0;
             while (await reader.ReadLineAsync(cancellationToken) is { } text)

@@ -21,8 +21,6 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : SourceStage
         new StageDefinition<ReadImagesOptions>("read-images", "read a folder of images with optional sidecar captions", options => new ReadImagesStage(options),
             [CoreRejectReasons.CaptionOrphan, CoreRejectReasons.InputUnsupportedFormat, .. CoreRejectReasons.ImageProbe]);
 
-    private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"];
-
     /// <summary>Files are decoded in parallel, outcomes in input order.</summary>
     protected override IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run) =>
         run.MapOrderedAsync(run.Context.Inputs.ToAsyncEnumerable(), async (file, token) =>
@@ -43,9 +41,9 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : SourceStage
                 : StageOutcome.Reject(file.Uri, CoreRejectReasons.CaptionOrphan, "a caption file with no image of the same name beside it");
         }
 
-        if (!ImageExtensions.Contains(extension))
+        if (FileFormats.Of(name).Format != FileFormat.Image)
         {
-            return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, $"read-images reads {string.Join(", ", ImageExtensions)} files and {options.CaptionExtension} captions");
+            return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, $"read-images reads {string.Join(", ", FileFormats.ImageExtensions)} files and {options.CaptionExtension} captions");
         }
 
         byte[] bytes;
@@ -92,7 +90,7 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : SourceStage
 
     private static async Task<bool> HasImageBesideAsync(InputFile caption, CancellationToken cancellationToken)
     {
-        foreach (var extension in ImageExtensions)
+        foreach (var extension in FileFormats.ImageExtensions)
         {
             foreach (var candidate in new[] { extension, extension.ToUpperInvariant() })
             {

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -46,19 +46,15 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
         Plain,
     }
 
-    private static TextFormat Format(string path)
+    /// <summary>JSON Lines plain or gzipped (a gzipped .json is read as JSON Lines, as Hugging Face dumps are), Parquet, .txt and .md.</summary>
+    private static TextFormat Format(string path) => FileFormats.Of(path) switch
     {
-        var name = StoragePaths.FileName(path).ToLowerInvariant();
-        return name switch
-        {
-            _ when name.EndsWith(".jsonl", StringComparison.Ordinal) || name.EndsWith(".ndjson", StringComparison.Ordinal) => TextFormat.Jsonl,
-            _ when name.EndsWith(".jsonl.gz", StringComparison.Ordinal) || name.EndsWith(".ndjson.gz", StringComparison.Ordinal)
-                || name.EndsWith(".json.gz", StringComparison.Ordinal) => TextFormat.JsonlGzip,
-            _ when name.EndsWith(".parquet", StringComparison.Ordinal) => TextFormat.Parquet,
-            _ when name.EndsWith(".txt", StringComparison.Ordinal) || name.EndsWith(".md", StringComparison.Ordinal) => TextFormat.Plain,
-            _ => TextFormat.Unsupported,
-        };
-    }
+        { Format: FileFormat.Jsonl, Compression: FileCompression.None } => TextFormat.Jsonl,
+        { Format: FileFormat.Jsonl or FileFormat.Json, Compression: FileCompression.Gzip } => TextFormat.JsonlGzip,
+        { Format: FileFormat.Parquet, Compression: FileCompression.None } => TextFormat.Parquet,
+        { Format: FileFormat.Text or FileFormat.Markdown, Compression: FileCompression.None } => TextFormat.Plain,
+        _ => TextFormat.Unsupported,
+    };
 
     private async IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, bool gzip, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
