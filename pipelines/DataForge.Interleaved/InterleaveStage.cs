@@ -67,7 +67,8 @@ public sealed class InterleaveStage(InterleaveOptions options) : SourceStage
             options.FetchMaxBytes,
             options.FetchRetries,
             TimeSpan.FromMilliseconds(options.FetchRetryBaseMs),
-            options.FetchUserAgent));
+            options.FetchUserAgent),
+            context.Clock);
         await Parallel.ForAsync(
             0,
             urls.Count,

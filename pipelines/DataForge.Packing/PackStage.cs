@@ -73,9 +73,9 @@ public sealed class PackStage(PackOptions options) : IStage
                 {
                     await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken))
                     {
-                        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                        var started = context.Clock.GetTimestamp();
                         var assembled = RowAssembler.Assemble(row, options.SeqLen, padId);
-                        assembling += System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                        assembling += context.Clock.GetElapsedTime(started);
                         await writer.WriteAsync(assembled, cancellationToken);
                     }
                 }

@@ -28,8 +28,10 @@ public sealed record RunResult(string Output, int TasksPlanned, int TasksRun, in
 /// streams its files through the stages and ends with its own <c>_SUCCESS</c>; finished tasks are skipped on a
 /// rerun. When every task is done the run's <c>_manifest.json</c> and <c>_SUCCESS</c> are written.
 /// </summary>
-public sealed class PipelineRunner(StageRegistry registry, StorageFactory storageFactory, ILogger logger, Func<string, string?>? environment = null)
+public sealed class PipelineRunner(StageRegistry registry, StorageFactory storageFactory, ILogger logger, Func<string, string?>? environment = null, TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public async Task<RunResult> RunAsync(PipelineSpec spec, RunOptions options, RunCounters counters, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
@@ -157,7 +159,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         var scratch = Path.Combine(Path.GetTempPath(), "dataforge", $"task-{task:D5}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(scratch);
         var rejectFiles = new List<(RejectFile File, string Path)>();
-        await using var lease = await TaskLeaseKeeper.AcquireAsync(output, task, TimeSpan.FromSeconds(TaskFiles.HeartbeatSeconds), cancellationToken);
+        await using var lease = await TaskLeaseKeeper.AcquireAsync(output, task, TimeSpan.FromSeconds(TaskFiles.HeartbeatSeconds), _clock, cancellationToken);
         try
         {
             var outputs = new TaskOutputs();
@@ -189,6 +191,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                     Workers = options.Workers,
                     Device = options.Device,
                     Logger = logger,
+                    Clock = _clock,
                     CancellationToken = cancellationToken,
                 };
                 stream = stage.RunAsync(stream, context);
@@ -239,7 +242,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Recorded for `dataforge status` (and --retry-failed); the error still ends this run as before.
-            var failure = new TaskFailure(TaskFiles.Redact($"{e.GetType().Name}: {e.Message}"), DateTimeOffset.UtcNow, Environment.MachineName);
+            var failure = new TaskFailure(TaskFiles.Redact($"{e.GetType().Name}: {e.Message}"), _clock.GetUtcNow(), Environment.MachineName);
             try
             {
                 await StorageJson.WriteAsync(output, TaskFiles.Failure(task), failure, CancellationToken.None);

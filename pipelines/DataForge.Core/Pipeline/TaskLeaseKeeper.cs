@@ -15,31 +15,32 @@ public sealed class TaskLeaseKeeper : IAsyncDisposable
     private readonly TaskLease _lease;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly TimeProvider _clock;
 
-    private TaskLeaseKeeper(IStorage output, int task, TaskLease lease, TimeSpan interval)
+    private TaskLeaseKeeper(IStorage output, int task, TaskLease lease, TimeSpan interval, TimeProvider clock)
     {
-        (_output, _task, _lease) = (output, task, lease);
+        (_output, _task, _lease, _clock) = (output, task, lease, clock);
         _loop = HeartbeatAsync(interval, _stop.Token);
     }
 
-    public static async Task<TaskLeaseKeeper> AcquireAsync(IStorage output, int task, TimeSpan interval, CancellationToken cancellationToken)
+    public static async Task<TaskLeaseKeeper> AcquireAsync(IStorage output, int task, TimeSpan interval, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var lease = new TaskLease(Environment.MachineName, Environment.ProcessId, now, now);
         await StorageJson.WriteAsync(output, TaskFiles.Lease(task), lease, cancellationToken);
-        return new TaskLeaseKeeper(output, task, lease, interval);
+        return new TaskLeaseKeeper(output, task, lease, interval, clock);
     }
 
     private async Task HeartbeatAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, _clock);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 try
                 {
-                    await StorageJson.WriteAsync(_output, TaskFiles.Lease(_task), _lease with { Heartbeat = DateTimeOffset.UtcNow }, cancellationToken);
+                    await StorageJson.WriteAsync(_output, TaskFiles.Lease(_task), _lease with { Heartbeat = _clock.GetUtcNow() }, cancellationToken);
                 }
                 catch (Exception e) when (e is IOException or DataForgeException)
                 {

@@ -20,8 +20,11 @@ public sealed class ImageFetcher : IDisposable
     private readonly FetchSettings _settings;
     private readonly HttpClient _client;
 
-    public ImageFetcher(FetchSettings settings)
+    private readonly TimeProvider _clock;
+
+    public ImageFetcher(FetchSettings settings, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _settings = settings;
         var handler = new SocketsHttpHandler
         {
@@ -86,7 +89,7 @@ public sealed class ImageFetcher : IDisposable
                 }
             }
 
-            await Task.Delay(wait ?? _settings.RetryBase * Math.Pow(2, attempt), cancellationToken);
+            await Task.Delay(wait ?? _settings.RetryBase * Math.Pow(2, attempt), _clock, cancellationToken);
         }
     }
 

@@ -58,5 +58,8 @@ public sealed record StageContext
 
     public required ILogger Logger { get; init; }
 
+    /// <summary>The clock for deadlines, backoff and timings, so tests can control time (CONVENTIONS.md).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public CancellationToken CancellationToken { get; init; }
 }
