@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DataForge.Core;
 using DataForge.Core.Storage;
-using DataForge.Training.Devices;
+using DataForge.Training.Setup;
 using DataForge.Training.Training;
 
 namespace DataForge.Cli.Commands;
@@ -48,28 +48,14 @@ public static class TrainCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(device) is not ("cpu" or "cuda"))
-            {
-                throw new UsageException($"--device {parse.GetValue(device)}: use cpu or cuda");
-            }
-
-            if (parse.GetValue(device) == "cuda")
-            {
-                var location = LibTorchLoader.Locate(parse.GetValue(libtorch), app.Environment)
-                    ?? throw new UsageException($"--device cuda needs a CUDA libtorch: pass --libtorch DIR (a PyTorch torch/lib or a libtorch folder), set {LibTorchLoader.Variable}, or install PyTorch for python3");
-                var devices = LibTorchLoader.LoadCuda(location);
-                await app.Stderr.WriteLineAsync($"cuda: {devices} device(s) through libtorch at {location.Directory} ({location.Source})");
-            }
-
-            var defaults = new TrainOptions();
+            var defaults = TrainingSetup.Defaults(parse.GetValue(preset)!);
             var options = defaults with
             {
-                Preset = parse.GetValue(preset)!,
                 Device = parse.GetValue(device)!,
                 Steps = parse.GetValue(steps) ?? defaults.Steps,
                 BatchSize = parse.GetValue(batchSize) ?? defaults.BatchSize,
                 Accumulation = parse.GetValue(accumulation) ?? defaults.Accumulation,
-                LearningRate = parse.GetValue(learningRate) ?? (parse.GetValue(preset) == "small" ? TrainOptions.SmallLearningRate : defaults.LearningRate),
+                LearningRate = parse.GetValue(learningRate) ?? defaults.LearningRate,
                 Seed = parse.GetValue(seed) ?? defaults.Seed,
                 CheckpointEvery = parse.GetValue(checkpointEvery) ?? defaults.CheckpointEvery,
                 EvalEvery = parse.GetValue(evalEvery) ?? defaults.EvalEvery,
@@ -84,20 +70,15 @@ public static class TrainCommand
                 ShuffleBufferRows = parse.GetValue(shuffleBuffer) ?? defaults.ShuffleBufferRows,
                 LossChunk = parse.GetValue(lossChunk) ?? defaults.LossChunk,
             };
-            if (options.Preset is not ("tiny" or "small"))
+            TrainingSetup.Check(options);
+            if (TrainingSetup.PrepareDevice(options.Device, parse.GetValue(libtorch), app.Environment) is { } loaded)
             {
-                throw new UsageException($"--preset {options.Preset}: use tiny or small");
-            }
-
-            var problems = options.Validate().ToList();
-            if (problems.Count > 0)
-            {
-                throw new UsageException(string.Join("; ", problems));
+                await app.Stderr.WriteLineAsync(loaded);
             }
 
             var factory = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
             var storage = factory.Open(parse.GetValue(shards)!);
-            var mediaSet = parse.GetValue(noMedia) ? null : await MediaSetAsync(factory, parse.GetValue(shards)!, parse.GetValue(media), cancellationToken);
+            var mediaSet = parse.GetValue(noMedia) ? null : await TrainingSetup.MediaSetAsync(factory, parse.GetValue(shards)!, parse.GetValue(media), cancellationToken);
             var trainer = new Trainer(options, line => app.Stderr.WriteLine(line));
             var summary = await trainer.RunAsync(storage, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(resume), cancellationToken, mediaSet);
             await app.Stdout.WriteLineAsync(string.Create(
@@ -106,33 +87,5 @@ public static class TrainCommand
             return DataForgeApp.Success;
         });
         return command;
-    }
-
-    /// <summary>The sample set holding the shards' media: named, or the shards' parent (the packer's default layout).</summary>
-    private static async Task<IStorage?> MediaSetAsync(StorageFactory factory, string shardsUri, string? mediaUri, CancellationToken cancellationToken)
-    {
-        if (mediaUri is not null)
-        {
-            return factory.Open(mediaUri);
-        }
-
-        var parent = StoragePaths.Directory(shardsUri.Replace('\\', '/').TrimEnd('/'));
-        if (parent.Length == 0 || parent.EndsWith(':'))
-        {
-            parent = StorageFactory.IsAzure(shardsUri) ? string.Empty : Path.GetDirectoryName(Path.GetFullPath(shardsUri)) ?? string.Empty;
-        }
-
-        if (parent.Length == 0)
-        {
-            return null;
-        }
-
-        var set = factory.Open(parent);
-        await foreach (var _ in set.ListAsync($"{DataForge.Core.Media.MediaStore.Folder}/", cancellationToken))
-        {
-            return set;
-        }
-
-        return null;
     }
 }

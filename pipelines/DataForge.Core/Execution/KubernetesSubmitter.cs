@@ -6,7 +6,7 @@ using k8s.Autorest;
 using k8s.Exceptions;
 using k8s.Models;
 
-namespace DataForge.Cli.Commands;
+namespace DataForge.Core.Execution;
 
 /// <summary>
 /// Applies a run's manifests (<see cref="KubernetesManifests"/>) through the official KubernetesClient: the ConfigMap
