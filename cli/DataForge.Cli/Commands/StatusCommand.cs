@@ -34,22 +34,16 @@ public static class StatusCommand
             await PrintAsync(app, uri, status, parse.GetValue(json));
             if (!parse.GetValue(retry))
             {
-                return status.Tasks.Any(t => t.State is RunStatus.Failed or RunStatus.Stalled) ? 1 : DataForgeApp.Success;
+                return status.Tasks.Any(FailedTaskRetry.NeedsRetry) ? DataForgeApp.Failure : DataForgeApp.Success;
             }
 
             var file = parse.GetValue(pipeline) ?? throw new UsageException("--retry-failed needs --pipeline PIPELINE.yaml, the run's pipeline file");
-            var spec = PipelineFile.Load(file.FullName) with { Output = StorageFactory.IsAzure(uri) ? uri : Path.GetFullPath(uri) };
             var runner = new PipelineRunner(app.Registry, new StorageFactory(app.Environment, Directory.GetCurrentDirectory()), new StderrLogger(app.Stderr, false), app.Environment);
-            if (runner.ConfigHash(spec with { Tasks = status.Plan.Tasks }) != status.Plan.ConfigHash)
-            {
-                throw new UsageException($"{file.Name} (or its inputs) is not what {uri} was run with: its configuration hash differs");
-            }
-
-            var retried = status.Tasks.Where(t => t.State is RunStatus.Failed or RunStatus.Stalled).Select(t => t.Task).ToList();
-            foreach (var task in retried)
+            var plan = FailedTaskRetry.Plan(runner, PipelineFile.Load(file.FullName), file.Name, status, uri);
+            foreach (var task in plan.Tasks)
             {
                 await app.Stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"retrying task {task}"));
-                await PipelineExecution.RunAsync(app, spec, new RunOptions(new TaskSelection(task, status.Plan.Tasks), parse.GetValue(workers)), false, cancellationToken);
+                await PipelineExecution.RunAsync(app, plan.Spec, new RunOptions(new TaskSelection(task, plan.TaskCount), parse.GetValue(workers)), false, cancellationToken);
             }
 
             return DataForgeApp.Success;

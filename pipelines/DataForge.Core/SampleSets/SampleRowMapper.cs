@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using DataForge.Core.Model;
 
 namespace DataForge.Core.SampleSets;
@@ -25,6 +28,12 @@ internal static class SampleRowMapper
 
         return new Sample(row.Id, row.Source, parts.MoveToImmutable(), row.Meta, row.Split);
     }
+
+    private static readonly JsonSerializerOptions WithoutEmptyColumns = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    /// <summary>A part as its Parquet row, as JSON without the columns its kind leaves empty (inspect --json).</summary>
+    public static JsonObject PartJson(Part part) =>
+        JsonSerializer.SerializeToNode(ToRow(part), WithoutEmptyColumns)!.AsObject();
 
     private static PartRow ToRow(Part part)
     {

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using DataForge.Core.Model;
+using DataForge.Core.SampleSets;
 
-namespace DataForge.Cli.Commands;
+namespace DataForge.Core.Inspect;
 
 /// <summary>A sample as a person reads it in a terminal, and as JSON for scripts.</summary>
-internal static class SampleText
+public static class SampleText
 {
     private const int MaxTextShown = 240;
 
@@ -53,27 +54,6 @@ internal static class SampleText
         ["parts"] = new JsonArray([.. sample.Parts.Select(PartJson)]),
     };
 
-    private static JsonNode PartJson(Part part) => part switch
-    {
-        TextPart text => new JsonObject { ["kind"] = "text", ["role"] = text.Role.ToWire(), ["text"] = text.Text },
-        ImagePart image => new JsonObject
-        {
-            ["kind"] = "image",
-            ["role"] = image.Role.ToWire(),
-            ["media"] = image.Media.Sha256,
-            ["mime"] = image.Media.Mime,
-            ["width"] = image.Width,
-            ["height"] = image.Height,
-        },
-        AudioPart audio => new JsonObject
-        {
-            ["kind"] = "audio",
-            ["role"] = audio.Role.ToWire(),
-            ["media"] = audio.Media.Sha256,
-            ["mime"] = audio.Media.Mime,
-            ["duration"] = audio.DurationSeconds,
-            ["sample_rate"] = audio.SampleRate,
-        },
-        _ => throw Part.Unhandled(part),
-    };
+    /// <summary>A part as JSON: the sample-set row of schemas/sample-set.md, without its empty columns.</summary>
+    private static JsonNode PartJson(Part part) => SampleRowMapper.PartJson(part);
 }
