@@ -19,52 +19,30 @@ public static class AsrCommand
 {
     public static Command Create(CliContext app)
     {
-        var manifests = new Argument<string[]>("MANIFEST") { Description = "TSV/CSV/JSONL manifests, Kaldi directories or .srt/.vtt files beside their audio", Arity = ArgumentArity.ZeroOrMore };
-        var output = new Option<string?>("--out", "-o") { Description = "folder or az:// URI for the sample set and manifests" };
-        var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other asr options (snake_case, as in a pipeline)" };
         var listDialects = new Option<bool>("--list-dialects") { Description = "print the dialect codes and the labels they accept, and exit" };
-        var workers = new Option<int>("--workers") { Description = "recordings decoded in parallel (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var verbose = new Option<bool>("--verbose", "-v") { Description = "log each task" };
-        var command = new Command("asr", "assemble a dialect ASR corpus: 16 kHz utterances with context prompts, speaker-disjoint splits, NeMo and Kaldi manifests")
+        return new SourceStageCommand(
+            "asr",
+            "assemble a dialect ASR corpus: 16 kHz utterances with context prompts, speaker-disjoint splits, NeMo and Kaldi manifests",
+            "MANIFEST",
+            "TSV/CSV/JSONL manifests, Kaldi directories or .srt/.vtt files beside their audio")
         {
-            manifests, output, config, listDialects, workers, verbose,
-        };
-        var flags = StageFlags.For(app.Registry.Resolve("asr", "asr"));
-        flags.AddTo(command);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            if (parse.GetValue(listDialects))
+            ExtraOptions = [listDialects],
+            Before = async parse =>
             {
+                if (!parse.GetValue(listDialects))
+                {
+                    return null;
+                }
+
                 foreach (var entry in DialectTaxonomy.All)
                 {
                     await app.Stdout.WriteLineAsync($"{entry.Code,-14} {entry.English} / {entry.Chinese}");
                 }
 
                 return DataForgeApp.Success;
-            }
-
-            var inputs = parse.GetValue(manifests) ?? [];
-            var outputUri = parse.GetValue(output);
-            if (inputs.Length == 0 || outputUri is null)
-            {
-                throw new UsageException("asr needs MANIFEST... and --out DIR (or --list-dialects)");
-            }
-
-            StageFlags.RefuseFlagsAsInputs(command, inputs);
-            var options = flags.Apply(parse, parse.GetValue(config) is { } file ? StageOptionsFile.Load(file) : []);
-            options["inputs"] = new JsonArray([.. inputs.Select(input => JsonValue.Create(input))]);
-
-            var location = new SourceLocation("command line", 1, 1);
-            var result = await PipelineExecution.RunStagesAsync(
-                app, "asr", [new StageSpec("asr", options, location), new StageSpec("write", [], location)], outputUri, parse.GetValue(workers), parse.GetValue(verbose), cancellationToken);
-            if (result.Manifest is not null)
-            {
-                await PrintSplitsAsync(app, outputUri, cancellationToken);
-            }
-
-            return DataForgeApp.Success;
-        });
-        return command;
+            },
+            After = (outputUri, cancellationToken) => PrintSplitsAsync(app, outputUri, cancellationToken),
+        }.Create(app);
     }
 
     /// <summary>One line per split from asr/stats.json: what a user checks first (is every split there, per dialect).</summary>
