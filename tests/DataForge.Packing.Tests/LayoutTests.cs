@@ -127,4 +127,18 @@ public sealed class LayoutTests
         Assert.Equal(["m"], row.Media);
         Assert.Equal([0, 1, 2, 0, 1, 0, 0, 0], row.RopeW);
     }
+
+    /// <summary>A kind the layout does not know (as video will be before its layout lands).</summary>
+    private sealed record HologramPart(Role Role) : Part(Role)
+    {
+        public override string Kind => "hologram";
+    }
+
+    [Fact]
+    public void A_part_kind_the_layout_does_not_know_stops_the_run_instead_of_vanishing_from_the_row()
+    {
+        var sample = new Sample("s", "t", ImmutableArray.Create<Part>(new TextPart("before", Role.Target), new HologramPart(Role.Content)));
+        var error = Assert.Throws<InvalidOperationException>(() => Lay(sample));
+        Assert.Contains("part kind 'hologram' is not handled here", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -38,7 +38,7 @@ public static class PipelineFile
             var name = Scalar(key, fileName, "key");
             if (!KnownKeys.Contains(name))
             {
-                throw Error(key, fileName, $"unknown key '{name}' (expected one of: {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))})");
+                throw Error(key, fileName, $"unknown key '{name}'{NearestName.Hint(name, KnownKeys)} (expected one of: {string.Join(", ", KnownKeys.Order(StringComparer.Ordinal))})");
             }
         }
 
