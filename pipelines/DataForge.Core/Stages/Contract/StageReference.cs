@@ -25,8 +25,7 @@ public static class StageReference
             text.Append("options (YAML name, command-line flag, type, default):\n");
             foreach (var option in definition.Options)
             {
-                var flags = string.Join(", ", new[] { option.Flag }.Concat(option.Aliases));
-                text.Append(CultureInfo.InvariantCulture, $"  {option.Name}  [{flags}]  {option.Type}, default {option.Default}\n      {option.Description}\n");
+                text.Append(CultureInfo.InvariantCulture, $"  {option.Name}  [{Flags(option)}]  {option.Type}, default {option.Default}\n      {option.Description}\n");
             }
         }
 
@@ -74,8 +73,7 @@ public static class StageReference
                 text.Append("| option | flag | type | default | description |\n|---|---|---|---|---|\n");
                 foreach (var option in definition.Options)
                 {
-                    var flags = string.Join(", ", new[] { option.Flag }.Concat(option.Aliases).Select(flag => $"`{flag}`"));
-                    text.Append(CultureInfo.InvariantCulture, $"| `{option.Name}` | {(option.Kind == OptionValueKind.Structured || option.Name == "inputs" ? "(YAML only)" : flags)} | {option.Type} | `{Cell(option.Default)}` | {Cell(option.Description)} |\n");
+                    text.Append(CultureInfo.InvariantCulture, $"| `{option.Name}` | {Flags(option)} | {option.Type} | `{Cell(option.Default)}` | {Cell(option.Description)} |\n");
                 }
             }
 
@@ -104,6 +102,12 @@ public static class StageReference
 
         return text.ToString();
     }
+
+    /// <summary>How the command line gives the option: its flags, the command's arguments (inputs), or not at all (mappings).</summary>
+    private static string Flags(StageOption option) =>
+        option.Name == "inputs" ? "the command's arguments"
+        : option.Kind == OptionValueKind.Structured ? "YAML or --config only"
+        : string.Join(", ", new[] { option.Flag }.Concat(option.Aliases));
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 
