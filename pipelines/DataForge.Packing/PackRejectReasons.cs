@@ -11,6 +11,8 @@ public static class PackRejectReasons
 
     public static readonly RejectReason PackMediaDocumentTooLong = new("pack.media_document_too_long", "A document holding media is longer than seq_len; media are never split.");
 
+    public static readonly RejectReason PackImageUnsupportedShape = new("pack.image_unsupported_shape", "An image has a side of 0 or is more elongated than 200:1, which Qwen2-VL's resize (smart_resize) refuses.");
+
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong];
+    public static IReadOnlyList<RejectReason> All { get; } = [PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape];
 }

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using DataForge.Core.Model;
 using DataForge.Packing.Layout;
 using DataForge.Packing.Shards;
 using DataForge.Packing.Tokenization;
+using DataForge.Testing;
 
 namespace DataForge.Packing.Tests;
 
@@ -22,18 +24,42 @@ public sealed class LayoutTests
     private static LayoutResult Lay(Sample sample, PackOptions? options = null) =>
         new DocumentLayout(options ?? new PackOptions(), Cl100k).Lay(sample, Cl100k.CreateSession(), 0);
 
-    [Theory]
-    // Expected grids computed with transformers' Qwen2-VL smart_resize (factor 28, min 56², max 28²·1280).
-    [InlineData(640, 480, 17, 23)]
-    [InlineData(4000, 3000, 30, 41)]
-    [InlineData(10, 10, 2, 2)]
-    [InlineData(100, 42, 2, 4)]
-    [InlineData(100, 70, 2, 4)]
-    [InlineData(448, 336, 12, 16)]
-    [InlineData(1920, 1080, 26, 47)]
-    [InlineData(1, 1000, 36, 1)]
-    public void Image_grids_follow_Qwen2_VL_dynamic_resolution(int width, int height, int rows, int columns) =>
-        Assert.Equal(new ImageGrid(rows, columns), ImageGrid.For(width, height, 28, 56 * 56, 28 * 28 * 1280));
+    /// <summary>
+    /// Every case of tests/qwen2vl-reference/smart_resize.json, which transformers' own smart_resize computed
+    /// (make_expected.py beside it): 1 444 sizes from 1 to 10 000 px per side, tiny sides and the refused aspect
+    /// ratios over 200 included.
+    /// </summary>
+    [Fact]
+    public void Image_grids_equal_transformers_Qwen2_VL_smart_resize_on_every_reference_size()
+    {
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "tests", "qwen2vl-reference", "smart_resize.json")));
+        var root = reference.RootElement;
+        var (factor, min, max) = (root.GetProperty("factor").GetInt32(), root.GetProperty("min_pixels").GetInt32(), root.GetProperty("max_pixels").GetInt32());
+        var cases = root.GetProperty("cases").EnumerateArray().ToList();
+        Assert.True(cases.Count > 1000);
+        var differing = new List<string>();
+        foreach (var item in cases)
+        {
+            var (height, width) = (item.GetProperty("height").GetInt32(), item.GetProperty("width").GetInt32());
+            var expected = item.TryGetProperty("error", out _) ? (ImageGrid?)null : new ImageGrid(item.GetProperty("h_bar").GetInt32() / factor, item.GetProperty("w_bar").GetInt32() / factor);
+            var actual = ImageGrid.For(width, height, factor, min, max);
+            if (actual != expected)
+            {
+                differing.Add($"{width}x{height}: {actual?.ToString() ?? "refused"}, transformers {expected?.ToString() ?? "refused"}");
+            }
+        }
+
+        Assert.Empty(differing);
+    }
+
+    [Fact]
+    public void An_image_transformers_would_refuse_is_a_reject_naming_its_shape()
+    {
+        var result = Lay(new Sample("s", "t", [new ImagePart(Png, 1, 1000, Role.Content), new TextPart("a thin line", Role.Target)]));
+        Assert.Empty(result.Documents);
+        Assert.Equal("pack.image_unsupported_shape", result.RejectReason);
+        Assert.Contains("1x1000", result.RejectMessage, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void A_text_document_is_its_tokens_then_the_end_token_all_with_loss()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DataForge.Core.Model;
 using DataForge.Packing.Tokenization;
 
@@ -53,7 +54,11 @@ public sealed class DocumentLayout
 
                     break;
                 case ImagePart image:
-                    var grid = ImageGrid.For(image.Width, image.Height, _options.ImagePatch, _options.ImageMinPixels, _options.ImageMaxPixels);
+                    if (ImageGrid.For(image.Width, image.Height, _options.ImagePatch, _options.ImageMinPixels, _options.ImageMaxPixels) is not { } grid)
+                    {
+                        return new LayoutResult([], PackRejectReasons.PackImageUnsupportedShape, string.Create(CultureInfo.InvariantCulture, $"an image of {image.Width}x{image.Height}: Qwen2-VL's resize refuses sides of 0 and aspect ratios over {ImageGrid.MaxAspectRatio}"));
+                    }
+
                     builder.AddSequential(_imageStart, false, Modality.Image);
                     builder.AddGrid(_imagePad, grid);
                     builder.AddSequential(_imageEnd, false, Modality.Image);
