@@ -23,7 +23,7 @@ public static class SpeechManifests
 
     public static async Task WritePartsAsync(IStorage output, int task, IEnumerable<ManifestRow> rows, CancellationToken cancellationToken)
     {
-        var bySplit = rows.GroupBy(row => row.Split).ToDictionary(group => group.Key, group => group.OrderBy(row => row.UtteranceId, StringComparer.Ordinal).ToList());
+        var bySplit = rows.GroupBy(row => row.Split).ToDictionary(group => group.Key, group => group.OrderBy(row => row.UtteranceId, KaldiOrder.Instance).ToList());
         foreach (var split in SpeakerSplits.Names)
         {
             await using var write = await output.BeginWriteAsync(PartPath(split, task), cancellationToken);
@@ -165,7 +165,7 @@ public static class SpeechManifests
     /// <summary>K-way merge of sorted part files by utterance id; memory is one row per part.</summary>
     private static async IAsyncEnumerable<ManifestRow> MergeSorted(List<StreamReader> readers, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var queue = new PriorityQueue<(ManifestRow Row, int Reader), string>(StringComparer.Ordinal);
+        var queue = new PriorityQueue<(ManifestRow Row, int Reader), string>(KaldiOrder.Instance);
         async Task Advance(int index)
         {
             if (await readers[index].ReadLineAsync(cancellationToken) is { Length: > 0 } line)
