@@ -4,6 +4,7 @@ using DataForge.Core.Pipeline;
 using DataForge.Core.Rejects;
 using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
+using DataForge.Core.Text;
 using DataForge.SegEdit.Sources;
 
 namespace DataForge.SegEdit;
@@ -78,9 +79,14 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : SourceStage
             }
 
             CocoAnnotationFile coco;
-            await using (var stream = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken))
+            await using (var stream = new LoneSurrogateRepairStream(await file.Storage.OpenReadAsync(file.Path, context.CancellationToken)))
             {
+                // A lone surrogate escape in one name is U+FFFD there, as tiktoken reads it, not a refused file.
                 coco = await CocoAnnotationFile.ReadAsync(stream, Path.Combine(context.ScratchDirectory, $"seg2edit-{context.StageSlot}-annotations.spool"), context.CancellationToken);
+                if (stream.Replaced > 0)
+                {
+                    stats.Add("lone_surrogates_replaced", stream.Replaced);
+                }
             }
 
             foreach (var orphan in coco.Orphans)

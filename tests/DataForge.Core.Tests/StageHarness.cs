@@ -26,19 +26,26 @@ internal sealed class StageHarness(string outputFolder, string scratchFolder)
 
     public IStorage Output { get; } = new LocalStorage(outputFolder);
 
+    /// <summary>What the stage published (stats under the slot <c>00-test</c>).</summary>
+    public TaskOutputs Outputs { get; } = new();
+
+    public long Counter(string name) =>
+        Outputs.Extras.TryGetValue("00-test", out var stats) && stats[name] is { } value ? value.GetValue<long>() : 0;
+
     public async Task<List<Sample>> RunAsync(IStage stage, IReadOnlyList<InputFile>? inputs = null, IEnumerable<Sample>? samples = null, int workers = 3)
     {
         Directory.CreateDirectory(scratchFolder);
         var context = new StageContext
         {
             StageName = "test",
+            StageSlot = "00-test",
             TaskIndex = 0,
             TaskCount = 1,
             Inputs = inputs ?? [],
             Output = Output,
             Media = new MediaStore(Output),
             Rejects = Rejects,
-            Outputs = new TaskOutputs(),
+            Outputs = Outputs,
             Counters = new RunCounters(),
             ScratchDirectory = scratchFolder,
             Workers = workers,

@@ -176,4 +176,27 @@ public sealed class Seg2EditStageTests : IDisposable
         await stream.CopyToAsync(copy);
         return RgbaImage.Decode(copy.ToArray(), long.MaxValue).Image!;
     }
+
+    /// <summary>
+    /// A lone surrogate escape in one string (as Python's json.dumps writes it) used to fail the whole COCO file as
+    /// input.invalid; it is U+FFFD in that string now, as tiktoken reads it, and every triple is still made.
+    /// </summary>
+    [Fact]
+    public async Task A_lone_surrogate_in_one_string_of_a_COCO_file_costs_no_triple()
+    {
+        var json = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Samples, "coco", "instances.json"));
+        var at = json.IndexOf("\"supercategory\":\"shape\"", StringComparison.Ordinal);
+        var marked = json[..at] + "\"supercategory\":\"shape \\ud83d\"" + json[(at + "\"supercategory\":\"shape\"".Length)..];
+        Assert.NotEqual(json, marked);
+        var folder = Directory.CreateDirectory(_temp.Combine("coco")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "instances.json"), marked);
+
+        var options = AllOps();
+        options["images"] = Path.Combine(RepositoryRoot.Samples, "coco", "images");
+        var (result, samples, rejects) = await RunAsync(Path.Combine(folder, "instances.json"), options, "out");
+
+        Assert.Equal(54, samples.Count);
+        Assert.DoesNotContain(rejects, reject => (string)reject["reason"]! == "input.invalid");
+        Assert.Equal(1, result.Manifest!.StageStats["00-seg2edit"]["lone_surrogates_replaced"]);
+    }
 }

@@ -6,6 +6,7 @@ using DataForge.Core.SampleSets;
 using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Speech.Audio;
+using DataForge.Speech.Text;
 using DataForge.Testing;
 using FFMpegCore;
 
@@ -189,5 +190,36 @@ public sealed class AsrStageTests : IDisposable
         var targets = samples.Select(sample => ((TextPart)sample.Parts[2]).Text).ToList();
         Assert.Contains("今日香港天气好好，气温二十八度。", targets);
         Assert.DoesNotContain(targets, text => text.Contains('氣', StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A NeMo manifest cuts one recording by offset and duration (NeMo's audio_to_text datasets load `duration`
+    /// seconds from `offset`; the field names are NeMo's: audio_filepath, text, duration, offset). The cues are
+    /// broadcast.srt's, so the expected cuts are known.
+    /// </summary>
+    [Fact]
+    public async Task A_NeMo_manifest_is_cut_at_its_offsets_and_durations_not_read_as_whole_recordings()
+    {
+        var folder = Directory.CreateDirectory(_temp.Combine("nemo")).FullName;
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "speech", "broadcast.wav"), Path.Combine(folder, "broadcast.wav"));
+        (double Offset, double Duration, string Text)[] cues =
+        [
+            (0.0, 6.991, "各位听众早上好，欢迎收听武汉新闻。"),
+            (7.691, 7.729, "今天上午，武汉长江大桥完成了年度检修。"),
+            (16.12, 7.948, "长江大桥的通车时间比原计划提前了两天。"),
+        ];
+        await File.WriteAllLinesAsync(Path.Combine(folder, "train_manifest.json"), cues.Select(cue =>
+            new JsonObject { ["audio_filepath"] = "broadcast.wav", ["duration"] = cue.Duration, ["offset"] = cue.Offset, ["text"] = cue.Text }.ToJsonString()));
+
+        var (_, samples, rejects) = await RunAsync([Path.Combine(folder, "train_manifest.json")], SampleOptions(), "out");
+
+        Assert.Empty(rejects);
+        Assert.Equal(cues.Length, samples.Count);
+        foreach (var (cue, sample) in cues.Zip(samples.OrderBy(sample => sample.MetaObject()["start"]!.GetValue<double>())))
+        {
+            var audio = (AudioPart)sample.Parts[1];
+            Assert.True(Math.Abs(audio.DurationSeconds - cue.Duration) < 0.02, $"{audio.DurationSeconds} s for a {cue.Duration} s segment");
+            Assert.Equal(TranscriptNormalizer.Normalize(cue.Text).Text, ((TextPart)sample.Parts[2]).Text);
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using DataForge.Core.Storage;
 using DataForge.Core.Tables;
+using DataForge.Core.Text;
 
 namespace DataForge.Speech.Sources;
 
@@ -53,7 +54,8 @@ public static class ManifestReader
     {
         try
         {
-            using var document = JsonDocument.Parse(text);
+            // A lone surrogate escape (json.dumps writes them) is U+FFFD in this entry, as tiktoken reads it.
+            using var document = JsonDocument.Parse(LoneSurrogateEscapes.Repair(text).Text);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return (null, $"line {line} is not a JSON object", line);
@@ -85,6 +87,24 @@ public static class ManifestReader
         if (!TryTime(get("start"), out var start) || !TryTime(get("end"), out var end))
         {
             return (null, $"line {line}: start and end must be seconds", line);
+        }
+
+        // NeMo's manifests give a segment as offset and duration (nemo/collections/asr/data/audio_to_text.py reads
+        // `duration` seconds from `offset`); start/end win where both are given.
+        if (!TryTime(get("offset"), out var offset) || !TryTime(get("duration"), out var duration))
+        {
+            return (null, $"line {line}: offset and duration must be seconds", line);
+        }
+
+        if (start is null && end is null && (offset is not null || duration is not null))
+        {
+            if (offset < 0 || duration <= 0)
+            {
+                return (null, $"line {line}: the segment at offset {offset ?? 0} s for {duration} s is empty or negative", line);
+            }
+
+            start = offset;
+            end = duration is { } length ? (offset ?? 0) + length : null;
         }
 
         if (start is { } s && end is { } e && (s < 0 || e <= s))

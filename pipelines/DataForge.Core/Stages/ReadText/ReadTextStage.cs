@@ -11,6 +11,7 @@ using DataForge.Core.Pipeline;
 using DataForge.Core.Rejects;
 using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
+using DataForge.Core.Text;
 using Parquet;
 using Parquet.Serialization;
 
@@ -169,8 +170,18 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
         yield return StageOutcome.Of(new Sample(SampleIds.FromSource(file.Uri), file.Uri, [new TextPart(text, _role)]));
     }
 
-    /// <summary>One JSONL line: a sample, or why it is not one.</summary>
+    /// <summary>One JSONL line: a sample, or why it is not one. Lone surrogate escapes become U+FFFD, counted.</summary>
     private StageOutcome ParseRecord(string line, string source)
+    {
+        var (json, replaced) = LoneSurrogateEscapes.Repair(line);
+        var outcome = ParseRepaired(json, source);
+        return replaced == 0 ? outcome : outcome with { Counters = [KeyValuePair.Create(LoneSurrogatesReplaced, (long)replaced)] };
+    }
+
+    /// <summary>The stage_stats counter of lone surrogates replaced by U+FFFD (as tiktoken encodes them).</summary>
+    public const string LoneSurrogatesReplaced = "lone_surrogates_replaced";
+
+    private StageOutcome ParseRepaired(string line, string source)
     {
         JsonObject? record;
         try
