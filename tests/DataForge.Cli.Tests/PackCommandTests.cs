@@ -91,7 +91,8 @@ public sealed class PackCommandTests : IDisposable
     public async Task Export_megatron_writes_bin_and_idx()
     {
         var set = await DemoSampleSetAsync();
-        var export = await CliProcess.RunAsync("export", "megatron", "--shards", Path.Combine(set, "shards"), "--out", _temp.Combine("megatron", "demo"));
+        // The demo's shards hold images, which the format cannot carry (see MegatronExportCliTests): kept as ids here.
+        var export = await CliProcess.RunAsync("export", "megatron", "--shards", Path.Combine(set, "shards"), "--out", _temp.Combine("megatron", "demo"), "--keep-placeholders");
         Assert.True(export.ExitCode == 0, export.Stderr);
         Assert.Contains("dtype int32", export.Stdout, StringComparison.Ordinal);
         Assert.Equal("MMIDIDX\0\0"u8.ToArray(), (await File.ReadAllBytesAsync(_temp.Combine("megatron", "demo.idx")))[..9]);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
+using DataForge.Core;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages;
 using DataForge.Core.Stages.Contract;
@@ -185,20 +186,47 @@ public sealed class PackStageTests : IDisposable
         var documentIndex = Enumerable.Range(0, documents).Select(i => BinaryPrimitives.ReadInt64LittleEndian(idx.AsSpan(documentsAt + (8 * i)))).ToArray();
         Assert.Equal(documentsAt + (8 * documents), idx.Length);
         Assert.Equal(Enumerable.Range(0, documents).Select(i => (long)i), documentIndex);
-        Assert.Equal(index.RealTokens, sizes.Sum());
+        Assert.True(result.EndsAdded > 0, "the corpus has documents longer than a row, whose chunks get an end token");
+        Assert.Equal(index.RealTokens + result.EndsAdded, sizes.Sum());
         Assert.Equal(0, pointers[0]);
         Assert.Equal(pointers[^1] + (sizes[^1] * 4), new FileInfo(_temp.Combine("megatron", "data.bin")).Length);
 
-        // The first sequence is the first document of the first row.
+        // Every document ends with the end-of-document token: Megatron's GPTDataset knows boundaries only from it.
         var bin = await File.ReadAllBytesAsync(_temp.Combine("megatron", "data.bin"));
+        for (var sequence = 0; sequence < sequences; sequence++)
+        {
+            var last = BinaryPrimitives.ReadInt32LittleEndian(bin.AsSpan((int)pointers[sequence] + ((sizes[sequence] - 1) * 4)));
+            Assert.Equal(index.Tokenizer.EndOfDocumentId, last);
+        }
+
+        // The first sequence is the first document of the first row.
         await foreach (var (_, row) in ShardReader.ReadRowsAsync(storage, index))
         {
             var first = Enumerable.Range(0, sizes[0]).Select(i => BinaryPrimitives.ReadInt32LittleEndian(bin.AsSpan(i * 4))).ToArray();
-            Assert.Equal(row.InputIds[..row.CuSeqlens[1]], first);
+            Assert.Equal(row.InputIds[..row.CuSeqlens[1]], first.Take(row.CuSeqlens[1]));
             break;
         }
 
-        Assert.Equal(index.RealTokens, result.Tokens);
+        Assert.Equal(index.RealTokens + result.EndsAdded, result.Tokens);
+    }
+
+    [Fact]
+    public async Task The_Megatron_export_refuses_a_loss_mask_it_cannot_carry_unless_told_to_drop_it()
+    {
+        var corpus = WriteCorpus(files: 1, documents: 10);
+        var output = _temp.Combine("out");
+        var spec = Spec(corpus, output, tasks: 1);
+        spec = spec with { Stages = [spec.Stages[0], spec.Stages[1] with { Options = new JsonObject { ["seq_len"] = 256, ["loss"] = "targets" } }] };
+        await Run(spec);
+        var storage = new LocalStorage(output);
+
+        var error = await Assert.ThrowsAsync<UsageException>(() => MegatronExporter.ExportAsync(storage, _temp.Combine("megatron", "data")));
+        Assert.Contains("loss mask (loss: targets", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--drop-loss-mask", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.Combine("megatron", "data.bin")));
+
+        var result = await MegatronExporter.ExportAsync(storage, _temp.Combine("megatron", "data"), new MegatronExportOptions(DropLossMask: true));
+        Assert.True(result.Sequences > 0);
     }
 
     [Fact]
