@@ -34,6 +34,15 @@ public sealed class Attention : nn.Module
         register_module("output", _output);
     }
 
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <param name="x">[B, L, D]</param>
     /// <param name="cos">[B·L, 1, headDim]</param>
     /// <param name="sin">[B·L, 1, headDim]</param>

@@ -22,7 +22,18 @@ public sealed class AudioEncoder : nn.Module
         _first = nn.Linear(LogMel.Bins * 3, config.Dim);
         _second = nn.Linear(config.Dim * 3, config.Dim);
         _projection = nn.Linear(config.Dim, config.Dim);
-        RegisterComponents();
+        register_module("first", _first);
+        register_module("second", _second);
+        register_module("projection", _projection);
+    }
+
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>[placeholders, D].</summary>

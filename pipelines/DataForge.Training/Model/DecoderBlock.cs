@@ -41,6 +41,15 @@ public sealed class DecoderBlock : nn.Module
         }
     }
 
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     public MixtureOfExperts? Moe => _moe;
 
     public (Tensor Output, RoutingStats? Stats) Forward(Tensor x, Tensor cos, Tensor sin, TrainingBatch batch)

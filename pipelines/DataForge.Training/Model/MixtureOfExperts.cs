@@ -51,6 +51,15 @@ public sealed class MixtureOfExperts : nn.Module
         register_module("router", _router);
     }
 
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <summary>[E, D, 2H] the experts' gate and up projections, stacked (looked up by name: moving the module replaces it).</summary>
     private Tensor ExpertsGateUp => get_parameter("experts_gate_up")!;
 

@@ -57,6 +57,15 @@ public sealed class OmniMoeModel : nn.Module
         }
     }
 
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     public ModelConfig Config => _config;
 
     /// <summary>The matmul precision (fp32 by default; bf16 for CUDA training).</summary>

@@ -19,6 +19,15 @@ public sealed class Projection : nn.Module<Tensor, Tensor>
         register_parameter("weight", nn.Parameter(empty(outputs, inputs).uniform_(-bound, bound)));
     }
 
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     /// <summary>Looked up by name at each use: moving the module to a device replaces the parameter's tensor.</summary>
     public Tensor Weight => get_parameter("weight")!;
 

@@ -19,6 +19,15 @@ public sealed class SwiGlu : nn.Module<Tensor, Tensor>
         register_module("down", _down);
     }
 
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
+    }
+
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();

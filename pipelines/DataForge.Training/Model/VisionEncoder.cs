@@ -28,7 +28,20 @@ public sealed class VisionEncoder : nn.Module
         _norm = new RmsNorm("norm", _dim);
         _mergeIn = nn.Linear(4 * _dim, config.Dim);
         _mergeOut = nn.Linear(config.Dim, config.Dim);
-        RegisterComponents();
+        register_module("patch_embedding", _patchEmbedding);
+        register_module("blocks", _blocks);
+        register_module("norm", _norm);
+        register_module("merge_in", _mergeIn);
+        register_module("merge_out", _mergeOut);
+    }
+
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <summary>[rows · columns, D]: one feature per placeholder, in grid order.</summary>
@@ -96,7 +109,20 @@ public sealed class EncoderBlock : nn.Module<Tensor, Tensor>
         _output = nn.Linear(dim, dim, hasBias: false);
         _ffnNorm = new RmsNorm("ffn_norm", dim);
         _ffn = new SwiGlu("ffn", dim, 2 * dim, new ComputePrecision());
-        RegisterComponents();
+        register_module("attention_norm", _attentionNorm);
+        register_module("qkv", _qkv);
+        register_module("output", _output);
+        register_module("ffn_norm", _ffnNorm);
+        register_module("ffn", _ffn);
+    }
+
+    /// <summary>
+    /// Everything is registered by hand under PyTorch's names. Left to itself, TorchSharp also registers a module's
+    /// fields by reflection when it has not called RegisterComponents (as <c>_attention</c>, <c>_gateUp</c>), and
+    /// state_dict, and so every checkpoint, held each tensor twice.
+    /// </summary>
+    protected override void RegisterComponents()
+    {
     }
 
     /// <param name="input">[B, N, D]</param>
