@@ -56,19 +56,27 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
             }
 
             stats.Add($"records.{(record.Type.Length == 0 ? "untyped" : record.Type)}");
-            if (!record.IsHttpResponse)
-            {
-                continue;
-            }
-
             HttpResponse response;
-            try
+            if (record.IsHttpResponse)
             {
-                response = HttpResponse.Parse(record.Block);
+                try
+                {
+                    response = HttpResponse.Parse(record.Block);
+                }
+                catch (FormatException e)
+                {
+                    await context.Rejects.RejectAsync(where, InterleaveRejectReasons.HttpInvalidResponse, e.Message, context.CancellationToken);
+                    continue;
+                }
             }
-            catch (FormatException e)
+            else if (record.Type == "resource" && record.ContentType is { } resourceType)
             {
-                await context.Rejects.RejectAsync(where, InterleaveRejectReasons.HttpInvalidResponse, e.Message, context.CancellationToken);
+                // A resource record holds the object itself, typed by its own Content-Type (WARC/1.1 §6.6): pages and
+                // images archived without HTTP (warcio's example-resource.warc.gz, browser captures) are read like responses.
+                response = new HttpResponse(200, new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = resourceType }, record.Block);
+            }
+            else
+            {
                 continue;
             }
 

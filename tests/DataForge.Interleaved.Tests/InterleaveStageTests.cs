@@ -171,4 +171,20 @@ public sealed class InterleaveStageTests : IDisposable
             Directory.GetFiles(_temp.Combine("a"), "*", SearchOption.AllDirectories).Select(file => (Path.GetRelativePath(_temp.Combine("a"), file), Convert.ToHexString(File.ReadAllBytes(file)))),
             Directory.GetFiles(_temp.Combine("b"), "*", SearchOption.AllDirectories).Select(file => (Path.GetRelativePath(_temp.Combine("b"), file), Convert.ToHexString(File.ReadAllBytes(file)))));
     }
+
+    /// <summary>
+    /// warcio's example-resource.warc.gz (tests/warc-reference/warcio): example.com's page archived as a resource
+    /// record, without HTTP. It used to give nothing; its text is a document now (text-only: the page has no image).
+    /// </summary>
+    [Fact]
+    public async Task An_HTML_page_in_a_resource_record_becomes_a_document()
+    {
+        var file = Path.Combine(RepositoryRoot.Path, "tests", "warc-reference", "warcio", "example-resource.warc.gz");
+        var outcome = await RunAsync(file, new JsonObject { ["keep_text_only"] = true, ["min_text_chars"] = 20 });
+
+        var sample = Assert.Single(outcome.Samples);
+        var text = string.Concat(sample.Parts.OfType<TextPart>().Select(part => part.Text));
+        Assert.Contains("Example Domain", text, StringComparison.Ordinal);
+        Assert.Equal("http://example.com/", sample.MetaObject()["url"]!.GetValue<string>());
+    }
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
 using CsCheck;
 using DataForge.Interleaved.Warc;
 using DataForge.Testing;
@@ -122,5 +123,62 @@ public sealed class WarcReaderTests
 
         var gzipRecords = await WarcReader.ReadAsync(new MemoryStream(compressed.ToArray()), gzip: true).ToListAsync();
         Assert.Equal(plainRecords.Select(result => Convert.ToHexString(result.Record!.Block)), gzipRecords.Select(result => Convert.ToHexString(result.Record!.Block)));
+    }
+
+    /// <summary>
+    /// warctools' record-terminator test, every separator it accepts (tests/warc-reference/warctools, extracted from
+    /// its test_warctools.py by make_terminators.py): both records come out, as warctools reads them, with no reject;
+    /// and the same records as gzip members, as warctools wrote them.
+    /// </summary>
+    [Fact]
+    public async Task Every_record_terminator_warctools_accepts_gives_both_records_and_no_reject()
+    {
+        using var reference = JsonDocument.Parse(await File.ReadAllTextAsync(Reference(Path.Combine("warctools", "terminators.json"))));
+        var root = reference.RootElement;
+        var (first, second) = (root.GetProperty("record1").GetBytesFromBase64(), root.GetProperty("record2").GetBytesFromBase64());
+        var expected = root.GetProperty("expected").EnumerateArray().ToList();
+        var archives = root.GetProperty("terminators").EnumerateArray()
+            .Select(terminator => terminator.GetBytesFromBase64())
+            .Select(terminator => (Name: Convert.ToHexString(terminator), Bytes: first.Concat(terminator).Concat(second).Concat(terminator).ToArray(), Gzip: false))
+            .Append(("gzip members", root.GetProperty("records_gz").GetBytesFromBase64(), true))
+            .ToList();
+        Assert.Equal(16, archives.Count);
+        foreach (var (name, bytes, gzip) in archives)
+        {
+            var results = await WarcReader.ReadAsync(new MemoryStream(bytes), gzip).ToListAsync();
+            Assert.True(results.All(result => result.Record is not null), $"{name}: {string.Join("; ", results.Select(result => result.ErrorMessage))}");
+            Assert.Equal(expected.Count, results.Count);
+            for (var index = 0; index < expected.Count; index++)
+            {
+                var record = results[index].Record!;
+                Assert.Equal(expected[index].GetProperty("type").GetString(), record.Type);
+                Assert.Equal(expected[index].GetProperty("content_type").GetString(), record.ContentType);
+                Assert.Equal(expected[index].GetProperty("content").GetBytesFromBase64(), record.Block);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("a junk line\r\n", "WARC/1.1")]
+    [InlineData("\uFEFF", "WARC/1.0")]
+    [InlineData("", "WARC/0.18")]
+    [InlineData("", "WARC/0.17")]
+    [InlineData("WARC/1.1\r\nContent-Length: x\r\n\r\n", "WARC/1.0")]
+    public async Task A_record_right_after_a_bad_line_a_byte_order_mark_or_in_a_draft_version_is_read(string before, string version)
+    {
+        var record = $"{version}\r\nWARC-Type: resource\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n";
+        var results = await WarcReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(before + record + record)), gzip: false).ToListAsync();
+
+        Assert.Equal(2, results.Count(result => result.Record is { Type: "resource" } found && found.Block.SequenceEqual("hello"u8.ToArray())));
+        Assert.Equal(before.Contains('W', StringComparison.Ordinal) || before.StartsWith('a') ? 1 : 0, results.Count(result => result.ErrorReason is not null));
+    }
+
+    /// <summary>warcio's test_example_warc_resource: the record types of its example-resource.warc.gz, in order.</summary>
+    [Fact]
+    public async Task The_record_types_of_warcio_s_resource_example_are_the_ones_warcio_expects()
+    {
+        await using var archive = File.OpenRead(Reference(Path.Combine("warcio", "example-resource.warc.gz")));
+        var results = await WarcReader.ReadAsync(archive, gzip: true).ToListAsync();
+        Assert.Equal(["warcinfo", "warcinfo", "resource"], results.Select(result => result.Record?.Type));
     }
 }

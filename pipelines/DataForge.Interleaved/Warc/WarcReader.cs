@@ -8,8 +8,11 @@ namespace DataForge.Interleaved.Warc;
 /// <summary>
 /// Streams the records of a WARC file, plain or gzip (one member per record, as Common Crawl and warcio write:
 /// .NET's GZipStream reads the members back to back). A record whose header is malformed is reported and the
-/// reader resynchronises at the next "WARC/1." line, so records after it are still read; an archive that ends
-/// inside a record is reported as truncated (WARC/1.1 §5: Content-Length gives the block's exact length).
+/// reader resynchronises at the next line that starts with "WARC/" (the line right after the bad one included), so
+/// records after it are still read; an archive that ends inside a record is reported as truncated (WARC/1.1 §5:
+/// Content-Length gives the block's exact length). As warctools and warcio do, the terminator between records may be
+/// any run of CR and LF (warctools' tests: "anything works as long as it contains only \r and \n"), a UTF-8 byte
+/// order mark before the first record is skipped, and the drafts WARC/0.17 and WARC/0.18 are read like 1.0.
 /// </summary>
 public static class WarcReader
 {
@@ -31,13 +34,17 @@ public static class WarcReader
                 var fatal = false;
                 try
                 {
-                    // Records are separated by CRLF CRLF; skip blank lines up to the version line.
+                    // Records are separated by CRLF CRLF, or in practice by any run of CR and LF: skip such lines.
                     do
                     {
                         offset = input.Position;
                         version = await input.ReadLineAsync(cancellationToken);
+                        if (offset == 0 && version is not null && version.StartsWith('\uFEFF'))
+                        {
+                            version = version[1..];
+                        }
                     }
-                    while (version is { Length: 0 });
+                    while (version is not null && version.AsSpan().Trim('\r').IsEmpty);
 
                     if (version is null)
                     {
@@ -96,9 +103,9 @@ public static class WarcReader
 
     private static async Task<WarcReadResult> ReadRecordAsync(LineReader input, string version, long offset, long maxBlockBytes, CancellationToken cancellationToken)
     {
-        if (version is not ("WARC/1.0" or "WARC/1.1"))
+        if (version is not ("WARC/1.0" or "WARC/1.1" or "WARC/0.17" or "WARC/0.18"))
         {
-            return new WarcReadResult(null, InterleaveRejectReasons.WarcInvalidHeader, $"expected WARC/1.0 or WARC/1.1 at offset {offset}, found '{Printable(version)}'", offset);
+            return new WarcReadResult(null, InterleaveRejectReasons.WarcInvalidHeader, $"expected WARC/1.1, 1.0, 0.18 or 0.17 at offset {offset}, found '{Printable(version)}'", offset);
         }
 
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -226,9 +233,21 @@ public static class WarcReader
             }
         }
 
-        /// <summary>After a malformed header: skips to the next line that starts a record; false at the end.</summary>
+        /// <summary>
+        /// After a malformed header: skips to the next line that starts a record; false at the end. The reader stands at
+        /// the start of a line (the bad line is consumed), and that line may already be the next record's.
+        /// </summary>
         public async Task<bool> SkipToNextRecordAsync(CancellationToken cancellationToken)
         {
+            while (_end - _start < 5 && await FillAsync(cancellationToken))
+            {
+            }
+
+            if (_buffer.AsSpan(_start, _end - _start).StartsWith("WARC/"u8))
+            {
+                return true;
+            }
+
             while (true)
             {
                 if (_start == _end && !await FillAsync(cancellationToken))
@@ -236,9 +255,9 @@ public static class WarcReader
                     return false;
                 }
 
-                // Look at the unread bytes for "\nWARC/1." and stop just after its newline.
+                // Look at the unread bytes for "\nWARC/" and stop just after its newline.
                 var window = _buffer.AsSpan(_start, _end - _start);
-                var found = window.IndexOf("\nWARC/1."u8);
+                var found = window.IndexOf("\nWARC/"u8);
                 if (found >= 0)
                 {
                     _start += found + 1;
@@ -247,7 +266,7 @@ public static class WarcReader
                 }
 
                 // Keep the last few bytes: the marker may straddle two reads.
-                var keep = Math.Min(7, window.Length);
+                var keep = Math.Min(5, window.Length);
                 Position += window.Length - keep;
                 _start = _end - keep;
                 if (!await FillAsync(cancellationToken))
