@@ -85,6 +85,15 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                     continue;
                 }
 
+                var change = EditVisibility.Measure(pixels, edit.Target, segmented.Mask);
+                if (!EditVisibility.IsVisible(change))
+                {
+                    rejects.Add(new Rejection(segmented.RejectInput, Seg2EditRejectReasons.EditNoVisibleChange, string.Create(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"{op} changed {change.ChangedShare:P0} of the object visibly (mean Oklab ΔE {change.MeanDelta:0.000}); an instruction whose target looks like its source teaches nothing")));
+                    continue;
+                }
+
                 var targetMime = options.TargetFormat == "webp" ? "image/webp" : "image/png";
                 var targetRef = await media.PutAsync(edit.Target.EncodeLossless(options.TargetFormat == "webp"), targetMime, cancellationToken);
                 foreach (var language in options.Languages)

@@ -51,6 +51,8 @@ public static class Seg2EditRejectReasons
 
     public static readonly RejectReason RemoveNoSurroundings = new("remove.no_surroundings", "The object covers the whole image: there is nothing to fill the hole from.");
 
+    public static readonly RejectReason EditNoVisibleChange = new("edit.no_visible_change", "The edit would change too little of the object visibly (Oklab ΔE over the mask) for its instruction to be true.");
+
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [InputInvalid, AnnotationInvalid, AnnotationUnknownImage, ImageInvalidEntry, ImageMissing, ImagePathOutside, ImageSizeMismatch, CategoryUnknown, PolygonOddCoordinates, PolygonTooFewPoints, PolygonInvalid, RleInvalid, RleSizeMismatch, MaskEmpty, MaskMissing, MaskOutsideImage, MaskPathOutside, MaskSizeMismatch, MaskTooSmall, LabelsInvalidRow, ReferAmbiguous, ColorNoDistinctColor, RemoveNoSurroundings];
+    public static IReadOnlyList<RejectReason> All { get; } = [InputInvalid, AnnotationInvalid, AnnotationUnknownImage, ImageInvalidEntry, ImageMissing, ImagePathOutside, ImageSizeMismatch, CategoryUnknown, PolygonOddCoordinates, PolygonTooFewPoints, PolygonInvalid, RleInvalid, RleSizeMismatch, MaskEmpty, MaskMissing, MaskOutsideImage, MaskPathOutside, MaskSizeMismatch, MaskTooSmall, LabelsInvalidRow, ReferAmbiguous, ColorNoDistinctColor, RemoveNoSurroundings, EditNoVisibleChange];
 }

@@ -44,7 +44,18 @@ internal static class CliProcess
         using var process = Process.Start(StartInfo(args, environment))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        }
+        catch (TimeoutException)
+        {
+            // A hung CLI must not outlive its test (and hold files, ports or the machine's cores for the rest).
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"dataforge {string.Join(' ', args)} did not finish in 3 minutes and was killed; stderr: {await stderr}");
+        }
+
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }

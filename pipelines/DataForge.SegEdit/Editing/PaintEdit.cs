@@ -19,6 +19,27 @@ public static class PaintEdit
 
     public const double MaxMeanLightness = 0.88;
 
+    /// <summary>
+    /// Pixels darker than <see cref="LowKnee"/> or lighter than <see cref="HighKnee"/> (after the shift) are compressed,
+    /// keeping their order, into [<see cref="MinPaintableLightness"/>, LowKnee] and [HighKnee,
+    /// <see cref="MaxPaintableLightness"/>]: at L = 0 or 1 sRGB has no chroma at all, so an object of black and white
+    /// texture whose mean lightness is mid (no shift) would otherwise come out of "paint it pink" unchanged.
+    /// </summary>
+    public const double LowKnee = 0.35;
+
+    public const double HighKnee = 0.85;
+
+    public const double MinPaintableLightness = 0.25;
+
+    public const double MaxPaintableLightness = 0.92;
+
+    internal static double IntoPaintableBand(double lightness) => lightness switch
+    {
+        < LowKnee => MinPaintableLightness + (Math.Max(lightness, 0) / LowKnee * (LowKnee - MinPaintableLightness)),
+        > HighKnee => HighKnee + ((Math.Min(lightness, 1) - HighKnee) / (1 - HighKnee) * (MaxPaintableLightness - HighKnee)),
+        _ => lightness,
+    };
+
     public static (RgbaImage Target, Oklab PaintedMean, double LightnessShift) Apply(RgbaImage source, BinaryMask mask, Oklab currentMean, PaintColour colour)
     {
         var shift = Math.Clamp(currentMean.L, MinMeanLightness, MaxMeanLightness) - currentMean.L;
@@ -36,7 +57,7 @@ public static class PaintEdit
             var offset = i * 4;
             var pixel = Oklab.FromSrgb(pixels[offset], pixels[offset + 1], pixels[offset + 2]);
             var painted = new Oklab(
-                Math.Clamp(pixel.L + shift, 0, 1),
+                IntoPaintableBand(pixel.L + shift),
                 colour.Value.A + (pixel.A - currentMean.A),
                 colour.Value.B + (pixel.B - currentMean.B));
             var (red, green, blue) = IntoGamut(painted);
