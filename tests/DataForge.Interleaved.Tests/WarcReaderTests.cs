@@ -181,4 +181,64 @@ public sealed class WarcReaderTests
         var results = await WarcReader.ReadAsync(archive, gzip: true).ToListAsync();
         Assert.Equal(["warcinfo", "warcinfo", "resource"], results.Select(result => result.Record?.Type));
     }
+
+    private static readonly string[] WarcioExampleTypes = ["warcinfo", "warcinfo", "response", "request", "revisit", "request"];
+
+    [Fact]
+    public async Task Warcio_s_gzip_example_gives_the_record_types_warcio_expects()
+    {
+        var bytes = await File.ReadAllBytesAsync(Reference(Path.Combine("warcio", "example.warc.gz")));
+        var results = await WarcReader.ReadAsync(new MemoryStream(bytes), gzip: true).ToListAsync();
+        Assert.Equal(WarcioExampleTypes, results.Select(result => result.Record?.Type));
+    }
+
+    /// <summary>
+    /// jwarc's rule: an archive cut at any length is an error, never a clean end. Every clip of warcio's example, from
+    /// the first byte to the last (except exactly between members), gives the records before the cut and then
+    /// warc.truncated (or warc.corrupt); .NET's GZipStream read many of these as a clean, shorter archive.
+    /// </summary>
+    [Fact]
+    public async Task A_gzip_archive_cut_at_any_length_ends_with_a_reason_after_the_records_before_the_cut()
+    {
+        var bytes = await File.ReadAllBytesAsync(Reference(Path.Combine("warcio", "example.warc.gz")));
+        // A cut exactly between two members leaves a whole, shorter archive: nothing can tell it from one written so.
+        var memberStarts = Enumerable.Range(1, bytes.Length - 3).Where(i => bytes[i] == 0x1f && bytes[i + 1] == 0x8b && bytes[i + 2] == 0x08).ToHashSet();
+        var silent = new List<int>();
+        for (var length = 1; length < bytes.Length; length++)
+        {
+            if (memberStarts.Contains(length))
+            {
+                continue;
+            }
+
+            var results = await WarcReader.ReadAsync(new MemoryStream(bytes[..length]), gzip: true).ToListAsync();
+            var records = results.TakeWhile(result => result.Record is not null).Select(result => result.Record!.Type).ToList();
+            Assert.Equal(WarcioExampleTypes.Take(records.Count), records);
+            if (results.Count == records.Count || results[records.Count].ErrorReason is not ("warc.truncated" or "warc.corrupt"))
+            {
+                silent.Add(length);
+            }
+        }
+
+        Assert.True(silent.Count == 0, $"{silent.Count} clip lengths ended without a reason, e.g. {string.Join(", ", silent.Take(10))}");
+    }
+
+    [Fact]
+    public async Task A_damaged_gzip_member_is_reported_and_the_members_after_it_are_read()
+    {
+        var bytes = await File.ReadAllBytesAsync(Reference(Path.Combine("warcio", "example.warc.gz")));
+        var starts = Enumerable.Range(0, bytes.Length - 2).Where(i => bytes[i] == 0x1f && bytes[i + 1] == 0x8b && bytes[i + 2] == 0x08).ToList();
+        Assert.True(starts.Count >= WarcioExampleTypes.Length);
+        var damaged = (byte[])bytes.Clone();
+        var third = starts[2];
+        for (var i = third + 20; i < third + 40; i++)
+        {
+            damaged[i] ^= 0x5a; // inside the response record's deflate data
+        }
+
+        var results = await WarcReader.ReadAsync(new MemoryStream(damaged), gzip: true).ToListAsync();
+        Assert.Equal(["warcinfo", "warcinfo"], results.Take(2).Select(result => result.Record?.Type));
+        Assert.Contains(results.Skip(2), result => result.ErrorReason == "warc.corrupt");
+        Assert.Equal(WarcioExampleTypes[3..], results.Where(result => result.Record is not null).Skip(2).Select(result => result.Record!.Type));
+    }
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text;
+using DataForge.Core.Compression;
 
 namespace DataForge.Interleaved.Warc;
 
@@ -22,7 +22,9 @@ public static class WarcReader
     public static async IAsyncEnumerable<WarcReadResult> ReadAsync(
         Stream archive, bool gzip, long maxBlockBytes = DefaultMaxBlockBytes, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var source = gzip ? new GZipStream(archive, CompressionMode.Decompress, leaveOpen: true) : archive;
+        // Every gzip member is verified (header, data, CRC-32 and length): a cut or damaged archive is never a clean end.
+        var members = gzip ? new GzipMemberStream(archive, leaveOpen: true) : null;
+        var source = members ?? archive;
         var input = new LineReader(source);
         try
         {
@@ -32,6 +34,7 @@ public static class WarcReader
                 string? version;
                 long offset;
                 var fatal = false;
+                var damagedMember = false;
                 try
                 {
                     // Records are separated by CRLF CRLF, or in practice by any run of CR and LF: skip such lines.
@@ -55,12 +58,30 @@ public static class WarcReader
                 }
                 catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
                 {
-                    // The archive ended inside a record, or its compressed data is damaged: nothing after it can be located.
-                    result = new WarcReadResult(null, e is EndOfStreamException ? InterleaveRejectReasons.WarcTruncated : InterleaveRejectReasons.WarcCorrupt, e.Message, input.Position);
+                    // The archive ended inside a record, or its data is damaged. In gzip, the next member is the next
+                    // record (one member per record, WARC/1.1 annex D), so reading goes on there; otherwise nothing
+                    // after it can be located.
+                    result = new WarcReadResult(null, e is EndOfStreamException ? InterleaveRejectReasons.WarcTruncated : InterleaveRejectReasons.WarcCorrupt, e.Message, members?.MemberOffset ?? input.Position);
                     fatal = true;
+                    if (members is not null && e is InvalidDataException)
+                    {
+                        damagedMember = true;
+                    }
                 }
 
                 yield return result;
+                if (damagedMember)
+                {
+                    damagedMember = false;
+                    if (!await members!.SkipToNextMemberAsync(cancellationToken))
+                    {
+                        yield break;
+                    }
+
+                    input = new LineReader(members, input.Position);
+                    continue;
+                }
+
                 if (fatal)
                 {
                     yield break;
@@ -94,9 +115,9 @@ public static class WarcReader
         }
         finally
         {
-            if (gzip)
+            if (members is not null)
             {
-                await source.DisposeAsync();
+                await members.DisposeAsync();
             }
         }
     }
@@ -153,13 +174,13 @@ public static class WarcReader
         text.Length > 60 ? string.Concat(text.AsSpan(0, 60), "…") : text;
 
     /// <summary>A buffered reader of header lines and exact-length blocks, tracking the decompressed offset.</summary>
-    private sealed class LineReader(Stream stream)
+    private sealed class LineReader(Stream stream, long position = 0)
     {
         private readonly byte[] _buffer = new byte[1 << 16];
         private int _start;
         private int _end;
 
-        public long Position { get; private set; }
+        public long Position { get; private set; } = position;
 
         /// <summary>A line without its CRLF (a bare LF is accepted); null at the end of the stream.</summary>
         public async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
