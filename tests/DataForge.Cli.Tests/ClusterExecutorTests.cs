@@ -99,7 +99,7 @@ public sealed class ClusterExecutorTests : IDisposable
     }
 
     [Fact]
-    public async Task Applied_through_the_kubernetes_api_a_failed_pod_fails_the_run_and_resubmitting_finishes_it_to_the_local_bytes()
+    public async Task Through_the_kubernetes_api_a_pod_failing_once_is_retried_one_failing_past_backoffLimit_fails_the_run_and_resubmitting_finishes_it_to_the_local_bytes()
     {
         // The pods share this disk, so the inputs are absolute paths; in a real cluster they would be az:// URIs.
         var samples = Path.Combine(RepositoryRoot.Path, "samples");
@@ -111,7 +111,10 @@ public sealed class ClusterExecutorTests : IDisposable
 
         using var cluster = new FakeKubernetes(_temp.Path);
         var kubeconfig = cluster.WriteKubeconfig(_temp.Combine("kubeconfig"));
-        cluster.FailOnce.Add(1);
+        // Index 2's first pod dies (the Job controller starts another, within backoffLimit = tasks × 2 = 6); every pod
+        // of index 1 dies, so the seventh failure fails the job.
+        cluster.FailOnce.Add(2);
+        cluster.FailAlways.Add(1);
         string[] submit =
         [
             "run", pipeline, "--executor", "k8s", "--tasks", "3", "--image", "registry.example/dataforge:1", "--namespace", "data", "--kubeconfig", kubeconfig,
@@ -124,8 +127,19 @@ public sealed class ClusterExecutorTests : IDisposable
         Assert.Contains("Kubernetes job dataforge-demo failed (BackoffLimitExceeded", first.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", first.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(_temp.Combine("k8s-out", "_SUCCESS")));
-        var status = await CliProcess.RunAsync("status", _temp.Combine("k8s-out"));
-        Assert.Contains("missing", status.Stdout, StringComparison.Ordinal);
+        var status = await CliProcess.RunAsync("status", _temp.Combine("k8s-out"), "--json");
+        using (var states = System.Text.Json.JsonDocument.Parse(status.Stdout))
+        {
+            var byTask = states.RootElement.GetProperty("task_states").EnumerateArray().ToDictionary(task => task.GetProperty("task").GetInt32(), task => task.GetProperty("state").GetString());
+            Assert.Equal("missing", byTask[1]);
+            Assert.Equal("done", byTask[2]); // retried after its first pod died
+        }
+
+        Assert.InRange(cluster.MostPodsAtOnce, 2, 3); // parallelism = tasks = 3: pods ran side by side, never more
+        lock (cluster.FailOnce)
+        {
+            cluster.FailAlways.Clear();
+        }
 
         var second = await CliProcess.RunAsync(submit);
 

@@ -12,9 +12,12 @@ namespace DataForge.Cli.Tests;
 /// <summary>
 /// A Kubernetes API server and kubelet small enough for a test: the REST paths KubernetesClient calls for ConfigMaps
 /// and Jobs (create, replace, read status, delete, with 409/404 as the real server answers), and pods run as local
-/// processes — the container's command with the ConfigMap mounted in a temp folder and JOB_COMPLETION_INDEX set, one
-/// index after another in reverse order. <see cref="FailOnce"/> makes one index's pod fail without running, as when
-/// its node dies, which fails the job the way backoffLimit does.
+/// processes — the container's command with the ConfigMap mounted in a temp folder and JOB_COMPLETION_INDEX set, up to
+/// the job's <c>parallelism</c> at once, indexes taken in reverse order. As the Job controller does
+/// (kubernetes.io/docs/concepts/workloads/controllers/job, "Pod backoff failure policy"), a failed pod is replaced by a
+/// new one for the same index, and the job fails with BackoffLimitExceeded once more pods have failed than
+/// <c>backoffLimit</c>. <see cref="FailOnce"/> makes an index's first pod fail without running (its node died);
+/// <see cref="FailAlways"/> makes every pod of an index fail.
 /// </summary>
 internal sealed class FakeKubernetes : IDisposable
 {
@@ -34,6 +37,12 @@ internal sealed class FakeKubernetes : IDisposable
 
     /// <summary>Job indexes whose first pod fails without running.</summary>
     public HashSet<int> FailOnce { get; } = [];
+
+    /// <summary>Job indexes whose every pod fails without running.</summary>
+    public HashSet<int> FailAlways { get; } = [];
+
+    /// <summary>The most pods of one job that ran at the same time.</summary>
+    public int MostPodsAtOnce { get; private set; }
 
     public List<string> Requests { get; } = [];
 
@@ -139,29 +148,83 @@ internal sealed class FakeKubernetes : IDisposable
         }
 
         var container = job.Spec.Template.Spec.Containers.Single();
+        var backoffLimit = job.Spec.BackoffLimit ?? 6;
+        var pending = new Queue<int>(Enumerable.Range(0, completions).Reverse());
+        var failures = 0;
+        var running = 0;
         var failed = false;
-        foreach (var index in Enumerable.Range(0, completions).Reverse())
+        var gate = new object();
+
+        async Task RunIndexAsync(int index)
         {
-            Update(job, status => status.Active = 1);
-            bool succeeded;
-            lock (FailOnce)
+            while (true)
             {
-                succeeded = !(indexed && FailOnce.Remove(index));
-            }
+                lock (gate)
+                {
+                    running++;
+                    MostPodsAtOnce = Math.Max(MostPodsAtOnce, running);
+                }
 
-            if (succeeded)
-            {
-                succeeded = await RunContainerAsync(container, mount, indexed ? index : null);
-            }
+                Update(job, status => status.Active = (status.Active ?? 0) + 1);
+                bool succeeded;
+                lock (FailOnce)
+                {
+                    succeeded = !(indexed && (FailOnce.Remove(index) || FailAlways.Contains(index)));
+                }
 
-            Update(job, status =>
-            {
-                status.Active = 0;
-                status.Succeeded += succeeded ? 1 : 0;
-                status.Failed += succeeded ? 0 : 1;
-            });
-            failed |= !succeeded;
+                if (succeeded)
+                {
+                    succeeded = await RunContainerAsync(container, mount, indexed ? index : null);
+                }
+
+                lock (gate)
+                {
+                    running--;
+                }
+
+                Update(job, status =>
+                {
+                    status.Active -= 1;
+                    status.Succeeded += succeeded ? 1 : 0;
+                    status.Failed += succeeded ? 0 : 1;
+                });
+                if (succeeded)
+                {
+                    return;
+                }
+
+                lock (gate)
+                {
+                    failures++;
+                    if (failures > backoffLimit)
+                    {
+                        failed = true;
+                        return;
+                    }
+                }
+            }
         }
+
+        var parallelism = Math.Max(1, job.Spec.Parallelism ?? 1);
+        var workers = Enumerable.Range(0, parallelism).Select(async _ =>
+        {
+            while (true)
+            {
+                int index;
+                lock (gate)
+                {
+                    if (failed || pending.Count == 0)
+                    {
+                        return;
+                    }
+
+                    index = pending.Dequeue();
+                }
+
+                await RunIndexAsync(index);
+            }
+        });
+        await Task.WhenAll(workers);
 
         var condition = failed
             ? new V1JobCondition { Type = "Failed", Status = "True", Reason = "BackoffLimitExceeded", Message = "Job has reached the specified backoff limit" }
