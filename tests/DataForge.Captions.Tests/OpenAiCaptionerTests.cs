@@ -190,17 +190,35 @@ public sealed class OpenAiCaptionerTests : IDisposable
     public async Task A_slow_endpoint_times_out_and_the_retry_succeeds()
     {
         var (folder, red, blue, green) = Images();
+        // The first answer for red is held until the run is over, so the client's 1 s timeout must fire: no sleep
+        // racing the timeout, and no answer can arrive in time however slow the machine.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         async Task Slow(HttpListenerResponse response)
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
-            await Answer("too late")(response);
+            await release.Task;
+            try
+            {
+                await Answer("too late")(response);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+            {
+                // The client gave up on this request long ago.
+            }
         }
 
         _script[red] = new([Slow, Answer("A red square after a timeout.")]);
         _script[blue] = new([Answer("A blue square.")]);
         _script[green] = new([Answer("A green square.")]);
 
-        var result = await RunAsync(folder, _temp.Combine("slow"), timeoutSeconds: 1);
+        RunResult result;
+        try
+        {
+            result = await RunAsync(folder, _temp.Combine("slow"), timeoutSeconds: 1);
+        }
+        finally
+        {
+            release.SetResult();
+        }
 
         var samples = await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine("slow"))).ToListAsync();
         Assert.Contains(samples, sample => sample.Parts.Length == 2 && sample.Parts[1] is TextPart { Text: "A red square after a timeout." });
