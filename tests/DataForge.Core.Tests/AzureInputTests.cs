@@ -40,12 +40,15 @@ public sealed class AzureInputTests(AzuriteFixture azurite) : IDisposable
         var fromDisk = await RunAsync(local, _temp.Combine("from-disk"));
         var fromAzure = await RunAsync("az://inputs/corpus", _temp.Combine("from-azure"));
 
-        // Sources name where samples came from, so only the part files' sample sources differ; compare the rest exactly.
+        // Sources name where samples came from (a path or an az:// URI), and the inputs are part of the config hash,
+        // so sources, manifests and task reports differ; every sample's id, parts, meta and split, and every reject's
+        // stage, reason and message, must be the same, in the same files and order.
         Assert.Equal(fromDisk.Keys, fromAzure.Keys);
-        var diskIds = await IdsAsync(_temp.Combine("from-disk"));
-        var azureIds = await IdsAsync(_temp.Combine("from-azure"));
-        Assert.Equal(48, diskIds.Count);
-        Assert.Equal(diskIds, azureIds);
+        var disk = await SamplesAsync(_temp.Combine("from-disk"));
+        var azure = await SamplesAsync(_temp.Combine("from-azure"));
+        Assert.Equal(48, disk.Count);
+        Assert.Equal(disk, azure);
+        Assert.Equal(Rejects(_temp.Combine("from-disk")), Rejects(_temp.Combine("from-azure")));
     }
 
     [Fact]
@@ -65,15 +68,28 @@ public sealed class AzureInputTests(AzuriteFixture azurite) : IDisposable
         await Assert.ThrowsAsync<StorageNotFoundException>(async () => await resolver.ExpandAsync("az://single/nothing-here").ToListAsync());
     }
 
-    private static async Task<List<string>> IdsAsync(string set)
+    /// <summary>Every sample but its source, part file by part file, in order.</summary>
+    private static async Task<List<string>> SamplesAsync(string set)
     {
-        var ids = new List<string>();
-        await foreach (var sample in SampleSets.SampleSetReader.ReadAsync(new LocalStorage(set)))
+        var samples = new List<string>();
+        foreach (var file in Directory.GetFiles(set, "part-*.parquet").Order(StringComparer.Ordinal))
         {
-            ids.Add(sample.Id);
+            await foreach (var sample in SampleSets.SampleSetReader.ReadFileAsync(new LocalStorage(set), Path.GetFileName(file)))
+            {
+                samples.Add($"{Path.GetFileName(file)} {sample.Id} {sample.Split} {sample.Meta} {string.Join(" | ", sample.Parts)}");
+            }
         }
 
-        ids.Sort(StringComparer.Ordinal);
-        return ids;
+        return samples;
     }
+
+    /// <summary>Every reject line without its input (which names the file by its location), file by file.</summary>
+    private static List<string> Rejects(string set) =>
+        [.. Directory.Exists(Path.Combine(set, "rejects"))
+            ? Directory.GetFiles(Path.Combine(set, "rejects")).Order(StringComparer.Ordinal).SelectMany(file => File.ReadLines(file).Select(line =>
+            {
+                var reject = JsonNode.Parse(line)!.AsObject();
+                return $"{Path.GetFileName(file)} {reject["stage"]} {reject["reason"]} {reject["message"]}";
+            }))
+            : []];
 }
