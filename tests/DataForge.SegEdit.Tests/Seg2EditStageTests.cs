@@ -199,4 +199,103 @@ public sealed class Seg2EditStageTests : IDisposable
         Assert.DoesNotContain(rejects, reject => (string)reject["reason"]! == "input.invalid");
         Assert.Equal(1, result.Manifest!.StageStats["00-seg2edit"]["lone_surrogates_replaced"]);
     }
+
+    /// <summary>
+    /// The outside-the-mask rule against a mask the test decodes itself from instances.json, not the stage's stored
+    /// one: for every RLE annotation (compressed strings and uncompressed counts), the COCO RLE is decoded here
+    /// (pycocotools maskApi.c rleFrString: 6-bit groups, continuation bit 0x20, sign bit 0x10 of the last group,
+    /// counts after the second stored as differences; runs alternate from 0 over the pixels in column-major order),
+    /// the stored mask must equal it pixel for pixel, and no pixel outside it may change in any target.
+    /// </summary>
+    [Fact]
+    public async Task Targets_differ_from_sources_only_inside_the_RLE_mask_decoded_independently()
+    {
+        var (_, samples, _) = await RunAsync("coco/instances.json", AllOps(), "out");
+        var media = new MediaStore(new LocalStorage(_temp.Combine("out")));
+        using var coco = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Samples, "coco", "instances.json")));
+        var rles = coco.RootElement.GetProperty("annotations").EnumerateArray()
+            .Where(annotation => annotation.GetProperty("segmentation").ValueKind == System.Text.Json.JsonValueKind.Object)
+            .ToDictionary(annotation => annotation.GetProperty("id").GetInt64(), annotation => annotation.GetProperty("segmentation").Clone());
+        var checkedTargets = 0;
+        foreach (var sample in samples.Where(sample => (string)sample.MetaObject()["lang"]! == "en"))
+        {
+            var meta = sample.MetaObject();
+            if (!rles.TryGetValue((long)meta["annotation_id"]!, out var segmentation))
+            {
+                continue;
+            }
+
+            var source = await DecodeAsync(media, ((ImagePart)sample.Parts[0]).Media);
+            var target = await DecodeAsync(media, ((ImagePart)sample.Parts[2]).Media);
+            var stored = await DecodeAsync(media, new MediaRef((string)meta["mask"]!["sha256"]!, "image/png"));
+            var mask = DecodeRle(segmentation, source.Width, source.Height);
+            for (var i = 0; i < source.Width * source.Height; i++)
+            {
+                Assert.Equal(mask[i], stored.Pixels[i * 4] != 0);
+                if (!mask[i])
+                {
+                    Assert.True(source.Pixels.AsSpan(i * 4, 4).SequenceEqual(target.Pixels.AsSpan(i * 4, 4)), $"{sample.Source}: pixel {i} outside the object changed");
+                }
+            }
+
+            checkedTargets++;
+        }
+
+        Assert.True(checkedTargets >= 12, $"{checkedTargets} targets of RLE objects checked");
+    }
+
+    /// <summary>A COCO RLE (compressed string or uncompressed counts) as a row-major boolean mask.</summary>
+    private static bool[] DecodeRle(System.Text.Json.JsonElement segmentation, int width, int height)
+    {
+        var size = segmentation.GetProperty("size");
+        Assert.Equal((height, width), (size[0].GetInt32(), size[1].GetInt32()));
+        var countsElement = segmentation.GetProperty("counts");
+        var counts = new List<long>();
+        if (countsElement.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            counts.AddRange(countsElement.EnumerateArray().Select(count => count.GetInt64()));
+        }
+        else
+        {
+            var text = countsElement.GetString()!;
+            var position = 0;
+            while (position < text.Length)
+            {
+                long value = 0;
+                var shift = 0;
+                bool more;
+                do
+                {
+                    var group = text[position++] - 48;
+                    value |= (long)(group & 0x1f) << shift;
+                    more = (group & 0x20) != 0;
+                    shift += 5;
+                    if (!more && (group & 0x10) != 0)
+                    {
+                        value |= -1L << shift;
+                    }
+                }
+                while (more);
+
+                counts.Add(counts.Count > 2 ? value + counts[^2] : value);
+            }
+        }
+
+        var mask = new bool[width * height];
+        long pixel = 0;
+        for (var run = 0; run < counts.Count; run++)
+        {
+            for (long k = 0; k < counts[run]; k++, pixel++)
+            {
+                if (run % 2 == 1)
+                {
+                    var (x, y) = (pixel / height, pixel % height); // column-major: down each column first
+                    mask[(y * width) + x] = true;
+                }
+            }
+        }
+
+        Assert.Equal((long)width * height, pixel);
+        return mask;
+    }
 }
