@@ -241,4 +241,12 @@ public sealed class WarcReaderTests
         Assert.Contains(results.Skip(2), result => result.ErrorReason == "warc.corrupt");
         Assert.Equal(WarcioExampleTypes[3..], results.Where(result => result.Record is not null).Skip(2).Select(result => result.Record!.Type));
     }
+
+    [Fact]
+    public async Task An_empty_gzip_archive_is_truncated_not_an_empty_archive()
+    {
+        var results = await WarcReader.ReadAsync(new MemoryStream([]), gzip: true).ToListAsync();
+        Assert.Equal("warc.truncated", Assert.Single(results).ErrorReason);
+        Assert.Empty(await WarcReader.ReadAsync(new MemoryStream([]), gzip: false).ToListAsync());
+    }
 }

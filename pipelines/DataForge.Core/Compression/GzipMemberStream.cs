@@ -126,6 +126,12 @@ public sealed class GzipMemberStream(Stream compressed, bool leaveOpen = false) 
                     case State.Header:
                         if (_inputStart == _inputEnd && _inputDone)
                         {
+                            if (Members == 0)
+                            {
+                                // RFC 1952 §2.2: a gzip file is one or more members; zero bytes is a write that failed.
+                                throw new EndOfStreamException("the gzip data is empty: a gzip file holds at least one member");
+                            }
+
                             _state = State.End;
                             return 0;
                         }
