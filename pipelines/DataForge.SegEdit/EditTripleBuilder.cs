@@ -89,7 +89,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                 if (!EditVisibility.IsVisible(change))
                 {
                     rejects.Add(new Rejection(segmented.RejectInput, Seg2EditRejectReasons.EditNoVisibleChange, string.Create(
-                        System.Globalization.CultureInfo.InvariantCulture,
+                        CultureInfo.InvariantCulture,
                         $"{op} changed {change.ChangedShare:P0} of the object visibly (mean Oklab ΔE {change.MeanDelta:0.000}); an instruction whose target looks like its source teaches nothing")));
                     continue;
                 }

@@ -82,10 +82,10 @@ internal sealed class StageFlags
     /// </summary>
     public static void RefuseFlagsAsInputs(Command command, IEnumerable<string> inputs)
     {
-        foreach (var input in inputs.Where(input => input.StartsWith('-') && input.Length > 1))
+        if (inputs.FirstOrDefault(input => input.StartsWith('-') && input.Length > 1) is { } flag)
         {
             var names = command.Options.SelectMany(option => option.Aliases.Prepend(option.Name)).Where(name => name.StartsWith("--", StringComparison.Ordinal));
-            throw new UsageException($"{command.Name}: unknown option '{input}'{NearestName.Hint(input, names)} (see 'dataforge {command.Name} --help')");
+            throw new UsageException($"{command.Name}: unknown option '{flag}'{NearestName.Hint(flag, names)} (see 'dataforge {command.Name} --help')");
         }
     }
 
