@@ -18,7 +18,7 @@ public sealed class InterleaveStage(InterleaveOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<InterleaveOptions>("interleave", "extract interleaved image-text documents from WARC archives and HTML folders", options => new InterleaveStage(options),
-            [.. InterleaveRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.DedupExactDuplicate, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageAspectRatio, .. CoreRejectReasons.ImageProbe]);
+            [.. InterleaveRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.DedupExactDuplicate, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageAspectRatio, .. CoreRejectReasons.ImageProbe]);
 
     /// <summary>Both passes see every input file of the task: images are catalogued across pages before any page is built.</summary>
     protected override async IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run)

@@ -117,11 +117,15 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
     private async Task ReadHtmlFileAsync(InputFile file)
     {
         byte[] bytes;
-        await using (var stream = await file.Storage.OpenReadAsync(file.Path, context.CancellationToken))
-        using (var buffer = new MemoryStream())
+        try
         {
-            await stream.CopyToAsync(buffer, context.CancellationToken);
-            bytes = buffer.ToArray();
+            // A page is held whole and parsed into a tree several times its size: the cap of a WARC block applies.
+            bytes = await file.Storage.ReadAllBytesAsync(file.Path, WarcReader.DefaultMaxBlockBytes, context.CancellationToken);
+        }
+        catch (InputTooLargeException e)
+        {
+            await context.Rejects.RejectAsync(file.Uri, CoreRejectReasons.InputTooLarge, e.Message, context.CancellationToken);
+            return;
         }
 
         // A local page's URL lives in the input folder, so its relative images resolve to files beside it.
@@ -144,10 +148,14 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
                 var path = Uri.UnescapeDataString(new Uri(url).AbsolutePath.TrimStart('/'));
                 if (await file.Storage.ExistsAsync(path, context.CancellationToken))
                 {
-                    await using var image = await file.Storage.OpenReadAsync(path, context.CancellationToken);
-                    using var buffer = new MemoryStream();
-                    await image.CopyToAsync(buffer, context.CancellationToken);
-                    catalog.Add(url, buffer.ToArray());
+                    try
+                    {
+                        catalog.Add(url, await file.Storage.ReadAllBytesAsync(path, context.CancellationToken));
+                    }
+                    catch (InputTooLargeException e)
+                    {
+                        await context.Rejects.RejectAsync(StoragePaths.Join(file.Storage.Uri, path), CoreRejectReasons.InputTooLarge, e.Message, context.CancellationToken);
+                    }
                 }
             }
         }

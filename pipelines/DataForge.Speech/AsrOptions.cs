@@ -25,6 +25,9 @@ public sealed record AsrOptions : ISourceOptions
     [Option("Utterances longer than this many seconds are rejected (duration.too_long); the VAD cuts long recordings below it.")]
     public double MaxDuration { get; init; } = 30;
 
+    [Option("Recordings are decoded at most this many seconds in (16-bit PCM is held in memory: 2 hours at 16 kHz is 230 MB); entries that need audio past it are rejected (duration.too_long).")]
+    public double MaxRecordingSeconds { get; init; } = 7200;
+
     [Option("Utterances whose frames are mostly below the silence level are rejected (audio.mostly_silence).")]
     public double MinSpeechRatio { get; init; } = 0.25;
 
@@ -88,6 +91,11 @@ public sealed record AsrOptions : ISourceOptions
         if (MinDuration <= 0 || MaxDuration <= MinDuration)
         {
             yield return "min_duration must be positive and below max_duration";
+        }
+
+        if (!(MaxRecordingSeconds >= MaxDuration && MaxRecordingSeconds <= 86_400))
+        {
+            yield return "max_recording_seconds must be at least max_duration and at most 86400 (a day)";
         }
 
         if (MinSpeechRatio is < 0 or > 1 || MaxClippedRatio is < 0 or > 1)

@@ -172,14 +172,22 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 var slot = $"{index:D2}-{stageSpec.Name}";
                 rejectFiles.Add((rejects, $"{SampleSetFiles.RejectsFolder}/{slot}-{task:D5}.jsonl"));
                 var stage = registry.Resolve(stageSpec.Name, stageSpec.Location.ToString()).Create(stageSpec.Options, stageSpec.Location.ToString());
+
+                // Inputs the listing refused (FIFOs, devices, symlinks leaving the input, names with a backslash) are
+                // this stage's rejects; the stage never sees them, so none can hang it or stop the task.
+                foreach (var refused in inputsByStage[index].Where(file => file.Refusal is not null))
+                {
+                    await rejects.RejectAsync(refused.Uri, refused.Refusal!.Reason, refused.Refusal.Message, cancellationToken);
+                }
+
                 var context = new StageContext
                 {
                     StageName = stageSpec.Name,
                     StageSlot = slot,
                     TaskIndex = task,
                     TaskCount = spec.Tasks,
-                    Inputs = inputsByStage[index],
-                    AllInputs = allInputsByStage[index],
+                    Inputs = [.. inputsByStage[index].Where(file => file.Refusal is null)],
+                    AllInputs = [.. allInputsByStage[index].Where(file => file.Refusal is null)],
                     Output = output,
                     Media = media,
                     Rejects = rejects,

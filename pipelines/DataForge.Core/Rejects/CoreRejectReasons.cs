@@ -11,6 +11,12 @@ public static class CoreRejectReasons
 
     public static readonly RejectReason InputDecompressionBomb = new("input.decompression_bomb", "A compressed input expands far beyond its size (over 250:1 after 8 MiB); reading stops there.");
 
+    public static readonly RejectReason InputNotARegularFile = new("input.not_a_regular_file", "The input is a FIFO, a device, a socket, a dangling symlink or a symlink leading out of its input folder (or to a folder read through its own path); it is not opened.");
+
+    public static readonly RejectReason InputUnsupportedName = new("input.unsupported_name", "The file's name holds a backslash, which storage paths read as a folder separator; it is not read.");
+
+    public static readonly RejectReason InputTooLarge = new("input.too_large", "The file is larger than max_file_bytes allows a stage to hold in memory (an image, a page, a mask); it is not read.");
+
     public static readonly RejectReason RecordTooLarge = new("record.too_large", "A record (a JSONL line) is longer than max_record_bytes; it is skipped without being held in memory.");
 
     public static readonly RejectReason JsonlInvalidJson = new("jsonl.invalid_json", "A JSONL line is not valid JSON.");
@@ -48,8 +54,11 @@ public static class CoreRejectReasons
     public static readonly RejectReason DedupExactDuplicate = new("dedup.exact_duplicate", "The content repeats an earlier sample (or image) exactly; the message names the one kept.");
 
     /// <summary>What <c>ImageProbe</c> refuses an image for: every stage that decodes images can give these.</summary>
+    /// <summary>Inputs the listing refuses before any stage opens them (<see cref="Storage.LocalStorage.ListAsync"/>): every source gives these.</summary>
+    public static IReadOnlyList<RejectReason> InputRefusals { get; } = [InputNotARegularFile, InputUnsupportedName];
+
     public static IReadOnlyList<RejectReason> ImageProbe { get; } = [ImageCorrupt, ImageTruncated, ImageUnsupportedFormat, ImageTooManyPixels];
 
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [InputUnsupportedFormat, InputCorrupt, InputDecompressionBomb, RecordTooLarge, JsonlInvalidJson, JsonlNotAnObject, TextMissingField, TextInvalidUtf8, TextTooShort, TextTooLong, ImageCorrupt, ImageTruncated, ImageUnsupportedFormat, ImageTooManyPixels, ImageTooSmall, ImageTooLarge, ImageAspectRatio, CaptionOrphan, MediaMissing, MediaCorrupt, DedupExactDuplicate];
+    public static IReadOnlyList<RejectReason> All { get; } = [InputUnsupportedFormat, InputCorrupt, InputDecompressionBomb, InputNotARegularFile, InputUnsupportedName, InputTooLarge, RecordTooLarge, JsonlInvalidJson, JsonlNotAnObject, TextMissingField, TextInvalidUtf8, TextTooShort, TextTooLong, ImageCorrupt, ImageTruncated, ImageUnsupportedFormat, ImageTooManyPixels, ImageTooSmall, ImageTooLarge, ImageAspectRatio, CaptionOrphan, MediaMissing, MediaCorrupt, DedupExactDuplicate];
 }

@@ -35,7 +35,14 @@ public interface IAtomicWrite : IAsyncDisposable
     Task CommitAsync(CancellationToken cancellationToken = default);
 }
 
-public sealed record StorageItem(string Path, long Length);
+public sealed record StorageItem(string Path, long Length)
+{
+    /// <summary>Why the object is listed but must not be opened (a FIFO, a device, a symlink leaving the input); null when readable.</summary>
+    public InputRefusal? Refusal { get; init; }
+}
+
+/// <summary>A listed input that is not read, with the catalogued reason its reject carries.</summary>
+public sealed record InputRefusal(DataForge.Core.Stages.Contract.RejectReason Reason, string Message);
 
 public sealed class StorageNotFoundException(string uri)
     : DataForgeException($"not found: {uri}")

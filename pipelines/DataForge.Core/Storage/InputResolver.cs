@@ -3,7 +3,11 @@ using System.Runtime.CompilerServices;
 namespace DataForge.Core.Storage;
 
 /// <summary>One input object: where it is and how to name it in sample sources and rejects.</summary>
-public sealed record InputFile(IStorage Storage, string Path, string Uri, long Length);
+public sealed record InputFile(IStorage Storage, string Path, string Uri, long Length)
+{
+    /// <summary>Why this input is a reject instead of being read (see <see cref="StorageItem.Refusal"/>).</summary>
+    public InputRefusal? Refusal { get; init; }
+}
 
 /// <summary>Expands input URIs (a file, a folder, an Azure prefix) into the files under them, in ordinal order.</summary>
 public sealed class InputResolver(StorageFactory storageFactory)
@@ -21,7 +25,7 @@ public sealed class InputResolver(StorageFactory storageFactory)
             var parent = storageFactory.Open(parentUri.Length == 0 ? "/" : parentUri);
             await foreach (var item in parent.ListAsync(name, cancellationToken))
             {
-                yield return new InputFile(parent, item.Path, uri, item.Length);
+                yield return new InputFile(parent, item.Path, uri, item.Length) { Refusal = item.Refusal };
             }
 
             yield break;
@@ -31,7 +35,7 @@ public sealed class InputResolver(StorageFactory storageFactory)
         await foreach (var item in storage.ListAsync(string.Empty, cancellationToken))
         {
             any = true;
-            yield return new InputFile(storage, item.Path, StoragePaths.Join(uri, item.Path), item.Length);
+            yield return new InputFile(storage, item.Path, StoragePaths.Join(uri, item.Path), item.Length) { Refusal = item.Refusal };
         }
 
         if (!any && !FolderExists(storage))

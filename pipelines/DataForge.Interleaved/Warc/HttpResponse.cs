@@ -110,6 +110,9 @@ public sealed record HttpResponse(int Status, IReadOnlyDictionary<string, string
         }
     }
 
+    /// <summary>The most a content-encoded body may decode to: the largest WARC block the reader holds.</summary>
+    public const long MaxDecodedBytes = WarcReader.DefaultMaxBlockBytes;
+
     private static byte[] Decode(byte[] body, string encoding)
     {
         Stream? decoder = encoding switch
@@ -127,13 +130,25 @@ public sealed record HttpResponse(int Status, IReadOnlyDictionary<string, string
 
         using (decoder)
         {
+            // Bounded like a WARC block: a content-encoding bomb (gigabytes of zeros in a few megabytes) stops here.
             using var output = new MemoryStream();
+            var chunk = new byte[1 << 16];
             try
             {
-                decoder.CopyTo(output);
+                int read;
+                while ((read = decoder.Read(chunk)) > 0)
+                {
+                    if (output.Length + read > MaxDecodedBytes)
+                    {
+                        throw new FormatException($"the {encoding} body decodes to more than {MaxDecodedBytes >> 20} MiB (a decompression bomb?)");
+                    }
+
+                    output.Write(chunk, 0, read);
+                }
             }
-            catch (InvalidDataException e)
+            catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException)
             {
+                // GZipStream and ZLibStream throw InvalidDataException for damaged data, BrotliStream InvalidOperationException.
                 throw new FormatException($"the {encoding} body does not decode: {e.Message}", e);
             }
 

@@ -10,7 +10,12 @@ namespace DataForge.Speech.Audio;
 /// </summary>
 public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
 {
-    public async Task<(PcmAudio? Audio, string? Error)> DecodeAsync(IStorage storage, string path, CancellationToken cancellationToken)
+    /// <summary>The whole recording, up to a day of it.</summary>
+    public Task<(PcmAudio? Audio, string? Error)> DecodeAsync(IStorage storage, string path, CancellationToken cancellationToken) =>
+        DecodeAsync(storage, path, 86_400, cancellationToken);
+
+    /// <param name="maxSeconds">Decode no further than this into the recording (ffmpeg's output option -t), so a long file never fills memory.</param>
+    public async Task<(PcmAudio? Audio, string? Error)> DecodeAsync(IStorage storage, string path, double maxSeconds, CancellationToken cancellationToken)
     {
         string? temporary = null;
         var shownPath = storage is LocalStorage root ? Path.Combine(root.RootDirectory, path) : path;
@@ -36,11 +41,12 @@ public sealed class FfmpegDecoder(int sampleRate, string scratchDirectory)
                 input = temporary;
             }
 
+            var invariant = System.Globalization.CultureInfo.InvariantCulture;
             using var pcm = new MemoryStream();
             string[] arguments =
             [
-                "-i", input, "-vn", "-ac", "1", "-ar", sampleRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-acodec", "pcm_s16le", "-f", "s16le", "pipe:1",
+                "-i", input, "-vn", "-ac", "1", "-ar", sampleRate.ToString(invariant),
+                "-t", maxSeconds.ToString("0.###", invariant), "-acodec", "pcm_s16le", "-f", "s16le", "pipe:1",
             ];
             await FfmpegPipe.RunAsync(arguments, input: null, pcm, cancellationToken);
             var bytes = pcm.GetBuffer().AsSpan(0, (int)pcm.Length);

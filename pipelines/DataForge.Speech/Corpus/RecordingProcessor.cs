@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DataForge.Core.Media;
 using DataForge.Core.Model;
+using DataForge.Core.Rejects;
 using DataForge.Core.Stages.Contract;
+using DataForge.Core.Storage;
 using DataForge.Speech.Audio;
 using DataForge.Speech.Sources;
 using DataForge.Speech.Text;
@@ -60,11 +62,27 @@ public sealed class RecordingProcessor(
             return RecordingResult.Of([], [], rejects, counters);
         }
 
-        var (audio, error) = await decoder.DecodeAsync(location.Storage, location.Path, cancellationToken);
+        if (location.Storage is LocalStorage local && EntryKinds.OfTarget(Path.Combine(local.RootDirectory, location.Path)) is var kind && kind != EntryKind.Regular)
+        {
+            // ffmpeg would block on a FIFO until a writer comes, and read a device forever.
+            rejects.AddRange(ready.Select(item => new Rejection(item.Entry.Source, CoreRejectReasons.InputNotARegularFile, $"{location.Uri} is {EntryKinds.Describe(kind)}")));
+            return RecordingResult.Of([], [], rejects, counters);
+        }
+
+        var decodeSeconds = Math.Min(options.MaxRecordingSeconds, ready.Max(SecondsNeeded));
+        var (audio, error) = await decoder.DecodeAsync(location.Storage, location.Path, decodeSeconds, cancellationToken);
         if (audio is null)
         {
             rejects.AddRange(ready.Select(item => new Rejection(item.Entry.Source, AsrRejectReasons.AudioUndecodable, $"{location.Uri}: {error}")));
             return RecordingResult.Of([], [], rejects, counters);
+        }
+
+        if (audio.DurationSeconds >= options.MaxRecordingSeconds - 0.01)
+        {
+            // The recording goes on past what is decoded: entries that need more of it are rejects, not cut short.
+            var beyond = ready.Where(item => SecondsNeeded(item) > options.MaxRecordingSeconds).ToList();
+            rejects.AddRange(beyond.Select(item => new Rejection(item.Entry.Source, AsrRejectReasons.DurationTooLong, $"{location.Uri} is longer than max_recording_seconds ({options.MaxRecordingSeconds:0.###} s), which is all that is decoded of a recording")));
+            ready = [.. ready.Except(beyond)];
         }
 
         counters.Add(("recordings", 1));
@@ -98,6 +116,19 @@ public sealed class RecordingProcessor(
 
         return RecordingResult.Of(samples, rows, rejects, counters);
     }
+
+    /// <summary>
+    /// How far into the recording an entry needs audio: to its segment's end; for a whole file with a transcript,
+    /// just past max_duration (any longer is duration.too_long anyway); to the end for an open segment or for
+    /// untranscribed audio the VAD splits.
+    /// </summary>
+    private double SecondsNeeded(Ready item) => item.Entry.Entry! switch
+    {
+        { End: { } end } => end + 1,
+        { Start: not null } => double.PositiveInfinity,
+        _ when item.Transcript is null => double.PositiveInfinity,
+        _ => options.MaxDuration + 1,
+    };
 
     /// <summary>The label and transcript checks that need no audio; null when the entry is a reject (see <see cref="RejectOf"/>).</summary>
     private Ready? Prepare(AsrEntry entry)

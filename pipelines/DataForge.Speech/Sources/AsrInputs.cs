@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using DataForge.Core;
 using DataForge.Core.Storage;
 
 namespace DataForge.Speech.Sources;
@@ -125,16 +126,25 @@ public sealed class AsrInputs(StorageFactory storageFactory, bool allowPathsOuts
             return new AsrEntry(source, null, null, $"audio path '{entry.Audio}' is absolute or leaves the folder of the file naming it (set allow_paths_outside: true to read it)", AsrRejectReasons.AudioPathOutside);
         }
 
-        return new AsrEntry(source, entry, Locate(entry.Audio, file), null);
+        try
+        {
+            return new AsrEntry(source, entry, Locate(entry.Audio, file), null);
+        }
+        catch (UsageException e)
+        {
+            // A scheme storage does not read (http://): this entry's problem, not the run's.
+            return new AsrEntry(source, null, null, $"audio '{entry.Audio}': {e.Message}");
+        }
     }
 
     /// <summary>An absolute path, a drive path, or a relative path whose '..' segments climb above its start.</summary>
     public static bool LeavesFolder(string audio)
     {
         var named = audio.Replace('\\', '/');
-        if (named.Contains("://", StringComparison.Ordinal))
+        if (named.Contains("://", StringComparison.Ordinal) || named.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
         {
-            return false;
+            // A URI (file://, az://, https://) is never inside the manifest's folder.
+            return true;
         }
 
         if (named.StartsWith('/') || (named.Length > 1 && named[1] == ':'))

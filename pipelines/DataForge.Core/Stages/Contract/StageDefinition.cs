@@ -84,7 +84,10 @@ public sealed class StageDefinition<TOptions>(
 
     public override IReadOnlyList<StageOption> Options => _schema.Options;
 
-    public override IReadOnlyList<RejectReason> Reasons => reasons;
+    /// <summary>The stage's own reasons; a source also gives the input refusals every source shares (see <see cref="Rejects.CoreRejectReasons.InputRefusals"/>).</summary>
+    public override IReadOnlyList<RejectReason> Reasons { get; } = typeof(ISourceOptions).IsAssignableFrom(typeof(TOptions))
+        ? [.. reasons.Concat(Rejects.CoreRejectReasons.InputRefusals).DistinctBy(reason => reason.Code)]
+        : reasons;
 
     public override JsonObject Normalize(JsonObject options, string where) =>
         (JsonObject)JsonSerializer.SerializeToNode(Bind(options, where), OptionsJson)!;

@@ -1,5 +1,6 @@
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages.Contract;
+using DataForge.Core.Storage;
 
 namespace DataForge.Core.Stages.ReadImages;
 
@@ -15,8 +16,16 @@ public sealed record ReadImagesOptions : ISourceOptions
     [Option("Decompression-bomb guard: images with more pixels are rejected before decoding (PIL's default limit).")]
     public long MaxPixels { get; init; } = 178_956_970;
 
+    [Option("Image files larger than this many bytes are rejected unread (input.too_large): each is held in memory whole.")]
+    public long MaxFileBytes { get; init; } = StorageReads.DefaultMaxFileBytes;
+
     public IEnumerable<string> Validate()
     {
+        if (MaxFileBytes < 1)
+        {
+            yield return "max_file_bytes must be positive";
+        }
+
         if (!CaptionExtension.StartsWith('.'))
         {
             yield return "caption_extension must start with '.'";

@@ -19,7 +19,7 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<ReadImagesOptions>("read-images", "read a folder of images with optional sidecar captions", options => new ReadImagesStage(options),
-            [CoreRejectReasons.CaptionOrphan, CoreRejectReasons.InputUnsupportedFormat, .. CoreRejectReasons.ImageProbe]);
+            [CoreRejectReasons.CaptionOrphan, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, .. CoreRejectReasons.ImageProbe]);
 
     /// <summary>Files are decoded in parallel, outcomes in input order.</summary>
     protected override IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run) =>
@@ -47,11 +47,13 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : SourceStage
         }
 
         byte[] bytes;
-        await using (var stream = await file.Storage.OpenReadAsync(file.Path, cancellationToken))
-        using (var buffer = new MemoryStream())
+        try
         {
-            await stream.CopyToAsync(buffer, cancellationToken);
-            bytes = buffer.ToArray();
+            bytes = await file.Storage.ReadAllBytesAsync(file.Path, options.MaxFileBytes, cancellationToken);
+        }
+        catch (InputTooLargeException e)
+        {
+            return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputTooLarge, e.Message);
         }
 
         var probe = ImageProbe.Probe(bytes, options.MaxPixels);
