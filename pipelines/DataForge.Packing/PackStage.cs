@@ -29,7 +29,8 @@ public sealed class PackStage(PackOptions options) : IStage
         "tokenize and pack samples into fixed-length Parquet shards with index.json",
         options => new PackStage(options),
         PackRejectReasons.All,
-        FinishAsync);
+        FinishAsync,
+        writesTo: options => options.Path);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {

@@ -74,18 +74,19 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                 continue;
             }
 
-            var maskRef = await media.PutAsync(MaskImages.ToPng(segmented.Mask), "image/png", cancellationToken);
-            var current = MaskStatistics.MeanColour(pixels, segmented.Mask);
+            var mask = segmented.Mask; // decoded once per object, dropped after its edits
+            var maskRef = await media.PutAsync(MaskImages.ToPng(mask), "image/png", cancellationToken);
+            var current = MaskStatistics.MeanColour(pixels, mask);
             foreach (var op in options.Ops)
             {
-                var edit = Edit(op, pixels, segmented, current);
+                var edit = Edit(op, pixels, segmented, mask, current);
                 if (edit.Target is null)
                 {
                     rejects.Add(new Rejection(segmented.RejectInput, edit.Reason!, edit.Message!));
                     continue;
                 }
 
-                var change = EditVisibility.Measure(pixels, edit.Target, segmented.Mask);
+                var change = EditVisibility.Measure(pixels, edit.Target, mask);
                 if (!EditVisibility.IsVisible(change))
                 {
                     rejects.Add(new Rejection(segmented.RejectInput, Seg2EditRejectReasons.EditNoVisibleChange, string.Create(
@@ -129,7 +130,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
 
     private sealed record EditOutcome(RgbaImage? Target, PaintColour? Colour, double? LightnessShift, string? Reason, string? Message);
 
-    private EditOutcome Edit(string op, RgbaImage pixels, SegmentedObject segmented, Oklab current)
+    private EditOutcome Edit(string op, RgbaImage pixels, SegmentedObject segmented, BinaryMask mask, Oklab current)
     {
         var key = $"{segmented.AnnotationId}|{op}|colour";
         switch (op)
@@ -143,7 +144,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                     }
 
                     var colour = _choice.Pick(candidates, key);
-                    var (target, _, shift) = PaintEdit.Apply(pixels, segmented.Mask, current, colour);
+                    var (target, _, shift) = PaintEdit.Apply(pixels, mask, current, colour);
                     return new EditOutcome(target, colour, shift, null, null);
                 }
 
@@ -156,12 +157,12 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
                     }
 
                     var colour = _choice.Pick(candidates, key);
-                    return new EditOutcome(HighlightEdit.Apply(pixels, segmented.Mask, colour, options.HighlightOpacity, options.OutlineWidth), colour, null, null, null);
+                    return new EditOutcome(HighlightEdit.Apply(pixels, mask, colour, options.HighlightOpacity, options.OutlineWidth), colour, null, null, null);
                 }
 
             default:
                 {
-                    var target = RemoveEdit.Apply(pixels, segmented.Mask, options.RemoveSmoothing);
+                    var target = RemoveEdit.Apply(pixels, mask, options.RemoveSmoothing);
                     return target is null
                         ? new EditOutcome(null, null, null, Seg2EditRejectReasons.RemoveNoSurroundings, "the object covers the whole image: nothing to fill it from")
                         : new EditOutcome(target, null, null, null, null);
@@ -203,7 +204,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
     private static JsonObject Meta(
         AnnotatedImage annotated, SegmentedObject segmented, string op, string language, EditOutcome edit, Referring name, int template, MediaRef mask, bool reencoded)
     {
-        var box = segmented.Mask.Box();
+        var box = segmented.Packed.Box;
         var meta = new JsonObject
         {
             ["task"] = "seg2edit",
@@ -217,7 +218,7 @@ public sealed class EditTripleBuilder(Seg2EditOptions options, MediaStore media,
             ["color"] = edit.Colour?.English,
             ["referring"] = name.Relation,
             ["bbox"] = new JsonArray(box.X, box.Y, box.Width, box.Height),
-            ["area"] = segmented.Mask.Area(),
+            ["area"] = segmented.Packed.Area,
             ["iscrowd"] = segmented.IsCrowd,
             ["mask"] = new JsonObject { ["sha256"] = mask.Sha256, ["mime"] = mask.Mime, ["path"] = MediaStore.PathOf(mask) },
             ["template"] = template,

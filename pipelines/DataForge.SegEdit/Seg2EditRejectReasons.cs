@@ -11,6 +11,10 @@ public static class Seg2EditRejectReasons
 
     public static readonly RejectReason AnnotationUnknownImage = new("annotation.unknown_image", "An annotation names an image_id that is not in the file.");
 
+    public static readonly RejectReason ImageDuplicateId = new("image.duplicate_id", "An image entry repeats the id of an earlier one (the first is kept): its annotations would be edited twice under one sample id.");
+
+    public static readonly RejectReason AnnotationDuplicateId = new("annotation.duplicate_id", "An annotation repeats the id of an earlier one (the first is kept).");
+
     public static readonly RejectReason ImageInvalidEntry = new("image.invalid_entry", "An image entry lacks an id or a file_name.");
 
     public static readonly RejectReason ImageMissing = new("image.missing", "The image file an entry names does not exist.");
@@ -54,5 +58,5 @@ public static class Seg2EditRejectReasons
     public static readonly RejectReason EditNoVisibleChange = new("edit.no_visible_change", "The edit would change too little of the object visibly (Oklab ΔE over the mask) for its instruction to be true.");
 
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [InputInvalid, AnnotationInvalid, AnnotationUnknownImage, ImageInvalidEntry, ImageMissing, ImagePathOutside, ImageSizeMismatch, CategoryUnknown, PolygonOddCoordinates, PolygonTooFewPoints, PolygonInvalid, RleInvalid, RleSizeMismatch, MaskEmpty, MaskMissing, MaskOutsideImage, MaskPathOutside, MaskSizeMismatch, MaskTooSmall, LabelsInvalidRow, ReferAmbiguous, ColorNoDistinctColor, RemoveNoSurroundings, EditNoVisibleChange];
+    public static IReadOnlyList<RejectReason> All { get; } = [InputInvalid, AnnotationInvalid, AnnotationUnknownImage, AnnotationDuplicateId, ImageDuplicateId, ImageInvalidEntry, ImageMissing, ImagePathOutside, ImageSizeMismatch, CategoryUnknown, PolygonOddCoordinates, PolygonTooFewPoints, PolygonInvalid, RleInvalid, RleSizeMismatch, MaskEmpty, MaskMissing, MaskOutsideImage, MaskPathOutside, MaskSizeMismatch, MaskTooSmall, LabelsInvalidRow, ReferAmbiguous, ColorNoDistinctColor, RemoveNoSurroundings, EditNoVisibleChange];
 }

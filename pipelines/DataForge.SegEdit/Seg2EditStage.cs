@@ -94,6 +94,16 @@ public sealed class Seg2EditStage(Seg2EditOptions options) : SourceStage
                 await Reject($"{file.Uri}#annotation={orphan.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"#{orphan.Ordinal}"}", Seg2EditRejectReasons.AnnotationUnknownImage, $"image_id {orphan.ImageId?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"} is not in the file's images");
             }
 
+            foreach (var duplicate in coco.DuplicateAnnotations)
+            {
+                await Reject($"{file.Uri}#annotation={duplicate.Id!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}", Seg2EditRejectReasons.AnnotationDuplicateId, $"annotation id {duplicate.Id.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is given to an earlier annotation too; the first is kept");
+            }
+
+            foreach (var duplicate in coco.DuplicateImages)
+            {
+                await Reject($"{file.Uri}#image={duplicate.Id!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}", Seg2EditRejectReasons.ImageDuplicateId, $"image id {duplicate.Id.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)} is given to an earlier image entry too; the first is kept");
+            }
+
             foreach (var entry in coco.Images.Where(entry => entry.Id is null || entry.FileName is null))
             {
                 await Reject($"{file.Uri}#image={entry.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}", Seg2EditRejectReasons.ImageInvalidEntry, "an image entry needs an id and a file_name");

@@ -20,7 +20,7 @@ public sealed class ReferringExpressionTests
             }
         }
 
-        return new SegmentedObject(id, id, category, false, mask);
+        return new SegmentedObject(id, id, category, false, PackedMask.From(mask));
     }
 
     private static ReferringExpressions Namer(long seed = 0) => new(new CategoryNames(new Dictionary<string, string>()), new SeededChoice(seed));

@@ -32,9 +32,9 @@ internal static class PipelineExecution
     /// </summary>
     public static Task<RunResult> RunStagesAsync(CliContext app, string name, IReadOnlyList<StageSpec> stages, string outputUri, int workers, bool verbose, CancellationToken cancellationToken)
     {
-        if (workers < 1)
+        if (workers is < 1 or > PipelineSpec.MaxWorkers)
         {
-            throw new UsageException("--workers must be at least 1");
+            throw new UsageException($"--workers must be 1..{PipelineSpec.MaxWorkers}");
         }
 
         var spec = new PipelineSpec(

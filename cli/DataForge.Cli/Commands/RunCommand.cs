@@ -86,9 +86,9 @@ public static class RunCommand
             }
 
             var workerCount = parse.GetValue(workers);
-            if (workerCount < 1)
+            if (workerCount is < 1 or > PipelineSpec.MaxWorkers)
             {
-                throw new UsageException("--workers must be at least 1");
+                throw new UsageException($"--workers must be 1..{PipelineSpec.MaxWorkers}");
             }
 
             var selection = TaskSelection.Resolve(parse.GetValue(taskIndex), parse.GetValue(taskCount), app.Environment);

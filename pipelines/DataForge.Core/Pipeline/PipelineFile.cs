@@ -57,9 +57,9 @@ public static class PipelineFile
         if (Optional(root, "tasks") is { } tasksNode)
         {
             var text = Scalar(tasksNode, fileName, "tasks");
-            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out tasks) || tasks < 1)
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out tasks) || tasks is < 1 or > PipelineSpec.MaxTasks)
             {
-                throw Error(tasksNode, fileName, $"'tasks' must be a positive integer, not '{text}'");
+                throw Error(tasksNode, fileName, $"'tasks' must be an integer 1..{PipelineSpec.MaxTasks}, not '{text}'");
             }
         }
 
@@ -112,6 +112,7 @@ public static class PipelineFile
         var stream = new YamlStream();
         try
         {
+            YamlBounds.Check(yaml, fileName);
             stream.Load(new StringReader(yaml));
             return stream;
         }
@@ -168,7 +169,9 @@ public static class PipelineFile
             "true" or "True" or "TRUE" => JsonValue.Create(true),
             "false" or "False" or "FALSE" => JsonValue.Create(false),
             _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer) => JsonValue.Create(integer),
-            _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) => JsonValue.Create(real),
+            // 1e400 parses as infinity, which no option means and JSON cannot hold: it stays text, so the option's
+            // type check names it.
+            _ when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) && double.IsFinite(real) => JsonValue.Create(real),
             _ => JsonValue.Create(value),
         };
     }

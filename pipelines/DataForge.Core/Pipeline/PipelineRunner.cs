@@ -34,13 +34,24 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
 
     public async Task<RunResult> RunAsync(PipelineSpec spec, RunOptions options, RunCounters counters, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1);
+        if (options.Workers is < 1 or > PipelineSpec.MaxWorkers)
+        {
+            throw new UsageException($"--workers must be 1..{PipelineSpec.MaxWorkers}, not {options.Workers}");
+        }
+
         var taskCount = options.Tasks.TaskCount ?? spec.Tasks;
+        if (taskCount is < 1 or > PipelineSpec.MaxTasks)
+        {
+            // Every task has a plan slot, a lease and a report: 2^31-1 of them is memory the machine does not have.
+            throw new UsageException($"the task count must be 1..{PipelineSpec.MaxTasks:N0} (the largest Kubernetes indexed job), not {taskCount:N0}");
+        }
+
         var effective = spec with { Tasks = taskCount };
         var configHash = ConfigHash(effective);
         var storage = storageFactory.RelativeTo(spec.BaseDirectory);
         var output = storage.Open(spec.Output);
 
+        OutputGuards.Check(effective, registry, storage);
         var plan = await PlanAsync(effective, storage, cancellationToken);
         List<InputFile>[] allInputs = [.. plan.Select(stage => stage.SelectMany(bucket => bucket).OrderBy(file => file.Uri, StringComparer.Ordinal).ToList())];
         counters.TasksPlanned = options.Tasks.TaskIndex is null ? taskCount : 1;

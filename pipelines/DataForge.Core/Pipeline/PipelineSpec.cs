@@ -20,4 +20,11 @@ public sealed record PipelineSpec(
     string Output,
     IReadOnlyList<StageSpec> Stages,
     int Tasks,
-    string BaseDirectory);
+    string BaseDirectory)
+{
+    /// <summary>Kubernetes' limit on an indexed job's completions; far past any Slurm array.</summary>
+    public const int MaxTasks = 100_000;
+
+    /// <summary>Parallel work inside one process; beyond this a machine has no cores to match.</summary>
+    public const int MaxWorkers = 1024;
+}

@@ -34,7 +34,7 @@ public sealed class ReferringExpressions(CategoryNames names, SeededChoice choic
             return new Referring("unique", $"the {target.Category}", chinese);
         }
 
-        var valid = Relations.Where(relation => Satisfying(relation, group, target.Mask.Width, target.Mask.Height).SequenceEqual([self])).ToList();
+        var valid = Relations.Where(relation => Satisfying(relation, group, target.Packed.Width, target.Packed.Height).SequenceEqual([self])).ToList();
         if (valid.Count == 0)
         {
             return null;
@@ -94,8 +94,8 @@ public sealed class ReferringExpressions(CategoryNames names, SeededChoice choic
     {
         public static Geometry Of(SegmentedObject segmented)
         {
-            var (x, y) = segmented.Mask.Centroid();
-            return new Geometry(segmented, x, y, segmented.Mask.Area());
+            var (x, y) = segmented.Packed.Centroid;
+            return new Geometry(segmented, x, y, segmented.Packed.Area);
         }
     }
 }

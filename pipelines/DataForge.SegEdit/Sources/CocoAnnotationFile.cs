@@ -22,15 +22,39 @@ public sealed class CocoAnnotationFile : IDisposable
         bool isPanoptic)
     {
         _spool = spool;
-        Images = images;
         Categories = categories;
         IsPanoptic = isPanoptic;
+
+        // Ids are keys: a repeated image id would edit its annotations twice under one sample id, a repeated
+        // annotation id give two objects one name. The first of each is kept, the rest are listed for rejects.
+        var kept = new List<CocoImageEntry>();
+        var duplicateImages = new List<CocoImageEntry>();
+        var known = new HashSet<long>();
+        foreach (var image in images)
+        {
+            if (image.Id is { } imageId && !known.Add(imageId))
+            {
+                duplicateImages.Add(image);
+            }
+            else
+            {
+                kept.Add(image);
+            }
+        }
+
+        Images = kept;
+        DuplicateImages = duplicateImages;
         var byImage = new Dictionary<long, List<SpooledAnnotation>>();
         var orphans = new List<SpooledAnnotation>();
-        var known = images.Where(image => image.Id is not null).Select(image => image.Id!.Value).ToHashSet();
+        var duplicateAnnotations = new List<SpooledAnnotation>();
+        var annotationIds = new HashSet<long>();
         foreach (var annotation in annotations)
         {
-            if (annotation.ImageId is { } id && known.Contains(id))
+            if (annotation.Id is { } annotationId && !annotationIds.Add(annotationId))
+            {
+                duplicateAnnotations.Add(annotation);
+            }
+            else if (annotation.ImageId is { } id && known.Contains(id))
             {
                 if (!byImage.TryGetValue(id, out var list))
                 {
@@ -47,6 +71,7 @@ public sealed class CocoAnnotationFile : IDisposable
 
         ByImage = byImage;
         Orphans = orphans;
+        DuplicateAnnotations = duplicateAnnotations;
     }
 
     public IReadOnlyList<CocoImageEntry> Images { get; }
@@ -54,6 +79,12 @@ public sealed class CocoAnnotationFile : IDisposable
     public IReadOnlyDictionary<long, CocoCategoryEntry> Categories { get; }
 
     public IReadOnlyDictionary<long, List<SpooledAnnotation>> ByImage { get; }
+
+    /// <summary>Image entries whose id an earlier entry has.</summary>
+    public IReadOnlyList<CocoImageEntry> DuplicateImages { get; }
+
+    /// <summary>Annotations whose id an earlier annotation has.</summary>
+    public IReadOnlyList<SpooledAnnotation> DuplicateAnnotations { get; }
 
     /// <summary>Annotations with no image id, or one no image entry has.</summary>
     public IReadOnlyList<SpooledAnnotation> Orphans { get; }
@@ -155,12 +186,14 @@ public sealed class CocoAnnotationFile : IDisposable
             long? id = null;
             if (root.ValueKind == JsonValueKind.Object)
             {
-                if (root.TryGetProperty("image_id", out var image) && image.TryGetInt64(out var parsedImage))
+                // TryGetInt64 throws for a string: an id of another type is no id (pycocotools' dict keys would not
+                // match either), so the annotation is an orphan, not the end of the file.
+                if (root.TryGetProperty("image_id", out var image) && image.ValueKind == JsonValueKind.Number && image.TryGetInt64(out var parsedImage))
                 {
                     imageId = parsedImage;
                 }
 
-                if (root.TryGetProperty("id", out var own) && own.TryGetInt64(out var parsedId))
+                if (root.TryGetProperty("id", out var own) && own.ValueKind == JsonValueKind.Number && own.TryGetInt64(out var parsedId))
                 {
                     id = parsedId;
                 }
@@ -182,17 +215,17 @@ public sealed class CocoAnnotationFile : IDisposable
 
 /// <summary>An image entry of a COCO file; fields are nullable so that a bad entry is a reject, not a crash.</summary>
 public sealed record CocoImageEntry(
-    [property: JsonPropertyName("id")] long? Id,
-    [property: JsonPropertyName("file_name")] string? FileName,
-    [property: JsonPropertyName("width")] int? Width,
-    [property: JsonPropertyName("height")] int? Height);
+    [property: JsonPropertyName("id"), JsonConverter(typeof(LenientNumber.Int64))] long? Id,
+    [property: JsonPropertyName("file_name"), JsonConverter(typeof(LenientNumber.Text))] string? FileName,
+    [property: JsonPropertyName("width"), JsonConverter(typeof(LenientNumber.Int32))] int? Width,
+    [property: JsonPropertyName("height"), JsonConverter(typeof(LenientNumber.Int32))] int? Height);
 
 /// <summary>A category of a COCO file; <c>isthing</c> only in panoptic files.</summary>
 public sealed record CocoCategoryEntry(
-    [property: JsonPropertyName("id")] long? Id,
-    [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("supercategory")] string? Supercategory,
-    [property: JsonPropertyName("isthing")] int? IsThing);
+    [property: JsonPropertyName("id"), JsonConverter(typeof(LenientNumber.Int64))] long? Id,
+    [property: JsonPropertyName("name"), JsonConverter(typeof(LenientNumber.Text))] string? Name,
+    [property: JsonPropertyName("supercategory"), JsonConverter(typeof(LenientNumber.Text))] string? Supercategory,
+    [property: JsonPropertyName("isthing"), JsonConverter(typeof(LenientNumber.Int32))] int? IsThing);
 
 /// <summary>Where one annotation's JSON lies in the spool. <paramref name="Ordinal"/>: its position in the file.</summary>
 public sealed record SpooledAnnotation(int Ordinal, long? Id, long? ImageId, long Offset, int Length);

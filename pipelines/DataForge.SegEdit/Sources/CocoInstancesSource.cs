@@ -33,7 +33,7 @@ public static class CocoInstancesSource
             var rejectInput = $"{inputUri}#annotation={annotationId}";
             using var document = file.Read(spooled);
             var annotation = document.RootElement;
-            if (!annotation.TryGetProperty("category_id", out var categoryId) || !categoryId.TryGetInt64(out var category))
+            if (!annotation.TryGetProperty("category_id", out var categoryId) || categoryId.ValueKind != JsonValueKind.Number || !categoryId.TryGetInt64(out var category))
             {
                 rejects.Add(new Rejection(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "the annotation has no integer category_id"));
                 continue;
@@ -58,7 +58,7 @@ public static class CocoInstancesSource
                 continue;
             }
 
-            var isCrowd = annotation.TryGetProperty("iscrowd", out var crowd) && crowd.TryGetInt32(out var crowdFlag) && crowdFlag == 1;
+            var isCrowd = annotation.TryGetProperty("iscrowd", out var crowd) && crowd.ValueKind == JsonValueKind.Number && crowd.TryGetInt32(out var crowdFlag) && crowdFlag == 1;
             rules.Add(objects, rejects, annotationId, rejectInput, CategoryNames.Readable(categoryEntry.Name!), isCrowd, mask);
         }
 

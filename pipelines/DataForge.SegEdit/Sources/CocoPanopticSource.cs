@@ -58,9 +58,9 @@ public static class CocoPanopticSource
 
             foreach (var segment in segments.EnumerateArray())
             {
-                var segmentId = segment.TryGetProperty("id", out var idElement) && idElement.TryGetInt32(out var parsed) ? parsed : (int?)null;
+                var segmentId = segment.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.Number && idElement.TryGetInt32(out var parsed) ? parsed : (int?)null;
                 var rejectInput = $"{inputUri}#image={spooled.ImageId}&segment={segmentId?.ToString(CultureInfo.InvariantCulture) ?? "?"}";
-                if (segmentId is null || !segment.TryGetProperty("category_id", out var categoryId) || !categoryId.TryGetInt64(out var category))
+                if (segmentId is null || !segment.TryGetProperty("category_id", out var categoryId) || categoryId.ValueKind != JsonValueKind.Number || !categoryId.TryGetInt64(out var category))
                 {
                     rejects.Add(new Rejection(rejectInput, Seg2EditRejectReasons.AnnotationInvalid, "a segment needs an integer id and category_id"));
                     continue;
@@ -81,7 +81,7 @@ public static class CocoPanopticSource
                     }
                 }
 
-                var isCrowd = segment.TryGetProperty("iscrowd", out var crowd) && crowd.TryGetInt32(out var crowdFlag) && crowdFlag == 1;
+                var isCrowd = segment.TryGetProperty("iscrowd", out var crowd) && crowd.ValueKind == JsonValueKind.Number && crowd.TryGetInt32(out var crowdFlag) && crowdFlag == 1;
                 var annotationId = $"{spooled.ImageId}/{segmentId}";
                 rules.Add(objects, rejects, annotationId, rejectInput, CategoryNames.Readable(categoryEntry.Name!), isCrowd, mask);
             }

@@ -30,6 +30,6 @@ public sealed class ObjectRules(long minArea, bool includeCrowd)
             editable = false;
         }
 
-        objects.Add(new SegmentedObject(annotationId, rejectInput, category, isCrowd, mask, editable));
+        objects.Add(new SegmentedObject(annotationId, rejectInput, category, isCrowd, PackedMask.From(mask), editable));
     }
 }

@@ -13,7 +13,11 @@ public sealed record SourceImage(string ImageId, string FileName, IStorage Stora
 /// Objects that are not <paramref name="Editable"/> (too small, or crowds when those are left out) still count when
 /// naming the others: "the circle" is ambiguous if a tiny second circle is in the picture.
 /// </summary>
-public sealed record SegmentedObject(string AnnotationId, string RejectInput, string Category, bool IsCrowd, BinaryMask Mask, bool Editable = true);
+public sealed record SegmentedObject(string AnnotationId, string RejectInput, string Category, bool IsCrowd, PackedMask Packed, bool Editable = true)
+{
+    /// <summary>The mask as pixels, decoded anew on each call: take it once per edit.</summary>
+    public BinaryMask Mask => Packed.Decode();
+}
 
 /// <summary>The objects of one image, and the annotations of it that failed.</summary>
 public sealed record ImageObjects(IReadOnlyList<SegmentedObject> Objects, IReadOnlyList<Rejection> Rejects);

@@ -47,6 +47,9 @@ public abstract class StageDefinition
     /// <summary>A source's own inputs, or null to read the pipeline's top-level inputs.</summary>
     public abstract IReadOnlyList<string>? SourceInputs(JsonObject options, string where);
 
+    /// <summary>Where in the run's output a sink writes what it keeps ("" for the output itself), or null for a stage that writes nothing there.</summary>
+    public abstract string? WritesTo(JsonObject options, string where);
+
     /// <summary>
     /// Runs once when every task of the run is done, before the run's <c>_SUCCESS</c>: a sink merges what its tasks
     /// reported (e.g. the packer writes index.json). Must be idempotent: two processes may finish the same run.
@@ -66,12 +69,14 @@ public sealed record StageFinishContext(
 
 /// <summary>A stage whose options are <typeparamref name="TOptions"/>; the only kind of definition there is.</summary>
 /// <param name="finish">The finish step, given the bound options; none for most stages.</param>
+/// <param name="writesTo">For a sink, where in the output it writes (see <see cref="StageDefinition.WritesTo"/>).</param>
 public sealed class StageDefinition<TOptions>(
     string name,
     string summary,
     Func<TOptions, IStage> create,
     IReadOnlyList<RejectReason> reasons,
-    Func<TOptions, StageFinishContext, Task>? finish = null) : StageDefinition
+    Func<TOptions, StageFinishContext, Task>? finish = null,
+    Func<TOptions, string>? writesTo = null) : StageDefinition
     where TOptions : IStageOptions, new()
 {
     private readonly OptionSchema _schema = OptionSchema.For<TOptions>(OptionsJson);
@@ -96,6 +101,9 @@ public sealed class StageDefinition<TOptions>(
 
     public override IReadOnlyList<string>? SourceInputs(JsonObject options, string where) =>
         Bind(options, where) is ISourceOptions source ? source.Inputs : null;
+
+    public override string? WritesTo(JsonObject options, string where) =>
+        writesTo is null ? null : writesTo(Bind(options, where));
 
     public override Task FinishAsync(StageFinishContext context) =>
         finish is null ? Task.CompletedTask : finish(Bind(context.Options, context.Where), context);

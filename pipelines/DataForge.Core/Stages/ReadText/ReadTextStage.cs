@@ -181,12 +181,15 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
     /// <summary>The stage_stats counter of lone surrogates replaced by U+FFFD (as tiktoken encodes them).</summary>
     public const string LoneSurrogatesReplaced = "lone_surrogates_replaced";
 
+    private static readonly JsonDocumentOptions NoDuplicateKeys = new() { AllowDuplicateProperties = false };
+
     private StageOutcome ParseRepaired(string line, string source)
     {
         JsonObject? record;
         try
         {
-            record = JsonNode.Parse(line) as JsonObject;
+            // A key given twice has no one value (Python keeps the last, others the first): the record is a reject.
+            record = JsonNode.Parse(line, documentOptions: NoDuplicateKeys) as JsonObject;
         }
         catch (JsonException e)
         {

@@ -13,7 +13,7 @@ public sealed class WriteStage(WriteOptions options) : IStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<WriteOptions>("write", "write the samples as a sample set (Parquet + media + manifest)", options => new WriteStage(options),
-            []);
+            [], writesTo: _ => string.Empty);
 
     public async IAsyncEnumerable<Sample> RunAsync(IAsyncEnumerable<Sample> input, StageContext context)
     {
