@@ -45,6 +45,45 @@ public sealed class TokenizerConformanceTests
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {documents} differ:\n{string.Join("\n", mismatches.Take(5))}");
     }
 
+    /// <summary>
+    /// Pieces over <see cref="MergeTable.LongPieceBytes"/> bytes merge through a heap, not the quadratic scan:
+    /// tests/tokenizer-reference/make-expected-long.mjs made the ids with tiktoken. The two merge paths must also
+    /// agree on every prefix length around the switch, where the same text takes one path or the other.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void Ids_equal_tiktoken_on_pieces_longer_than_the_heap_threshold(string encoding)
+    {
+        var tokenizer = TiktokenEncoding.TryLoad(encoding)!;
+        var session = tokenizer.CreateSession();
+        var documents = 0;
+        foreach (var line in File.ReadLines(Path.Combine(RepositoryRoot.Path, "tests", "tokenizer-reference", "expected-long.jsonl")))
+        {
+            using var record = JsonDocument.Parse(line);
+            var text = record.RootElement.GetProperty("text").GetString()!;
+            var expected = record.RootElement.GetProperty(encoding).EnumerateArray().Select(id => id.GetInt32()).ToArray();
+            var ids = new List<int>();
+            session.Encode(text, ids);
+            Assert.True(ids.SequenceEqual(expected), $"document {documents} ({text.Length} chars) differs from tiktoken");
+            documents++;
+        }
+
+        Assert.Equal(7, documents);
+        var merges = tokenizer.Bpe.Merges;
+        var random = new Random(7);
+        for (var trial = 0; trial < 40; trial++)
+        {
+            var piece = new string([.. Enumerable.Range(0, MergeTable.LongPieceBytes - 20 + random.Next(40)).Select(_ => "aabcdeht"[random.Next(8)])]);
+            List<int> scanned = [], heaped = [];
+            merges.MergeLong(piece, heaped);
+            if (piece.Length <= MergeTable.LongPieceBytes)
+            {
+                merges.Merge(piece, scanned);
+                Assert.Equal(scanned, heaped);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Encodings))]
     public void Decoding_the_ids_gives_back_the_text(string encoding)

@@ -4,7 +4,7 @@ namespace DataForge.Interleaved.Html;
 /// A cheap scan for pages whose elements nest absurdly deep, run before the real parser: HTML tree construction checks
 /// the stack of open elements on many tags, so a page of 200 000 nested divs took AngleSharp minutes (a denial of
 /// service by one record), and a recursive walk of such a tree risks the stack. Counts start tags minus end tags,
-/// skipping void elements, elements whose end tags HTML lets authors omit (p, li, td, …), comments and the raw text
+/// skipping void elements (and elements that self-close inside svg or math), elements whose end tags HTML lets authors omit (p, li, td, …), comments and the raw text
 /// of script, style and similar elements, so ordinary tag soup never approaches the limit.
 /// </summary>
 public static class HtmlNesting
@@ -29,6 +29,7 @@ public static class HtmlNesting
     public static int FirstOffsetBeyond(string html, int limit = MaxDepth)
     {
         var depth = 0;
+        var foreign = 0;
         var at = 0;
         while ((at = html.IndexOf('<', at)) >= 0 && at + 1 < html.Length)
         {
@@ -60,8 +61,11 @@ public static class HtmlNesting
                 return -1;
             }
 
-            var selfClosing = html[tagEnd - 1] == '/';
+            // HTML ignores the slash of <div/> (HTML §13.2.6.4: only void and foreign elements self-close), so
+            // 200 000 of them nest 200 000 deep; inside <svg> and <math> a slash does close the element.
+            var selfClosing = html[tagEnd - 1] == '/' && foreign > 0;
             at = tagEnd + 1;
+            var isForeignRoot = name.Equals("svg", StringComparison.OrdinalIgnoreCase) || name.Equals("math", StringComparison.OrdinalIgnoreCase);
             if (NoEndTagCountedByName.Contains(name) || selfClosing)
             {
                 continue;
@@ -70,7 +74,13 @@ public static class HtmlNesting
             if (closing)
             {
                 depth = Math.Max(0, depth - 1);
+                foreign = isForeignRoot ? Math.Max(0, foreign - 1) : foreign;
                 continue;
+            }
+
+            if (isForeignRoot && html[tagEnd - 1] != '/')
+            {
+                foreign++;
             }
 
             if (RawTextByName.Contains(name))

@@ -67,6 +67,12 @@ public sealed class MergeTable
     public void Merge(ReadOnlySpan<char> widenedBytes, List<int> output)
     {
         var n = widenedBytes.Length;
+        if (n > LongPieceBytes)
+        {
+            MergeLong(widenedBytes, output);
+            return;
+        }
+
         int[]? rented = null;
         Span<int> buffer = n <= StackBytes ? stackalloc int[3 * StackBytes] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(3 * n));
         try
@@ -131,6 +137,77 @@ public sealed class MergeTable
             {
                 System.Buffers.ArrayPool<int>.Shared.Return(rented);
             }
+        }
+    }
+
+    /// <summary>Pieces longer than this merge through a heap: the scan for the lowest pair is quadratic in the piece (a
+    /// document of 1 000 000 identical letters is one piece, and took 455 s).</summary>
+    internal const int LongPieceBytes = 1024;
+
+    /// <summary>
+    /// The same rule as <see cref="Merge"/> (lowest rank first, leftmost among equals) in O(n log n): parts are a
+    /// linked list over their first byte's position, which keeps their order; candidate pairs wait in a heap keyed
+    /// by (rank, position) and are checked when they come out, since a merge beside them may have changed them.
+    /// </summary>
+    internal void MergeLong(ReadOnlySpan<char> widenedBytes, List<int> output)
+    {
+        var n = widenedBytes.Length;
+        var symbols = new int[n];
+        var next = new int[n];
+        var previous = new int[n];
+        var ranks = new int[n];
+        var merged = new int[n];
+        var heap = new PriorityQueue<int, (int Rank, int Position)>();
+        for (var k = 0; k < n; k++)
+        {
+            symbols[k] = ByteIds[(byte)widenedBytes[k]];
+            next[k] = k + 1 < n ? k + 1 : -1;
+            previous[k] = k - 1;
+        }
+
+        void Pair(int left)
+        {
+            var right = next[left];
+            (ranks[left], merged[left]) = right < 0 ? (int.MaxValue, -1) : Lookup(symbols[left], symbols[right]);
+            if (ranks[left] != int.MaxValue)
+            {
+                heap.Enqueue(left, (ranks[left], left));
+            }
+        }
+
+        for (var k = 0; k + 1 < n; k++)
+        {
+            Pair(k);
+        }
+
+        ranks[n - 1] = int.MaxValue;
+        while (heap.TryDequeue(out var left, out var key))
+        {
+            // Stale when the part was merged into its left neighbour (symbols -1) or its pair has been looked up again since.
+            if (symbols[left] < 0 || ranks[left] != key.Rank || next[left] < 0)
+            {
+                continue;
+            }
+
+            var right = next[left];
+            symbols[left] = merged[left];
+            symbols[right] = -1;
+            next[left] = next[right];
+            if (next[right] >= 0)
+            {
+                previous[next[right]] = left;
+            }
+
+            Pair(left);
+            if (previous[left] >= 0)
+            {
+                Pair(previous[left]);
+            }
+        }
+
+        for (var k = 0; k >= 0; k = next[k])
+        {
+            output.Add(symbols[k]);
         }
     }
 

@@ -7,7 +7,7 @@ namespace DataForge.Speech.Corpus;
 
 /// <summary>
 /// Hotwords for an utterance's context prompt, from what a user of the model could know before hearing it: terms
-/// in the same recording's other utterances (proper nouns and repeated terms), and a supplied glossary (its terms
+/// in the other utterances of the same recording within <see cref="ContextUtterances"/> of it (proper nouns and repeated terms), and a supplied glossary (its terms
 /// the utterance or its recording contains, plus a few it does not, as distractors, so the model learns to pick the
 /// right one rather than copy the list). The utterance's own transcript is never a source of hotwords: that would
 /// teach copying. Order is a seeded shuffle, so a term's position says nothing about whether it is spoken.
@@ -17,9 +17,17 @@ public sealed partial class HotwordExtractor(IReadOnlyList<string> glossary, int
     /// <summary>Characters that begin or end no term (particles, pronouns, numerals' measure words and the like).</summary>
     private const string FunctionCharacters = "的了是在我你他她它们这那有和就不也都一个上下会要说到去来着过吗呢吧啊呀嘅咗喺係唔佢哋咁啲同又但而与及或把被给让很太最都还再";
 
+    /// <summary>
+    /// How many utterances on each side of one count as its context: the neighbours a listener has just heard or is
+    /// about to. A recording cut into 4 000 utterances made every prompt read all the others (quadratic: 316 s).
+    /// </summary>
+    public const int ContextUtterances = 32;
+
     public IReadOnlyList<string> For(IReadOnlyList<string> recordingTexts, int index, string sampleKey)
     {
-        var others = recordingTexts.Where((_, position) => position != index).ToList();
+        var first = Math.Max(0, index - ContextUtterances);
+        var last = Math.Min(recordingTexts.Count - 1, index + ContextUtterances);
+        var others = Enumerable.Range(first, last - first + 1).Where(position => position != index).Select(position => recordingTexts[position]).ToList();
         var target = recordingTexts[index];
         var found = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var term in FromOtherUtterances(others))
@@ -27,7 +35,7 @@ public sealed partial class HotwordExtractor(IReadOnlyList<string> glossary, int
             found.Add(term);
         }
 
-        var glossaryInRecording = glossary.Where(term => recordingTexts.Any(text => text.Contains(term, StringComparison.Ordinal))).ToList();
+        var glossaryInRecording = glossary.Where(term => target.Contains(term, StringComparison.Ordinal) || others.Any(text => text.Contains(term, StringComparison.Ordinal))).ToList();
         foreach (var term in glossaryInRecording)
         {
             found.Add(term);
@@ -90,11 +98,32 @@ public sealed partial class HotwordExtractor(IReadOnlyList<string> glossary, int
             }
         }
 
-        var recurring = documentFrequency.Where(pair => pair.Value >= 2).ToList();
+        var recurring = documentFrequency.Where(pair => pair.Value >= 2).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        var containers = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var gram in recurring.Keys)
+        {
+            // Terms are at most 4 characters, so each has at most a handful of inner terms: indexing them replaces a
+            // scan of every other term per term.
+            var runes = gram.EnumerateRunes().Select(rune => rune.ToString()).ToList();
+            for (var length = 2; length < runes.Count; length++)
+            {
+                for (var start = 0; start + length <= runes.Count; start++)
+                {
+                    var inner = string.Concat(runes.Skip(start).Take(length));
+                    if (!containers.TryGetValue(inner, out var list))
+                    {
+                        containers[inner] = list = [];
+                    }
+
+                    list.Add(gram);
+                }
+            }
+        }
+
         foreach (var (gram, frequency) in recurring)
         {
             // A nested term (北京 inside 北京大学) that recurs no more often than its container is the container's part.
-            var contained = recurring.Any(other => other.Key.Length > gram.Length && other.Value >= frequency && other.Key.Contains(gram, StringComparison.Ordinal));
+            var contained = containers.TryGetValue(gram, out var outer) && outer.Any(other => recurring[other] >= frequency);
             if (!contained)
             {
                 terms.Add(gram);
