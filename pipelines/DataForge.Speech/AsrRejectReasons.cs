@@ -7,6 +7,8 @@ public static class AsrRejectReasons
 {
     public static readonly RejectReason EntryInvalid = new("entry.invalid", "A manifest row cannot be read (the message says which field).");
 
+    public static readonly RejectReason EntryDuplicate = new("entry.duplicate", "An entry names the same utterance as an earlier one of the task (a Kaldi utterance id given twice, a manifest row repeated); the first is kept.");
+
     public static readonly RejectReason AudioMissing = new("audio.missing", "The audio file an entry names does not exist.");
 
     public static readonly RejectReason AudioPathOutside = new("audio.path_outside", "An audio path is absolute or leaves the manifest's folder, and allow_paths_outside is off.");
@@ -34,5 +36,5 @@ public static class AsrRejectReasons
     public static readonly RejectReason DialectUnknown = new("dialect.unknown", "The dialect label is not in the taxonomy (dataforge asr --list-dialects).");
 
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [EntryInvalid, AudioMissing, AudioPathOutside, AudioUndecodable, AudioMostlySilence, AudioClipped, DurationTooShort, DurationTooLong, SegmentOutOfRange, TextMissing, TextEmpty, TextDurationMismatch, DialectMissing, DialectUnknown];
+    public static IReadOnlyList<RejectReason> All { get; } = [EntryInvalid, EntryDuplicate, AudioMissing, AudioPathOutside, AudioUndecodable, AudioMostlySilence, AudioClipped, DurationTooShort, DurationTooLong, SegmentOutOfRange, TextMissing, TextEmpty, TextDurationMismatch, DialectMissing, DialectUnknown];
 }

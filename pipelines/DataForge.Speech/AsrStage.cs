@@ -47,6 +47,7 @@ public sealed class AsrStage(AsrOptions options) : SourceStage
             new HotwordExtractor(glossary, options.MaxHotwords, options.Distractors, options.Seed),
             HanziScript.For(options.Script));
         var rows = new List<ManifestRow>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in context.Inputs)
         {
             var kind = AsrInputs.KindOf(file.Path);
@@ -66,12 +67,40 @@ public sealed class AsrStage(AsrOptions options) : SourceStage
             var results = run.MapOrderedAsync(Recordings(inputs.ReadAsync(file, context.CancellationToken)), (recording, token) => new ValueTask<RecordingResult>(processor.ProcessAsync(recording, token)));
             await foreach (var result in results)
             {
-                rows.AddRange(result.Rows);
-                yield return result.Outcome;
+                var (outcome, kept) = WithoutRepeats(result, seen);
+                rows.AddRange(kept);
+                yield return outcome;
             }
         }
 
         await SpeechManifests.WritePartsAsync(context.Output, context.TaskIndex, rows, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// Samples whose id an earlier sample of the task has (the same source twice) are rejects: two would share one
+    /// Kaldi utterance id, and the finish step refuses a manifest that names an utterance twice.
+    /// </summary>
+    private static (StageOutcome Outcome, IReadOnlyList<ManifestRow> Rows) WithoutRepeats(RecordingResult result, HashSet<string> seen)
+    {
+        var kept = new List<Sample>();
+        var repeated = new List<Sample>();
+        foreach (var sample in result.Outcome.Samples)
+        {
+            (seen.Add(sample.Id) ? kept : repeated).Add(sample);
+        }
+
+        if (repeated.Count == 0)
+        {
+            return (result.Outcome, result.Rows);
+        }
+
+        var outcome = result.Outcome with
+        {
+            Samples = kept,
+            Rejections = [.. result.Outcome.Rejections, .. repeated.Select(sample => new Rejection(sample.Source, AsrRejectReasons.EntryDuplicate, $"{sample.Source} names the same utterance as an earlier entry; the first is kept"))],
+        };
+        var keptIds = kept.Select(sample => sample.Id).ToHashSet(StringComparer.Ordinal);
+        return (outcome, [.. result.Rows.Where(row => keptIds.Remove(row.SampleId))]);
     }
 
     /// <summary>Consecutive entries with the same audio form one recording (decoded once); an unreadable entry stands alone.</summary>

@@ -76,6 +76,9 @@ public static class SampleSetInspector
         };
     }
 
+    /// <summary>How lines of a rejects file that are not rejects are counted.</summary>
+    public const string UnreadableLine = "(not a reject line)";
+
     private static async Task<IReadOnlyDictionary<string, long>> CountRejectsAsync(IStorage storage, CancellationToken cancellationToken)
     {
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -90,10 +93,24 @@ public static class SampleSetInspector
             using var reader = new StreamReader(stream);
             while (await reader.ReadLineAsync(cancellationToken) is { } line)
             {
-                if (line.Length > 0 && JsonSerializer.Deserialize<Reject>(line) is { } reject)
+                if (line.Length == 0)
                 {
-                    counts[reject.Reason] = counts.GetValueOrDefault(reject.Reason) + 1;
+                    continue;
                 }
+
+                // A rejects file from elsewhere may hold anything: a line that is not a reject is counted as such,
+                // under a name no catalogued code has, rather than ending the inspection.
+                string reason;
+                try
+                {
+                    reason = JsonSerializer.Deserialize<Reject>(line)?.Reason ?? UnreadableLine;
+                }
+                catch (JsonException)
+                {
+                    reason = UnreadableLine;
+                }
+
+                counts[reason] = counts.GetValueOrDefault(reason) + 1;
             }
         }
 

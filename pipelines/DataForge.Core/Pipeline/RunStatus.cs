@@ -24,6 +24,12 @@ public sealed record RunStatus(RunPlan Plan, bool Finished, IReadOnlyList<TaskSt
         }
 
         var plan = await StorageJson.ReadAsync<RunPlan>(output, TaskFiles.Plan, "a run plan", cancellationToken);
+        if (plan.Tasks is < 1 or > PipelineSpec.MaxTasks)
+        {
+            // No run plans more tasks than a run may have; status would otherwise look for each of 10^9 task folders.
+            throw new DataForgeException($"{StoragePaths.Join(output.Uri, TaskFiles.Plan)} claims {plan.Tasks:N0} tasks, outside 1..{PipelineSpec.MaxTasks:N0}: it was not written by a DataForge run");
+        }
+
         var tasks = new List<TaskStatus>();
         for (var task = 0; task < plan.Tasks; task++)
         {

@@ -22,6 +22,9 @@ public sealed class HuggingFaceBpe : IByteLevelTokenizer
         [@"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+"] = PreTokenizerKind.O200k,
     };
 
+    /// <summary>The largest vocabulary a tokenizer.json may describe (2^24 ids; released models have under 300 000).</summary>
+    public const int MaxVocabulary = 1 << 24;
+
     private static readonly string[] EndOfDocumentNames = ["<|endoftext|>", "<|end_of_text|>", "</s>", "<eos>"];
 
     private readonly ByteLevelBpe _bpe;
@@ -160,7 +163,21 @@ public sealed class HuggingFaceBpe : IByteLevelTokenizer
         {
             foreach (var token in added.EnumerateArray())
             {
-                specials[token.GetProperty("content").GetString()!] = token.GetProperty("id").GetInt32();
+                var content = token.GetProperty("content").GetString()!;
+                var id = token.GetProperty("id").GetInt32();
+                if (id < 0 || id >= MaxVocabulary)
+                {
+                    // Ids size the model's embedding: 2^31-1 would be a table of 2^31 rows (and overflowed the count).
+                    throw new UsageException($"{path}: added token '{content}' has id {id}, outside 0..{MaxVocabulary - 1}");
+                }
+
+                if (id < count && !tokens[id].AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(content)))
+                {
+                    // An id the vocabulary already gives to other bytes: the end of a document would read as text ('a').
+                    throw new UsageException($"{path}: added token '{content}' has id {id}, which the vocabulary gives to '{Encoding.UTF8.GetString(tokens[id])}'");
+                }
+
+                specials[content] = id;
             }
         }
 

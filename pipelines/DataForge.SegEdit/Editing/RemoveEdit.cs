@@ -12,17 +12,34 @@ public static class RemoveEdit
     /// <summary>The filled image, or null when the mask leaves no surrounding pixel to fill from.</summary>
     public static RgbaImage? Apply(RgbaImage source, BinaryMask mask, int smoothingIterations)
     {
-        int width = source.Width, height = source.Height;
-        var known = new bool[mask.Pixels.Length];
-        var values = new float[mask.Pixels.Length * 3];
-        var anyKnown = false;
-        for (var i = 0; i < known.Length; i++)
+        // Filling reads only the hole and its 8-neighbours, so the work runs on the object's box grown by one pixel:
+        // the same result as on the whole image, and a small object on a 24-megapixel photo no longer needs 300 MB
+        // of working floats.
+        var box = mask.Box();
+        if (box.Width == 0)
         {
-            known[i] = mask.Pixels[i] == 0;
-            anyKnown |= known[i];
-            for (var c = 0; c < 3; c++)
+            return null;
+        }
+
+        var left = Math.Max(0, box.X - 1);
+        var top = Math.Max(0, box.Y - 1);
+        var width = Math.Min(source.Width, box.X + box.Width + 1) - left;
+        var height = Math.Min(source.Height, box.Y + box.Height + 1) - top;
+        var known = new bool[width * height];
+        var values = new float[width * height * 3];
+        var anyKnown = false;
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
             {
-                values[(i * 3) + c] = source.Pixels[(i * 4) + c];
+                var i = (y * width) + x;
+                var whole = ((top + y) * source.Width) + left + x;
+                known[i] = mask.Pixels[whole] == 0;
+                anyKnown |= known[i];
+                for (var c = 0; c < 3; c++)
+                {
+                    values[(i * 3) + c] = source.Pixels[(whole * 4) + c];
+                }
             }
         }
 
@@ -46,9 +63,10 @@ public static class RemoveEdit
         var target = source.Clone();
         foreach (var i in hole)
         {
+            var whole = ((top + (i / width)) * source.Width) + left + (i % width);
             for (var c = 0; c < 3; c++)
             {
-                target.Pixels[(i * 4) + c] = (byte)Math.Clamp(MathF.Round(values[(i * 3) + c]), 0, 255);
+                target.Pixels[(whole * 4) + c] = (byte)Math.Clamp(MathF.Round(values[(i * 3) + c]), 0, 255);
             }
         }
 

@@ -109,12 +109,14 @@ public static class Checkpoints
     {
         LoadWeights(Path.Combine(folder, ModelFile), model);
         var moments = SafeTensors.Read(Path.Combine(folder, OptimizerFile));
-        var steps = long.Parse(SafeTensors.ReadMetadata(Path.Combine(folder, OptimizerFile))["steps"], CultureInfo.InvariantCulture);
+        var steps = SafeTensors.ReadMetadata(Path.Combine(folder, OptimizerFile)).TryGetValue("steps", out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            ? parsed
+            : throw new DataForgeException($"{Path.Combine(folder, OptimizerFile)} has no step count in its metadata");
         try
         {
             optimizer.Restore(moments["exp_avg"], moments["exp_avg_sq"], steps);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
         {
             throw new DataForgeException($"{folder}: {e.Message}", e);
         }
@@ -132,7 +134,19 @@ public static class Checkpoints
             set_rng_state(state);
         }
 
-        return JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(Path.Combine(folder, "state.json")), DataForgeJson.Indented)
-            ?? throw new DataForgeException($"{folder}/state.json is empty");
+        var statePath = Path.Combine(folder, "state.json");
+        CheckpointState? saved;
+        try
+        {
+            saved = JsonSerializer.Deserialize<CheckpointState>(File.ReadAllText(statePath), DataForgeJson.Indented);
+        }
+        catch (JsonException e)
+        {
+            throw new DataForgeException($"{statePath} is not a checkpoint state: {e.Message.Split(" Path:")[0]}", e);
+        }
+
+        return saved is { Step: >= 0, Position: not null }
+            ? saved
+            : throw new DataForgeException($"{statePath} is not a checkpoint state (it needs a step of 0 or more and a data position)");
     }
 }

@@ -85,8 +85,7 @@ public static class SafeTensors
             }
 
             var dtype = ParseDtype(entry["dtype"]?.GetValue<string>(), path, name);
-            var shape = entry["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var offsets = entry["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
+            var (shape, offsets) = Extent(entry, path, name, stream.Length - dataStart);
             var bytes = new byte[offsets[1] - offsets[0]];
             stream.Position = dataStart + offsets[0];
             stream.ReadExactly(bytes);
@@ -101,6 +100,36 @@ public static class SafeTensors
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A tensor's shape and data offsets, checked before anything is allocated: a header from elsewhere may claim a
+    /// shape of 2^60 elements or offsets past the file's end (the safetensors format requires offsets inside the data
+    /// section, begin ≤ end).
+    /// </summary>
+    private static (long[] Shape, long[] Offsets) Extent(JsonObject entry, string path, string name, long dataLength)
+    {
+        try
+        {
+            var shape = (entry["shape"] as JsonArray ?? throw new FormatException("no shape")).Select(d => d!.GetValue<long>()).ToArray();
+            var offsets = (entry["data_offsets"] as JsonArray ?? throw new FormatException("no data_offsets")).Select(d => d!.GetValue<long>()).ToArray();
+            long elements = 1;
+            foreach (var dimension in shape)
+            {
+                elements = dimension < 0 ? throw new FormatException($"a negative dimension {dimension}") : checked(elements * dimension);
+            }
+
+            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
+            {
+                throw new FormatException($"data_offsets [{string.Join(", ", offsets)}] outside the {dataLength:N0} bytes of data");
+            }
+
+            return (shape, offsets);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidOperationException or NullReferenceException)
+        {
+            throw new DataForgeException($"{path}: tensor {name} cannot be read: {e.Message}", e);
+        }
     }
 
     /// <summary>The JSON header and where the data starts.</summary>
