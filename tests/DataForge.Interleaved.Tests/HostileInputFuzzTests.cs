@@ -68,6 +68,41 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper log)
         Assert.Contains(page.Items, item => item.Text?.Contains("nested text", StringComparison.Ordinal) == true);
         Assert.True(HtmlNesting.FirstOffsetBeyond(string.Concat(Enumerable.Repeat("<div>", 1025))) > 0);
         Assert.Equal(-1, HtmlNesting.FirstOffsetBeyond(string.Concat(Enumerable.Repeat("<div>", 1024))));
+
+        // HTML ignores the slash of <div/> (only void and foreign elements self-close): 1025 of them nest 1025 deep,
+        // while inside <svg> a thousand <path/> elements do close.
+        Assert.True(HtmlNesting.FirstOffsetBeyond(string.Concat(Enumerable.Repeat("<div/>", 1025))) > 0);
+        Assert.Equal(-1, HtmlNesting.FirstOffsetBeyond("<svg viewBox=\"0 0 1 1\">" + string.Concat(Enumerable.Repeat("<path d=\"M0 0\"/>", 5000)) + "</svg>" + string.Concat(Enumerable.Repeat("<br/>", 5000))));
+    }
+
+    [Theory]
+    [InlineData("br", "does not decode")]
+    [InlineData("gzip", "decodes to more than 64 MiB")]
+    public void A_damaged_or_exploding_content_encoding_is_a_format_error_not_a_crash_or_gigabytes(string encoding, string expected)
+    {
+        byte[] body;
+        if (encoding == "gzip")
+        {
+            using var packed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                var zeros = new byte[1 << 20];
+                for (var i = 0; i < 80; i++)
+                {
+                    gzip.Write(zeros); // 80 MiB of zeros in about 80 KB
+                }
+            }
+
+            body = packed.ToArray();
+        }
+        else
+        {
+            body = [.. Enumerable.Repeat<byte[]>([0xFF, 0xFE, .. Encoding.ASCII.GetBytes(" not brotli at all")], 20).SelectMany(bytes => bytes)];
+        }
+
+        var block = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: {encoding}\r\n\r\n").Concat(body).ToArray();
+        var error = Assert.Throws<FormatException>(() => HttpResponse.Parse(block));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -159,4 +159,25 @@ public sealed class EditTests
 
         return total / count;
     }
+
+    [Fact]
+    public void A_packed_mask_decodes_to_the_same_pixels_and_keeps_their_area_box_and_centroid()
+    {
+        var random = new Random(18);
+        for (var trial = 0; trial < 50; trial++)
+        {
+            var mask = new BinaryMask(1 + random.Next(60), 1 + random.Next(60));
+            var fill = random.NextDouble();
+            for (var i = 0; i < mask.Pixels.Length; i++)
+            {
+                mask.Pixels[i] = random.NextDouble() < fill ? (byte)1 : (byte)0;
+            }
+
+            var packed = PackedMask.From(mask);
+            Assert.True(packed.Decode().SameAs(mask));
+            Assert.Equal(mask.Area(), packed.Area);
+            Assert.Equal(mask.Box(), packed.Box);
+            Assert.Equal(mask.Centroid(), packed.Centroid);
+        }
+    }
 }

@@ -42,4 +42,23 @@ public sealed class CheckpointFileTests : IDisposable
         var private_ = tensors.Select(entry => entry.Name).Where(name => name.Split('.').Any(segment => segment.StartsWith('_') || segment.Any(char.IsUpper))).ToList();
         Assert.True(private_.Count == 0, $"{private_.Count} names are not PyTorch-style, e.g. {string.Join(", ", private_.Take(5))}");
     }
+
+    [Theory]
+    [InlineData("{\"w\": {\"dtype\": \"F32\", \"shape\": [1073741824, 1073741824, 1073741824], \"data_offsets\": [0, 4]}}", "cannot be read")]
+    [InlineData("{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4611686018427387904]}}", "outside the 4 bytes of data")]
+    [InlineData("{\"w\": {\"dtype\": \"F32\", \"shape\": [-1], \"data_offsets\": [0, 4]}}", "a negative dimension")]
+    [InlineData("{\"w\": {\"dtype\": \"F32\", \"data_offsets\": [4, 0]}}", "no shape")]
+    public void A_safetensors_header_that_lies_is_an_error_naming_the_file_not_an_allocation_or_a_trace(string header, string expected)
+    {
+        var path = _temp.Combine("lies.safetensors");
+        var json = System.Text.Encoding.UTF8.GetBytes(header);
+        var bytes = new byte[8 + json.Length + 4];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)json.Length);
+        json.CopyTo(bytes, 8);
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<DataForge.Core.DataForgeException>(() => SafeTensors.Read(path));
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
 }

@@ -147,8 +147,8 @@ public sealed class LocalStorage : IStorage
             return Refused(relative, CoreRejectReasons.InputNotARegularFile, $"{shown} is a dangling symlink");
         }
 
-        var root = _root.EndsWith(Path.DirectorySeparatorChar) ? _root : _root + Path.DirectorySeparatorChar;
-        if (!target.StartsWith(root, StringComparison.Ordinal))
+        var trimmed = Path.TrimEndingDirectorySeparator(_root);
+        if (target != trimmed && !target.StartsWith(trimmed + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             return Refused(relative, CoreRejectReasons.InputNotARegularFile, $"{shown} is a symlink to {target}, outside the input folder");
         }
