@@ -168,7 +168,12 @@ public sealed class HostileRunTests : IDisposable
         File.Copy(Jpeg, Path.Combine(images, "a.jpg"));
         static object Square(object id, object imageId, object categoryId, int x) => new
         {
-            id, image_id = imageId, category_id = categoryId, iscrowd = 0, area = 22500, bbox = new[] { x, 10, 150, 150 },
+            id,
+            image_id = imageId,
+            category_id = categoryId,
+            iscrowd = 0,
+            area = 22500,
+            bbox = new[] { x, 10, 150, 150 },
             segmentation = new[] { new[] { x, 10, x + 150, 10, x + 150, 160, x, 160 } },
         };
         var coco = new
