@@ -126,13 +126,13 @@ public sealed class OpenAiCaptionerTests : IDisposable
         return (folder, Hashes.Sha256Hex(red), Hashes.Sha256Hex(blue), Hashes.Sha256Hex(green));
     }
 
-    private async Task<RunResult> RunAsync(string folder, string output, double timeoutSeconds = 30)
+    private async Task<RunResult> RunAsync(string folder, string output, double timeoutSeconds = 30, string? endpoint = null)
     {
         var options = new JsonObject
         {
             ["captioners"] = new JsonArray("openai"),
             ["kinds"] = new JsonArray("short"),
-            ["endpoint"] = $"{_server.BaseUrl}/v1",
+            ["endpoint"] = endpoint ?? $"{_server.BaseUrl}/v1",
             ["model"] = "test-vlm",
             ["api_key_env"] = "TEST_VLM_KEY",
             ["retries"] = 2,
@@ -236,10 +236,26 @@ public sealed class OpenAiCaptionerTests : IDisposable
             [
                 new StageSpec("read-images", [], new SourceLocation("t", 1, 1)),
                 new StageSpec("caption", new JsonObject { ["captioners"] = new JsonArray("openai"), ["endpoint"] = "http://127.0.0.1:1/v1", ["model"] = "m", ["api_key_env"] = "NO_SUCH_KEY" }, new SourceLocation("t", 2, 1)),
+                new StageSpec("write", [], new SourceLocation("t", 3, 1)),
             ],
             1,
             "/");
         var error = await Assert.ThrowsAsync<DataForge.Core.UsageException>(() => PipelineRuns.RunAsync(spec, [CaptionStage.Definition], workers: 1));
         Assert.Contains("NO_SUCH_KEY", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_endpoint_that_errs_on_every_retry_or_cannot_be_reached_gives_those_rejects_for_its_images_only()
+    {
+        var (folder, red, blue, green) = Images();
+        _script[red] = new([Status(500), Status(502), Status(500)]); // retries: 2, so three attempts, all errors
+        _script[blue] = new([Answer("A plain blue square.")]);
+        _script[green] = new([Answer("A plain green square.")]);
+        var erring = await RunAsync(folder, _temp.Combine("erring"));
+        Assert.Equal(1, erring.Manifest!.Rejects.ByReason["caption.endpoint_error"]);
+
+        // Nothing listens on a port just freed: every attempt is refused.
+        var unreachable = await RunAsync(folder, _temp.Combine("unreachable"), endpoint: $"http://127.0.0.1:{LoopbackHttpServer.FreePort()}/v1");
+        Assert.Equal(3, unreachable.Manifest!.Rejects.ByReason["caption.endpoint_unreachable"]);
     }
 }

@@ -43,9 +43,14 @@ public sealed class ImageFetcher : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             TimeSpan? wait = null;
+
+            // HttpClient.Timeout stops at the headers when the body is streamed: a server trickling its body a byte
+            // a second held a download forever. One deadline covers the whole attempt, headers and body.
+            using var deadline = new CancellationTokenSource(_settings.Timeout, _clock);
+            using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
             {
-                using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                using var response = await _client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, attemptToken.Token);
                 if (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
                 {
                     if (attempt >= _settings.Retries)
@@ -66,8 +71,8 @@ public sealed class ImageFetcher : IDisposable
                         return TooLarge();
                     }
 
-                    await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                    return await ReadCappedAsync(body, cancellationToken);
+                    await using var body = await response.Content.ReadAsStreamAsync(attemptToken.Token);
+                    return await ReadCappedAsync(body, attemptToken.Token);
                 }
             }
             catch (HttpRequestException e) when (e.InnerException is RefusedAddressException refused)
@@ -81,7 +86,7 @@ public sealed class ImageFetcher : IDisposable
                     return new FetchResult(null, InterleaveRejectReasons.FetchFailed, e.Message);
                 }
             }
-            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 if (attempt >= _settings.Retries)
                 {
