@@ -55,10 +55,11 @@ public sealed class PipelineFileTests
     [Theory]
     [InlineData("tasks: 0")]
     [InlineData("tasks: many")]
-    public void Tasks_must_be_a_positive_integer(string line)
+    [InlineData("tasks: 100001")]
+    public void Tasks_must_be_an_integer_from_one_to_the_most_a_run_may_have(string line)
     {
         var error = Assert.Throws<UsageException>(() => Parse($"output: o\n{line}\nstages: [write]\n"));
-        Assert.Contains("'tasks' must be a positive integer", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'tasks' must be an integer 1..100000", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using DataForge.SegEdit.Editing;
 using DataForge.SegEdit.Sources;
 using DataForge.Testing;
@@ -27,6 +28,23 @@ public sealed class HostileInputFuzzTests(ITestOutputHelper log) : IDisposable
         {
             using var file = await CocoAnnotationFile.ReadAsync(new MemoryStream(input), _temp.Combine($"spool-{Guid.NewGuid():N}"), CancellationToken.None);
         }, allowed: e => e is InvalidDataException, dictionary: JsonTokens);
+
+        report.AssertNone(log);
+    }
+
+    /// <summary>The seg2edit stage end to end over mutated instances files (the bundled images beside them): records or rejects, and no input ends its task.</summary>
+    [Fact]
+    public async Task Mutated_annotation_files_run_through_the_seg2edit_stage_to_triples_or_reasons()
+    {
+        var seeds = new[] { File.ReadAllBytes(Path.Combine(RepositoryRoot.Samples, "coco", "instances.json")) };
+        var images = Path.Combine(RepositoryRoot.Samples, "coco", "images");
+        var report = await Fuzzer.RunAsync("seg2edit stage (COCO)", seeds, 40, 25, StageFuzz.Target(Seg2EditStage.Definition, "instances.json", input => new JsonObject
+        {
+            ["inputs"] = new JsonArray(input),
+            ["images"] = images,
+            ["ops"] = new JsonArray("highlight"),
+            ["languages"] = new JsonArray("en"),
+        }), dictionary: JsonTokens, perInput: TimeSpan.FromSeconds(60));
 
         report.AssertNone(log);
     }
