@@ -72,7 +72,12 @@ public sealed class RejectCodeTests : IDisposable
         await File.WriteAllBytesAsync(Path.Combine(images, "flat.png"), Png(200, 200, SKColors.Gray));
         static object Box(int id, int image, int x, int y, int side) => new
         {
-            id, image_id = image, category_id = 1, iscrowd = 0, area = side * side, bbox = new[] { x, y, side, side },
+            id,
+            image_id = image,
+            category_id = 1,
+            iscrowd = 0,
+            area = side * side,
+            bbox = new[] { x, y, side, side },
             segmentation = new[] { new[] { x, y, x + side, y, x + side, y + side, x, y + side } },
         };
         var coco = new
