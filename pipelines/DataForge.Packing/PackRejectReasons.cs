@@ -14,5 +14,7 @@ public static class PackRejectReasons
     public static readonly RejectReason PackImageUnsupportedShape = new("pack.image_unsupported_shape", "An image has a side of 0 or is more elongated than 200:1, which Qwen2-VL's resize (smart_resize) refuses.");
 
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape];
+    public static readonly RejectReason PackAudioInvalidDuration = new("pack.audio_invalid_duration", "An audio part's duration is not a positive number of seconds (a sample set from elsewhere): its token count cannot be known.");
+
+    public static IReadOnlyList<RejectReason> All { get; } = [PackAudioInvalidDuration, PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape];
 }

@@ -99,6 +99,19 @@ public sealed class LayoutTests
         Assert.Equal(Modality.Audio, document.Modality[1]);
     }
 
+    [Theory]
+    [InlineData(double.NaN, "pack.audio_invalid_duration")]
+    [InlineData(-3.0, "pack.audio_invalid_duration")]
+    [InlineData(0.0, "pack.audio_invalid_duration")]
+    [InlineData(1e308, "pack.media_document_too_long")]
+    [InlineData(3600.0, "pack.media_document_too_long")]
+    public void An_audio_duration_from_elsewhere_that_is_no_number_or_longer_than_a_sequence_is_a_reject_not_an_allocation(double seconds, string reason)
+    {
+        var result = Lay(new Sample("d", "s", [new AudioPart(Wav, seconds, 16000, Role.Content)]));
+        Assert.Empty(result.Documents);
+        Assert.Equal(reason, result.RejectReason);
+    }
+
     [Fact]
     public void With_loss_on_targets_only_context_and_instruction_carry_no_loss()
     {

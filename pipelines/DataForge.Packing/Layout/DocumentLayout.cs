@@ -65,7 +65,16 @@ public sealed class DocumentLayout
                     media.Add(image.Media.Sha256);
                     break;
                 case AudioPart audio:
-                    var frames = (int)Math.Ceiling(audio.DurationSeconds * _options.AudioTokensPerSecond);
+                    // Durations come from sample sets written elsewhere: a NaN cast to int is no tokens at all, 1e308
+                    // is billions. Media are never split, so audio longer than a sequence is that document's reject.
+                    var exact = Math.Ceiling(audio.DurationSeconds * _options.AudioTokensPerSecond);
+                    if (!(exact > 0) || exact > _options.SeqLen)
+                    {
+                        var valid = double.IsFinite(audio.DurationSeconds) && audio.DurationSeconds > 0;
+                        return new LayoutResult([], valid ? PackRejectReasons.PackMediaDocumentTooLong : PackRejectReasons.PackAudioInvalidDuration, string.Create(CultureInfo.InvariantCulture, $"an audio part of {audio.DurationSeconds} s is {exact} tokens at {_options.AudioTokensPerSecond}/s, and seq_len is {_options.SeqLen}"));
+                    }
+
+                    var frames = (int)exact;
                     builder.AddSequential(_audioStart, false, Modality.Audio);
                     for (var frame = 0; frame < frames; frame++)
                     {
