@@ -167,8 +167,8 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
     private async Task RunTaskAsync(
         PipelineSpec spec, string configHash, int task, IReadOnlyList<List<InputFile>> inputsByStage, IReadOnlyList<List<InputFile>> allInputsByStage, IStorage output, RunOptions options, RunCounters counters, CancellationToken cancellationToken)
     {
-        var scratch = Path.Combine(Path.GetTempPath(), "dataforge", $"task-{task:D5}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(scratch);
+        ScratchFolders.RemoveAbandoned();
+        var scratch = ScratchFolders.Create(task);
         var rejectFiles = new List<(RejectFile File, string Path)>();
         await using var lease = await TaskLeaseKeeper.AcquireAsync(output, task, TimeSpan.FromSeconds(TaskFiles.HeartbeatSeconds), _clock, cancellationToken);
         try
