@@ -154,6 +154,32 @@ public sealed class ClusterExecutorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resubmission_while_the_earlier_job_still_runs_is_refused_and_leaves_that_job_alone()
+    {
+        var images = Directory.CreateDirectory(_temp.Combine("imgs")).FullName;
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "images", "scene-01.jpg"), Path.Combine(images, "a.jpg"));
+        var pipeline = _temp.Combine("held.yaml");
+        await File.WriteAllTextAsync(pipeline, $"name: held\noutput: {_temp.Combine("held-out")}\nstages:\n  - read-images:\n      inputs: [{images}]\n  - write\n");
+        using var cluster = new FakeKubernetes(_temp.Path) { HoldPods = true };
+        var kubeconfig = cluster.WriteKubeconfig(_temp.Combine("kubeconfig"));
+        string[] submit =
+        [
+            "run", pipeline, "--executor", "k8s", "--tasks", "2", "--image", "registry.example/dataforge:1", "--kubeconfig", kubeconfig,
+            "--node-command", $"dotnet {Path.Combine(AppContext.BaseDirectory, "dataforge.dll")}", "--no-wait",
+        ];
+
+        var first = await CliProcess.RunAsync(submit);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        var second = await CliProcess.RunAsync(submit);
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("Kubernetes job dataforge-held from an earlier submission is still running", second.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("DELETE /apis/batch/v1/namespaces/default/jobs/dataforge-held", cluster.Requests);
+        Assert.Equal(2, cluster.Requests.Count(r => r == "POST /apis/batch/v1/namespaces/default/jobs")); // the refused create
+        cluster.ReleasePods();
+    }
+
+    [Fact]
     public async Task Without_a_kubeconfig_the_error_says_what_to_do()
     {
         var result = await CliProcess.RunAsync(

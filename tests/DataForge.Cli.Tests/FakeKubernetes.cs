@@ -26,6 +26,7 @@ internal sealed class FakeKubernetes : IDisposable
     private readonly ConcurrentDictionary<string, V1Job> _jobs = new();
     private readonly ConcurrentBag<Task> _pods = [];
     private readonly string _mounts;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeKubernetes(string scratch)
     {
@@ -40,6 +41,12 @@ internal sealed class FakeKubernetes : IDisposable
 
     /// <summary>Job indexes whose every pod fails without running.</summary>
     public HashSet<int> FailAlways { get; } = [];
+
+    /// <summary>While set, pods start but wait before running their container (a job that is still running).</summary>
+    public bool HoldPods { get; set; }
+
+    /// <summary>Lets held pods run.</summary>
+    public void ReleasePods() => _released.TrySetResult();
 
     /// <summary>The most pods of one job that ran at the same time.</summary>
     public int MostPodsAtOnce { get; private set; }
@@ -71,6 +78,7 @@ internal sealed class FakeKubernetes : IDisposable
 
     public void Dispose()
     {
+        ReleasePods();
         _server.Dispose();
         Task.WaitAll([.. _pods], TimeSpan.FromMinutes(2));
     }
@@ -174,6 +182,11 @@ internal sealed class FakeKubernetes : IDisposable
 
                 if (succeeded)
                 {
+                    if (HoldPods)
+                    {
+                        await _released.Task;
+                    }
+
                     succeeded = await RunContainerAsync(container, mount, indexed ? index : null);
                 }
 
