@@ -201,6 +201,67 @@ public sealed class Seg2EditStageTests : IDisposable
     }
 
     /// <summary>
+    /// The same rule for polygon objects, against the masks pycocotools gives them: each of the 51 polygons of
+    /// tests/coco-reference/polygons.json (made by make-expected.py, a transcription of maskApi.c's rleFrPoly
+    /// independent of the C# under test) becomes an object on an image of its size; the stored mask must equal
+    /// pycocotools' RLE pixel for pixel, and no pixel outside it change in the target.
+    /// </summary>
+    [Fact]
+    public async Task Targets_differ_from_sources_only_inside_the_polygon_mask_pycocotools_gives()
+    {
+        using var reference = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot.Path, "tests", "coco-reference", "polygons.json")));
+        var folder = Directory.CreateDirectory(_temp.Combine("polygons", "images")).FullName;
+        var random = new Random(14);
+        var images = new JsonArray();
+        var annotations = new JsonArray();
+        var expected = new Dictionary<long, System.Text.Json.JsonElement>();
+        var id = 0;
+        foreach (var polygon in reference.RootElement.EnumerateArray())
+        {
+            id++;
+            int height = polygon.GetProperty("height").GetInt32(), width = polygon.GetProperty("width").GetInt32();
+            var pixels = new byte[width * height * 4];
+            random.NextBytes(pixels);
+            for (var i = 3; i < pixels.Length; i += 4)
+            {
+                pixels[i] = 255;
+            }
+
+            await File.WriteAllBytesAsync(Path.Combine(folder, $"{id}.png"), new RgbaImage(width, height, pixels).EncodeLossless());
+            images.Add(new JsonObject { ["id"] = id, ["file_name"] = $"{id}.png", ["width"] = width, ["height"] = height });
+            annotations.Add(new JsonObject { ["id"] = id, ["image_id"] = id, ["category_id"] = 1, ["iscrowd"] = 0, ["segmentation"] = new JsonArray(JsonNode.Parse(polygon.GetProperty("polygon").GetRawText())) });
+            expected[id] = System.Text.Json.JsonDocument.Parse($"{{\"size\": [{height}, {width}], \"counts\": {polygon.GetProperty("counts").GetRawText()}}}").RootElement;
+        }
+
+        var coco = new JsonObject { ["images"] = images, ["annotations"] = annotations, ["categories"] = new JsonArray(new JsonObject { ["id"] = 1, ["name"] = "cup" }) };
+        await File.WriteAllTextAsync(_temp.Combine("polygons", "instances.json"), coco.ToJsonString());
+        var options = new JsonObject { ["images"] = folder, ["ops"] = new JsonArray("highlight"), ["languages"] = new JsonArray("en"), ["min_area"] = 1 };
+
+        var (_, samples, _) = await RunAsync(_temp.Combine("polygons", "instances.json"), options, "polygons-out");
+
+        var media = new MediaStore(new LocalStorage(_temp.Combine("polygons-out")));
+        foreach (var sample in samples)
+        {
+            var meta = sample.MetaObject();
+            var annotation = (long)meta["annotation_id"]!;
+            var source = await DecodeAsync(media, ((ImagePart)sample.Parts[0]).Media);
+            var target = await DecodeAsync(media, ((ImagePart)sample.Parts[2]).Media);
+            var stored = await DecodeAsync(media, new MediaRef((string)meta["mask"]!["sha256"]!, "image/png"));
+            var mask = DecodeRle(expected[annotation], source.Width, source.Height);
+            for (var i = 0; i < source.Width * source.Height; i++)
+            {
+                Assert.True(mask[i] == (stored.Pixels[i * 4] != 0), $"polygon {annotation}: pixel {i} differs from pycocotools' mask");
+                if (!mask[i])
+                {
+                    Assert.True(source.Pixels.AsSpan(i * 4, 4).SequenceEqual(target.Pixels.AsSpan(i * 4, 4)), $"polygon {annotation}: pixel {i} outside the object changed");
+                }
+            }
+        }
+
+        Assert.True(samples.Count >= 40, $"only {samples.Count} of {id} polygon objects became triples");
+    }
+
+    /// <summary>
     /// The outside-the-mask rule against a mask the test decodes itself from instances.json, not the stage's stored
     /// one: for every RLE annotation (compressed strings and uncompressed counts), the COCO RLE is decoded here
     /// (pycocotools maskApi.c rleFrString: 6-bit groups, continuation bit 0x20, sign bit 0x10 of the last group,
