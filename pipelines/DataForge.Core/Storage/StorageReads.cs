@@ -40,6 +40,6 @@ public static class StorageReads
 
 /// <summary>An object too large to hold in memory whole; a stage turns it into an input.too_large reject.</summary>
 public sealed class InputTooLargeException(string uri, long bytes, long maxBytes)
-    : DataForgeException($"{uri} holds {bytes:N0} bytes or more, over the {maxBytes:N0} a stage reads whole (max_file_bytes)")
+    : DataForgeException($"{uri} holds {bytes:N0} bytes or more, over the {maxBytes:N0} a stage reads whole")
 {
 }

@@ -53,7 +53,7 @@ public sealed class ReadImagesStage(ReadImagesOptions options) : SourceStage
         }
         catch (InputTooLargeException e)
         {
-            return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputTooLarge, e.Message);
+            return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputTooLarge, $"{e.Message} (max_file_bytes)");
         }
 
         var probe = ImageProbe.Probe(bytes, options.MaxPixels);
