@@ -219,4 +219,38 @@ public sealed class RejectCodeTests : IDisposable
         await File.AppendAllTextAsync(medium, "tampered");
         Assert.Contains("media.corrupt", await RunAsync("  - read-samples:\n      inputs: [set]\n  - write\n", "copy"));
     }
+
+    [Fact]
+    public async Task An_image_part_declaring_a_size_its_image_does_not_have_is_media_size_mismatch()
+    {
+        var images = Directory.CreateDirectory(_temp.Combine("imgs")).FullName;
+        File.Copy(Jpeg, Path.Combine(images, "a.jpg"));
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "images", "scene-02.jpg"), Path.Combine(images, "b.jpg"));
+        await RunAsync("  - read-images:\n      inputs: [imgs]\n  - write\n", "set");
+
+        // The same set as a tool from elsewhere might write it: one image part claims 1x1 (pack would count 4 tokens).
+        var set = new DataForge.Core.Storage.LocalStorage(_temp.Combine("set"));
+        var part = Directory.GetFiles(_temp.Combine("set"), "part-*.parquet").Single();
+        var samples = await DataForge.Core.SampleSets.SampleSetReader.ReadFileAsync(set, Path.GetFileName(part)).ToListAsync();
+        await using (var writer = await DataForge.Core.SampleSets.SampleSetWriter.CreateAsync(set, Path.GetFileName(part)))
+        {
+            for (var i = 0; i < samples.Count; i++)
+            {
+                var sample = samples[i];
+                if (i == 0)
+                {
+                    var image = (DataForge.Core.Model.ImagePart)sample.Parts[0];
+                    sample = new DataForge.Core.Model.Sample(sample.Id, sample.Source, sample.Parts.SetItem(0, image with { Width = 1, Height = 1 }), sample.Meta);
+                }
+
+                await writer.WriteAsync(sample);
+            }
+
+            await writer.CompleteAsync();
+        }
+
+        var reasons = await RunAsync("  - read-samples:\n      inputs: [set]\n  - write\n", "copy");
+
+        Assert.Equal(["media.size_mismatch"], reasons);
+    }
 }

@@ -51,6 +51,8 @@ public static class CoreRejectReasons
 
     public static readonly RejectReason MediaCorrupt = new("media.corrupt", "A medium in the input sample set does not hash to its name.");
 
+    public static readonly RejectReason MediaSizeMismatch = new("media.size_mismatch", "An image part of the input sample set declares a width and height its stored image does not have; its tokens would be counted for another image.");
+
     public static readonly RejectReason DedupExactDuplicate = new("dedup.exact_duplicate", "The content repeats an earlier sample (or image) exactly; the message names the one kept.");
 
     /// <summary>What <c>ImageProbe</c> refuses an image for: every stage that decodes images can give these.</summary>
@@ -60,5 +62,5 @@ public static class CoreRejectReasons
     public static IReadOnlyList<RejectReason> ImageProbe { get; } = [ImageCorrupt, ImageTruncated, ImageUnsupportedFormat, ImageTooManyPixels];
 
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [InputUnsupportedFormat, InputCorrupt, InputDecompressionBomb, InputNotARegularFile, InputUnsupportedName, InputTooLarge, RecordTooLarge, JsonlInvalidJson, JsonlNotAnObject, TextMissingField, TextInvalidUtf8, TextTooShort, TextTooLong, ImageCorrupt, ImageTruncated, ImageUnsupportedFormat, ImageTooManyPixels, ImageTooSmall, ImageTooLarge, ImageAspectRatio, CaptionOrphan, MediaMissing, MediaCorrupt, DedupExactDuplicate];
+    public static IReadOnlyList<RejectReason> All { get; } = [InputUnsupportedFormat, InputCorrupt, InputDecompressionBomb, InputNotARegularFile, InputUnsupportedName, InputTooLarge, RecordTooLarge, JsonlInvalidJson, JsonlNotAnObject, TextMissingField, TextInvalidUtf8, TextTooShort, TextTooLong, ImageCorrupt, ImageTruncated, ImageUnsupportedFormat, ImageTooManyPixels, ImageTooSmall, ImageTooLarge, ImageAspectRatio, CaptionOrphan, MediaMissing, MediaCorrupt, MediaSizeMismatch, DedupExactDuplicate];
 }

@@ -16,7 +16,7 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<ReadSamplesOptions>("read-samples", "read the samples of existing sample sets", options => new ReadSamplesStage(options),
-            [CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.MediaMissing, CoreRejectReasons.MediaCorrupt]);
+            [CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.MediaMissing, CoreRejectReasons.MediaCorrupt, CoreRejectReasons.MediaSizeMismatch]);
 
     protected override async IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run)
     {
@@ -42,8 +42,36 @@ public sealed class ReadSamplesStage(ReadSamplesOptions options) : SourceStage
         var media = new MediaStore(set);
         await foreach (var sample in SampleSetReader.ReadFileAsync(set, name, context.CancellationToken))
         {
-            yield return options.CopyMedia && await CopyMediaAsync(sample, media, context) is { } missing ? missing : StageOutcome.Of(sample);
+            yield return (options.CopyMedia ? await CopyMediaAsync(sample, media, context) : null)
+                ?? await CheckImageSizesAsync(sample, media, context.CancellationToken)
+                ?? StageOutcome.Of(sample);
         }
+    }
+
+    /// <summary>
+    /// An image part's width and height decide its tokens (pack's Qwen2-VL grid), and a sample set from elsewhere may
+    /// declare sizes its images do not have: each is checked against the stored image's own header (read from its
+    /// first 256 KiB, where JPEG, PNG, WebP, GIF and BMP keep it).
+    /// </summary>
+    private static async Task<StageOutcome?> CheckImageSizesAsync(Sample sample, MediaStore media, CancellationToken cancellationToken)
+    {
+        foreach (var image in sample.Parts.OfType<ImagePart>())
+        {
+            if (!await media.ContainsAsync(image.Media, cancellationToken))
+            {
+                return StageOutcome.Reject(sample.Id, CoreRejectReasons.MediaMissing, $"{MediaStore.PathOf(image.Media)} is not in the input sample set");
+            }
+
+            await using var stream = await media.OpenAsync(image.Media, cancellationToken);
+            var head = new byte[256 << 10];
+            var length = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+            if (ImageHeader.Size(head.AsSpan(0, length)) is not { } size || size != (image.Width, image.Height))
+            {
+                return StageOutcome.Reject(sample.Id, CoreRejectReasons.MediaSizeMismatch, $"{MediaStore.PathOf(image.Media)} declares {image.Width}x{image.Height} but the image is {(ImageHeader.Size(head.AsSpan(0, length)) is { } actual ? $"{actual.Width}x{actual.Height}" : "unreadable")}");
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Copies the sample's media into the output's store; null, or the reject when the input set lacks one.</summary>
