@@ -221,7 +221,7 @@ public sealed class HostileRunTests : IDisposable
         File.Copy(Path.Combine(RepositoryRoot.Samples, "speech", "audio", "hak-006.wav"), Path.Combine(folder, "ok.wav"));
         Assert.Equal(0, mkfifo(Path.Combine(folder, "pipe.wav"), 0x1B6));
         const string Text = "\u4f60\u597d\u4e16\u754c\u4eca\u5929\u5929\u6c14\u5f88\u597d";
-        var rows = new[] { "ok.wav", "http://example.com/a.wav", "az://c/a.wav", $"file://{Path.Combine(folder, "ok.wav")}", "pipe.wav" }
+        var rows = new[] { "ok.wav", "http://example.com/a.wav", "az://c/a.wav", $"file://{Path.Combine(folder, "ok.wav")}", "pipe.wav", "nul\0dir/name.wav" }
             .Select((audio, i) => $"{audio}\t{Text}\ts{i}\thak");
         await File.WriteAllTextAsync(Path.Combine(folder, "m.tsv"), "audio\ttext\tspeaker\tdialect\n" + string.Join("\n", rows) + "\n");
 
@@ -232,6 +232,7 @@ public sealed class HostileRunTests : IDisposable
         var reasons = Rejects().Select(reject => reject.Reason).ToList();
         Assert.Equal(3, reasons.Count(reason => reason == "audio.path_outside"));
         Assert.Contains("input.not_a_regular_file", reasons);
+        Assert.Contains("entry.invalid", reasons); // a NUL in the path (found by the asr stage fuzz test)
     }
 
     [Fact]

@@ -13,11 +13,13 @@ namespace DataForge.Testing;
 public static class StageFuzz
 {
     /// <param name="options">The stage's options for the input at the given path (it lies in a fresh folder per input).</param>
-    public static Func<byte[], Task> Target(StageDefinition stage, string fileName, Func<string, JsonObject> options)
+    /// <param name="prepare">Puts what the input names beside it (audio files), given that folder.</param>
+    public static Func<byte[], Task> Target(StageDefinition stage, string fileName, Func<string, JsonObject> options, Action<string>? prepare = null)
     {
         return async bytes =>
         {
             using var temp = new TempFolder();
+            prepare?.Invoke(temp.Path);
             var input = temp.Combine(fileName);
             await File.WriteAllBytesAsync(input, bytes);
             var spec = new PipelineSpec(

@@ -34,6 +34,12 @@ public sealed class StorageFactory(Func<string, string?> environment, string bas
     public IStorage Open(string uri)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uri);
+        if (uri.Contains('\0', StringComparison.Ordinal))
+        {
+            // A path from data (a manifest row) may hold one; the file system cannot name it (GetFullPath throws).
+            throw new UsageException($"'{uri.Replace("\0", "\\0", StringComparison.Ordinal)}' holds a NUL character, which no path can");
+        }
+
         if (uri.StartsWith("az://", StringComparison.OrdinalIgnoreCase))
         {
             return OpenAz(uri);
@@ -49,7 +55,9 @@ public sealed class StorageFactory(Func<string, string?> environment, string bas
             throw new UsageException($"unsupported storage URI '{uri}': use a local path, az://container/prefix or https://ACCOUNT.blob.core.windows.net/container/prefix");
         }
 
-        var local = uri.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(uri).LocalPath : uri;
+        var local = uri.StartsWith("file://", StringComparison.OrdinalIgnoreCase)
+            ? (Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.LocalPath : throw new UsageException($"'{uri}' is not a file:// URI"))
+            : uri;
         return new LocalStorage(Path.GetFullPath(local, BaseDirectory), uri);
     }
 
