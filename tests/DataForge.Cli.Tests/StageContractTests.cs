@@ -30,7 +30,7 @@ public sealed partial class StageContractTests : IDisposable
 
     private static readonly IReadOnlyList<RejectReason> Catalogue =
     [
-        .. CoreRejectReasons.All, .. InterleaveRejectReasons.All, .. CaptionRejectReasons.All,
+        .. CoreRejectReasons.All, .. DataForge.Core.Stages.ReadTable.TableRejectReasons.All, .. InterleaveRejectReasons.All, .. CaptionRejectReasons.All,
         .. PackRejectReasons.All, .. Seg2EditRejectReasons.All, .. AsrRejectReasons.All,
     ];
 

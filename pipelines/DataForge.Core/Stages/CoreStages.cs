@@ -15,6 +15,7 @@ public static class CoreStages
     public static IReadOnlyList<StageDefinition> All { get; } =
     [
         ReadTextStage.Definition,
+        ReadTable.ReadTableStage.Definition,
         ReadImagesStage.Definition,
         ReadSamplesStage.Definition,
         FilterStage.Definition,

@@ -1,0 +1,244 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataForge.Core.Media;
+using DataForge.Core.Model;
+using DataForge.Core.Rejects;
+using DataForge.Core.Stages.Contract;
+using DataForge.Core.Storage;
+
+namespace DataForge.Core.Stages.ReadTable;
+
+/// <summary>
+/// Source of samples from a table of named columns (issue 19): each row is <c>[Image(content), Text(target)]</c> when the
+/// table names images, else <c>[Text(target)]</c>; a row holding a list of captions gives one sample per caption. The
+/// id and split columns are kept, every other column goes into meta. Columns are found once per file (the header, or
+/// the first JSON row); a text column the table lacks refuses the file, naming the columns it has.
+/// </summary>
+public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
+{
+    public static readonly StageDefinition Definition =
+        new StageDefinition<ReadTableOptions>("read-table", "read tables of named columns (CSV, TSV, JSON Lines, JSON): captions over images, or text", options => new ReadTableStage(options),
+            [.. TableRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, .. CoreRejectReasons.ImageProbe]);
+
+    protected override async IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run)
+    {
+        var cancellationToken = run.CancellationToken;
+        if (!TableRows.IsTable(file.Path))
+        {
+            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-table reads .csv, .tsv, .jsonl and .json tables");
+            yield break;
+        }
+
+        var images = options.Images is { } folder ? new StorageFactory(run.Context.Environment, run.Context.BaseDirectory).Open(folder) : FolderOf(file);
+        Columns? columns = null;
+        await using var rows = TableRows.ReadAsync(file, options.MaxFileBytes, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            TableRecord? next = null;
+            InputTooLargeException? tooLarge = null;
+            try
+            {
+                if (!await rows.MoveNextAsync())
+                {
+                    break;
+                }
+
+                next = rows.Current;
+            }
+            catch (InputTooLargeException e)
+            {
+                tooLarge = e; // a JSON table larger than it may be held whole
+            }
+
+            if (next is not { } record)
+            {
+                yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputTooLarge, tooLarge!.Message);
+                yield break;
+            }
+
+            var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#row={record.Row}");
+            if (record.Values is not { } values)
+            {
+                yield return StageOutcome.Reject(record.Row == 0 ? file.Uri : where, TableRejectReasons.TableInvalidRow, record.Problem!);
+                if (record.Row == 0)
+                {
+                    yield break;
+                }
+
+                continue;
+            }
+
+            if (columns is null)
+            {
+                columns = Resolve(values);
+                if (columns.Problem is { } missing)
+                {
+                    yield return StageOutcome.Reject(file.Uri, TableRejectReasons.TableMissingColumn, missing);
+                    yield break;
+                }
+            }
+
+            yield return await RowAsync(values, columns, file, where, images, run.Context, cancellationToken);
+        }
+    }
+
+    private sealed record Columns(string Text, string? Image, string? Problem);
+
+    /// <summary>The text and image columns: as configured, else the first usual name the row has.</summary>
+    private Columns Resolve(JsonObject row)
+    {
+        var names = row.Select(pair => pair.Key).ToList();
+        var text = options.TextColumn ?? ReadTableOptions.TextNames.FirstOrDefault(row.ContainsKey);
+        if (text is null || !row.ContainsKey(text))
+        {
+            return new Columns(string.Empty, null, $"no text column {(options.TextColumn is { } given ? $"'{given}'" : $"(looked for {string.Join(", ", ReadTableOptions.TextNames)})")}; the table's columns are {string.Join(", ", names)} (set text_column)");
+        }
+
+        var image = options.ImageColumn ?? ReadTableOptions.ImageNames.FirstOrDefault(row.ContainsKey);
+        if (options.ImageColumn is { } wanted && !row.ContainsKey(wanted))
+        {
+            return new Columns(text, null, $"no image column '{wanted}'; the table's columns are {string.Join(", ", names)}");
+        }
+
+        return new Columns(text, image, null);
+    }
+
+    private async Task<StageOutcome> RowAsync(JsonObject values, Columns columns, InputFile file, string where, IStorage images, StageContext context, CancellationToken cancellationToken)
+    {
+        var texts = Texts(values[columns.Text]);
+        if (texts.Count == 0)
+        {
+            return StageOutcome.Reject(where, TableRejectReasons.TableRowIncomplete, $"no text in column '{columns.Text}'");
+        }
+
+        ImagePart? image = null;
+        if (columns.Image is { } imageColumn)
+        {
+            var (part, rejection) = await ImageAsync(Scalar(values[imageColumn]), imageColumn, where, images, context, cancellationToken);
+            if (rejection is not null)
+            {
+                return new StageOutcome { Rejections = [rejection] };
+            }
+
+            image = part;
+        }
+
+        var id = Scalar(values[options.IdColumn]) ?? SampleIds.FromSource(where);
+        var split = Scalar(values[options.SplitColumn]);
+        var meta = new JsonObject { ["table"] = StoragePaths.FileName(file.Path) };
+        foreach (var (column, value) in values)
+        {
+            if (column != columns.Text && column != columns.Image && column != options.IdColumn && column != options.SplitColumn)
+            {
+                meta[column] = value?.DeepClone();
+            }
+        }
+
+        var samples = new List<Sample>();
+        for (var k = 0; k < texts.Count; k++)
+        {
+            var parts = ImmutableArray.CreateBuilder<Part>();
+            if (image is not null)
+            {
+                parts.Add(image);
+            }
+
+            parts.Add(new TextPart(texts[k], Role.Target));
+            var sampleId = texts.Count == 1 ? id : string.Create(CultureInfo.InvariantCulture, $"{id}#caption={k}");
+            var source = texts.Count == 1 ? where : string.Create(CultureInfo.InvariantCulture, $"{where}&caption={k}");
+            samples.Add(new Sample(sampleId, source, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact), split));
+        }
+
+        return new StageOutcome { Samples = samples };
+    }
+
+    private async Task<(ImagePart? Part, Rejection? Rejection)> ImageAsync(string? path, string column, string where, IStorage images, StageContext context, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return (null, new Rejection(where, TableRejectReasons.TableRowIncomplete, $"no image in column '{column}'"));
+        }
+
+        if (!options.AllowPathsOutside && LeavesFolder(path))
+        {
+            return (null, new Rejection(where, TableRejectReasons.TableImagePathOutside, $"image '{path}' is absolute, a URI or leaves its folder (set allow_paths_outside: true to read such paths; fetching image URLs is not supported yet)"));
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = await images.ReadAllBytesAsync(path, options.MaxFileBytes, cancellationToken);
+        }
+        catch (StorageNotFoundException)
+        {
+            return (null, new Rejection(where, TableRejectReasons.TableImageMissing, $"{StoragePaths.Join(images.Uri, path)} does not exist"));
+        }
+        catch (InputTooLargeException e)
+        {
+            return (null, new Rejection(where, CoreRejectReasons.InputTooLarge, $"{e.Message} (max_file_bytes)"));
+        }
+        catch (DataForgeException e)
+        {
+            // Not a regular file (a FIFO, a device): refused by the storage without being opened.
+            return (null, new Rejection(where, TableRejectReasons.TableImageMissing, e.Message));
+        }
+
+        var probe = ImageProbe.Probe(bytes, options.MaxPixels);
+        if (!probe.Ok)
+        {
+            return (null, new Rejection(where, probe.RejectReason!, $"{path}: {probe.RejectMessage ?? probe.RejectReason}"));
+        }
+
+        var media = await context.Media.PutAsync(bytes, probe.Mime!, cancellationToken);
+        return (new ImagePart(media, probe.Width, probe.Height, Role.Content), null);
+    }
+
+    /// <summary>A caption, or a list of captions (COCO gives five per image); empty strings are none.</summary>
+    private static List<string> Texts(JsonNode? value) => value switch
+    {
+        JsonArray list => [.. list.Select(Scalar).Where(text => !string.IsNullOrWhiteSpace(text)).Select(text => text!)],
+        _ when Scalar(value) is { } text && !string.IsNullOrWhiteSpace(text) => [text],
+        _ => [],
+    };
+
+    /// <summary>A value as text: strings as they are, numbers and booleans as JSON writes them; objects and arrays are none.</summary>
+    private static string? Scalar(JsonNode? value) => value is JsonValue scalar
+        ? scalar.GetValueKind() switch
+        {
+            JsonValueKind.String => scalar.GetValue<string>(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => scalar.ToJsonString(),
+            _ => null,
+        }
+        : null;
+
+    /// <summary>An absolute path, a URI, a drive path, or a relative path whose '..' climbs above its start.</summary>
+    private static bool LeavesFolder(string path)
+    {
+        var named = path.Replace('\\', '/');
+        if (named.Contains("://", StringComparison.Ordinal) || named.StartsWith('/') || (named.Length > 1 && named[1] == ':'))
+        {
+            return true;
+        }
+
+        var depth = 0;
+        foreach (var segment in named.Split('/'))
+        {
+            depth += segment switch { ".." => -1, "." or "" => 0, _ => 1 };
+            if (depth < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IStorage FolderOf(InputFile file)
+    {
+        var folder = StoragePaths.Directory(file.Path);
+        return folder.Length == 0 ? file.Storage : file.Storage.At(folder);
+    }
+}

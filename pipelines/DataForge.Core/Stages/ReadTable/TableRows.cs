@@ -1,0 +1,129 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataForge.Core.Storage;
+using DataForge.Core.Tables;
+
+namespace DataForge.Core.Stages.ReadTable;
+
+/// <summary>One row of a table: its number (from 1), its columns as JSON values, or why it cannot be read.</summary>
+public sealed record TableRecord(int Row, JsonObject? Values, string? Problem);
+
+/// <summary>
+/// The rows of a table file, whatever its layout: CSV and TSV with a header (RFC 4180 quoting, via
+/// <see cref="DelimitedTable"/>), JSON Lines (one object a line), or JSON (an array of objects, or an object holding one
+/// such array, as COCO-style and Hugging Face JSON exports are). Values keep their JSON type; CSV values are strings.
+/// </summary>
+public static class TableRows
+{
+    private static readonly JsonDocumentOptions NoDuplicateKeys = new() { AllowDuplicateProperties = false };
+
+    /// <summary>Whether <paramref name="path"/> is a table this reader reads.</summary>
+    public static bool IsTable(string path) =>
+        FileFormats.Of(path) is { Compression: FileCompression.None, Format: FileFormat.Csv or FileFormat.Tsv or FileFormat.Jsonl or FileFormat.Json };
+
+    public static async IAsyncEnumerable<TableRecord> ReadAsync(InputFile file, long maxJsonBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var format = FileFormats.Of(file.Path).Format;
+        if (format == FileFormat.Json)
+        {
+            // A JSON table is one value: read whole, within the cap any whole-file read has.
+            var bytes = await file.Storage.ReadAllBytesAsync(file.Path, maxJsonBytes, cancellationToken);
+            var (rows, problem) = JsonRows(bytes);
+            if (problem is not null)
+            {
+                yield return new TableRecord(0, null, problem);
+                yield break;
+            }
+
+            var number = 0;
+            foreach (var row in rows)
+            {
+                number++;
+                yield return row is JsonObject values ? new TableRecord(number, values, null) : new TableRecord(number, null, $"row {number} is not a JSON object");
+            }
+
+            yield break;
+        }
+
+        await using var stream = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false));
+        if (format == FileFormat.Jsonl)
+        {
+            var line = 0;
+            while (await reader.ReadLineAsync(cancellationToken) is { } text)
+            {
+                line++;
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    continue;
+                }
+
+                yield return JsonLine(text, line);
+            }
+
+            yield break;
+        }
+
+        await foreach (var (row, problem, line) in DelimitedTable.ReadAsync(reader, DelimitedTable.SeparatorFor(file.Path), cancellationToken))
+        {
+            if (row is null)
+            {
+                yield return new TableRecord(line, null, problem);
+                continue;
+            }
+
+            var values = new JsonObject();
+            foreach (var (column, value) in row.Values)
+            {
+                values[column] = value;
+            }
+
+            yield return new TableRecord(row.Line, values, null);
+        }
+    }
+
+    private static TableRecord JsonLine(string text, int line)
+    {
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: NoDuplicateKeys) is JsonObject values
+                ? new TableRecord(line, values, null)
+                : new TableRecord(line, null, $"line {line} is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            return new TableRecord(line, null, $"line {line} is not valid JSON: {e.Message.Split(" LineNumber:", 2)[0]}");
+        }
+    }
+
+    /// <summary>The rows of a JSON table: the array itself, or the only array-of-objects member of an object.</summary>
+    private static (JsonArray Rows, string? Problem) JsonRows(byte[] bytes)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(bytes, documentOptions: NoDuplicateKeys);
+        }
+        catch (JsonException e)
+        {
+            return ([], $"not valid JSON: {e.Message.Split(" LineNumber:", 2)[0]}");
+        }
+
+        switch (root)
+        {
+            case JsonArray array:
+                return (array, null);
+            case JsonObject holder:
+                var arrays = holder.Where(pair => pair.Value is JsonArray { Count: > 0 } list && list[0] is JsonObject).ToList();
+                return arrays.Count == 1
+                    ? ((JsonArray)arrays[0].Value!, null)
+                    : ([], arrays.Count == 0
+                        ? "a JSON table is an array of row objects, or an object holding one; this object holds none"
+                        : $"the object holds several arrays of rows ({string.Join(", ", arrays.Select(pair => pair.Key))}); give the table as one array");
+            default:
+                return ([], "a JSON table is an array of row objects, or an object holding one");
+        }
+    }
+}

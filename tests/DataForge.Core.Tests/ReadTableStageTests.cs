@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
+using DataForge.Core.SampleSets;
+using DataForge.Core.Storage;
+using DataForge.Testing;
+
+namespace DataForge.Core.Tests;
+
+/// <summary>read-table over the layouts caption datasets ship in: CSV with a header, JSON Lines, a JSON object holding rows.</summary>
+public sealed class ReadTableStageTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private async Task<(List<Sample> Samples, List<(string Reason, string Message)> Rejects)> RunAsync(JsonObject options, string output = "out")
+    {
+        var spec = new PipelineSpec("table", [], _temp.Combine(output), [new StageSpec("read-table", options, new SourceLocation("t", 1, 1)), new StageSpec("write", [], new SourceLocation("t", 2, 1))], 1, RepositoryRoot.Samples);
+        await PipelineRuns.RunAsync(spec, []);
+        var samples = await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine(output))).ToListAsync();
+        var folder = _temp.Combine(output, "rejects");
+        var rejects = !Directory.Exists(folder) ? [] : Directory.GetFiles(folder).SelectMany(File.ReadLines).Select(line =>
+        {
+            using var reject = JsonDocument.Parse(line);
+            return (reject.RootElement.GetProperty("reason").GetString()!, reject.RootElement.GetProperty("message").GetString()!);
+        }).ToList();
+        return (samples, rejects);
+    }
+
+    [Fact]
+    public async Task The_bundled_caption_tables_become_image_caption_samples_with_their_split_and_columns()
+    {
+        var (samples, rejects) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray("tables/captions.csv", "tables/captions.json"), ["images"] = "images" });
+
+        // CSV: 3 good rows of 5; JSON: a row with two captions (two samples) and one good row of 3.
+        Assert.Equal(6, samples.Count);
+        Assert.All(samples, sample => Assert.Equal([typeof(ImagePart), typeof(TextPart)], sample.Parts.Select(part => part.GetType())));
+        var first = samples.Single(sample => ((TextPart)sample.Parts[1]).Text.StartsWith("A red circle", StringComparison.Ordinal));
+        Assert.Equal("train", first.Split);
+        Assert.Equal("studio a", (string)first.MetaObject()["photographer"]!);
+        Assert.Equal((477, 374), (((ImagePart)first.Parts[0]).Width, ((ImagePart)first.Parts[0]).Height));
+        Assert.Contains(samples, sample => sample.Id == "s05#caption=1");
+        Assert.Contains(samples, sample => sample.Id == "s06" && sample.Split is null);
+        Assert.Equal(["table.image_missing", "table.image_path_outside", "table.row_incomplete"], rejects.Select(reject => reject.Reason).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_table_without_the_text_column_is_refused_naming_the_columns_it_has_and_text_only_tables_need_no_image()
+    {
+        Directory.CreateDirectory(_temp.Combine("t"));
+        await File.WriteAllTextAsync(_temp.Combine("t", "a.tsv"), "url\tTITLE\n1.jpg\tx\n");
+        await File.WriteAllTextAsync(_temp.Combine("t", "b.jsonl"), "{\"sentence\": \"a line of text\", \"lang\": \"en\"}\n{\"sentence\": \"x\", \"sentence\": \"y\"}\nnot json\n[1]\n");
+        await File.WriteAllTextAsync(_temp.Combine("t", "c.json"), "{\"a\": [{\"text\": \"x\"}], \"b\": [{\"text\": \"y\"}]}");
+
+        var (samples, rejects) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("t")) });
+
+        var text = Assert.Single(samples);
+        Assert.Equal("a line of text", ((TextPart)Assert.Single(text.Parts)).Text);
+        Assert.Equal("en", (string)text.MetaObject()["lang"]!);
+        Assert.Contains(rejects, reject => reject.Reason == "table.missing_column" && reject.Message.Contains("the table's columns are url, title", StringComparison.Ordinal));
+        Assert.Equal(3, rejects.Count(reject => reject.Reason == "table.invalid_row" && !reject.Message.Contains("several arrays", StringComparison.Ordinal)));
+        Assert.Contains(rejects, reject => reject.Reason == "table.invalid_row" && reject.Message.Contains("several arrays of rows (a, b)", StringComparison.Ordinal));
+
+        var (_, named) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("t", "a.tsv")), ["text_column"] = "caption" }, "named");
+        Assert.Contains(named, reject => reject.Reason == "table.missing_column" && reject.Message.StartsWith("no text column 'caption'", StringComparison.Ordinal));
+    }
+}
