@@ -110,4 +110,21 @@ public sealed class PackCommandTests : IDisposable
         Assert.Contains("loss must be 'all' or 'targets'", loss.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, (await CliProcess.RunAsync("pack", "samples/text")).ExitCode);
     }
+
+    [Fact]
+    public async Task Pack_reads_a_caption_table_with_its_images_and_text_files_by_a_named_field()
+    {
+        var folder = Directory.CreateDirectory(_temp.Combine("table")).FullName;
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "images", "scene-01.jpg"), Path.Combine(folder, "a.jpg"));
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "images", "scene-02.jpg"), Path.Combine(folder, "b.jpg"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "captions.csv"), "path,body\na.jpg,A red circle and a blue square.\nb.jpg,Three shapes in a row.\n");
+        await File.WriteAllTextAsync(Path.Combine(folder, "notes.jsonl"), "{\"body\": \"A note whose text is in a field named body.\"}\n");
+
+        var run = await CliProcess.RunAsync("pack", Path.Combine(folder, "captions.csv"), Path.Combine(folder, "notes.jsonl"), "--text-field", "body", "--out", _temp.Combine("shards"), "--seq-len", "2048");
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        using var index = JsonDocument.Parse(await File.ReadAllTextAsync(_temp.Combine("shards", "index.json")));
+        Assert.Equal(3, index.RootElement.GetProperty("documents").GetInt64());
+        Assert.True(index.RootElement.GetProperty("tokens_by_modality").GetProperty("image").GetInt64() > 0, "the table's images were packed as image tokens");
+    }
 }

@@ -5,6 +5,7 @@ using DataForge.Core;
 using DataForge.Core.Inspect;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages.Contract;
+using DataForge.Core.Stages.ReadTable;
 using DataForge.Core.Storage;
 using DataForge.Packing.Shards;
 
@@ -18,7 +19,9 @@ public static class PackCommand
 {
     public static Command Create(CliContext app)
     {
-        var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, or JSONL/Parquet text files or folders", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, tables (.csv, .tsv, .json: read-table), or JSONL/Parquet text files or folders (read-text)", Arity = ArgumentArity.OneOrMore };
+        var textField = new Option<string?>("--text-field") { Description = "the field or column holding the text (read-text's text_field, read-table's text_column)" };
+        var idField = new Option<string?>("--id-field") { Description = "the field or column holding a record's id" };
         var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the shards", Required = true };
         var config = new Option<FileInfo?>("--config") { Description = "YAML file with any other pack options (snake_case, as in a pipeline)" };
         var workers = new Option<int>("--workers") { Description = "parallel tokenization (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -26,7 +29,7 @@ public static class PackCommand
         var device = PackDeviceOption.Create();
         var command = new Command("pack", "tokenize and pack samples into fixed-length shards (Parquet + index.json)")
         {
-            inputs, output, config, workers, device, verbose,
+            inputs, output, config, workers, device, verbose, textField, idField,
         };
         var flags = StageFlags.For(app.Registry.Resolve("pack", "pack"));
         flags.AddTo(command);
@@ -37,10 +40,11 @@ public static class PackCommand
 
             var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
             var sampleSets = new List<string>();
+            var tables = new List<string>();
             var texts = new List<string>();
             foreach (var input in parse.GetValue(inputs)!)
             {
-                (await SampleSetInspector.IsSampleSetAsync(storage.Open(input), cancellationToken) ? sampleSets : texts).Add(input);
+                (await SampleSetInspector.IsSampleSetAsync(storage.Open(input), cancellationToken) ? sampleSets : TableRows.IsTable(input) && FileFormats.Of(input).Format != FileFormat.Jsonl ? tables : texts).Add(input);
             }
 
             var location = new SourceLocation("command line", 1, 1);
@@ -50,9 +54,38 @@ public static class PackCommand
                 stages.Add(new StageSpec("read-samples", new JsonObject { ["inputs"] = new JsonArray([.. sampleSets.Select(set => JsonValue.Create(set))]), ["copy_media"] = false }, location));
             }
 
+            // Tables of named columns (captions over images, or text) go to read-table; JSON Lines, Parquet and text
+            // files to read-text, whose text_field --text-field sets.
+            if (tables.Count > 0)
+            {
+                var table = new JsonObject { ["inputs"] = new JsonArray([.. tables.Select(path => JsonValue.Create(path))]) };
+                if (parse.GetValue(textField) is { } column)
+                {
+                    table["text_column"] = column;
+                }
+
+                if (parse.GetValue(idField) is { } idColumn)
+                {
+                    table["id_column"] = idColumn;
+                }
+
+                stages.Add(new StageSpec("read-table", table, location));
+            }
+
             if (texts.Count > 0)
             {
-                stages.Add(new StageSpec("read-text", new JsonObject { ["inputs"] = new JsonArray([.. texts.Select(text => JsonValue.Create(text))]) }, location));
+                var text = new JsonObject { ["inputs"] = new JsonArray([.. texts.Select(path => JsonValue.Create(path))]) };
+                if (parse.GetValue(textField) is { } field)
+                {
+                    text["text_field"] = field;
+                }
+
+                if (parse.GetValue(idField) is { } id)
+                {
+                    text["id_field"] = id;
+                }
+
+                stages.Add(new StageSpec("read-text", text, location));
             }
 
             stages.Add(new StageSpec("pack", options, location));
