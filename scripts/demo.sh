@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then the speech set: asr.yaml) and shows
+# Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then caption tables: captions.yaml, then the
+# speech set: asr.yaml) and shows
 # what it wrote.
 # Needs the .NET SDK (everything else comes from NuGet on the first build) and, for the speech set, ffmpeg:
 # installed here with apt-get when it is missing.
@@ -14,6 +15,9 @@ dataforge inspect out/demo/shards --decode 0 --html out/demo/shards/report.html
 rm -rf out/demo-run
 dataforge train --shards out/demo/shards --out out/demo-run --steps 20 --eval-every 10 --checkpoint-every 10
 dataforge inspect out/demo-run --html out/demo-run/report.html
+# Caption tables (a path,caption CSV and a JSON export of rows) over the bundled images: columns found by their names.
+dataforge run samples/pipelines/captions.yaml
+dataforge inspect out/captions --show 2
 # Dialect speech: utterances with context prompts, speaker-disjoint splits, NeMo/Kaldi manifests, packed shards.
 if ! command -v ffmpeg >/dev/null 2>&1; then
   echo "installing ffmpeg (apt-get), which the asr stage decodes audio with"

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
+using DataForge.Core.Stages.ReadTable;
 using DataForge.Core.SampleSets;
 using DataForge.Core.Storage;
 using DataForge.Testing;
@@ -51,17 +52,19 @@ public sealed class ReadTableStageTests : IDisposable
     {
         Directory.CreateDirectory(_temp.Combine("t"));
         await File.WriteAllTextAsync(_temp.Combine("t", "a.tsv"), "url\tTITLE\n1.jpg\tx\n");
-        await File.WriteAllTextAsync(_temp.Combine("t", "b.jsonl"), "{\"sentence\": \"a line of text\", \"lang\": \"en\"}\n{\"sentence\": \"x\", \"sentence\": \"y\"}\nnot json\n[1]\n");
+        await File.WriteAllTextAsync(_temp.Combine("t", "b.jsonl"), "{\"sentence\": \"a line of text\", \"lang\": \"en\"}\n{\"sentence\": \"x\", \"sentence\": \"y\"}\nnot json\n[1]\n{\"sentence\": \"" + new string('w', TableRows.MaxLineBytes) + "\"}\n{\"sentence\": \"lone \\ud83d escape\"}\n");
         await File.WriteAllTextAsync(_temp.Combine("t", "c.json"), "{\"a\": [{\"text\": \"x\"}], \"b\": [{\"text\": \"y\"}]}");
 
         var (samples, rejects) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("t")) });
 
-        var text = Assert.Single(samples);
-        Assert.Equal("a line of text", ((TextPart)Assert.Single(text.Parts)).Text);
+        Assert.Equal(2, samples.Count);
+        Assert.Contains(samples, sample => ((TextPart)sample.Parts[0]).Text == "lone \uFFFD escape");
+        var text = samples.Single(sample => ((TextPart)sample.Parts[0]).Text == "a line of text");
         Assert.Equal("en", (string)text.MetaObject()["lang"]!);
         Assert.Contains(rejects, reject => reject.Reason == "table.missing_column" && reject.Message.Contains("the table's columns are url, title", StringComparison.Ordinal));
         Assert.Equal(3, rejects.Count(reject => reject.Reason == "table.invalid_row" && !reject.Message.Contains("several arrays", StringComparison.Ordinal)));
         Assert.Contains(rejects, reject => reject.Reason == "table.invalid_row" && reject.Message.Contains("several arrays of rows (a, b)", StringComparison.Ordinal));
+        Assert.Contains(rejects, reject => reject.Reason == "record.too_large");
 
         var (_, named) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("t", "a.tsv")), ["text_column"] = "caption" }, "named");
         Assert.Contains(named, reject => reject.Reason == "table.missing_column" && reject.Message.StartsWith("no text column 'caption'", StringComparison.Ordinal));

@@ -21,7 +21,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<ReadTableOptions>("read-table", "read tables of named columns (CSV, TSV, JSON Lines, JSON): captions over images, or text", options => new ReadTableStage(options),
-            [.. TableRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, .. CoreRejectReasons.ImageProbe]);
+            [.. TableRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.RecordTooLarge, .. CoreRejectReasons.ImageProbe]);
 
     protected override async IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run)
     {
@@ -62,7 +62,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#row={record.Row}");
             if (record.Values is not { } values)
             {
-                yield return StageOutcome.Reject(record.Row == 0 ? file.Uri : where, TableRejectReasons.TableInvalidRow, record.Problem!);
+                yield return StageOutcome.Reject(record.Row == 0 ? file.Uri : where, record.Reason ?? TableRejectReasons.TableInvalidRow, record.Problem!);
                 if (record.Row == 0)
                 {
                     yield break;

@@ -8,7 +8,11 @@ using DataForge.Core.Tables;
 namespace DataForge.Core.Stages.ReadTable;
 
 /// <summary>One row of a table: its number (from 1), its columns as JSON values, or why it cannot be read.</summary>
-public sealed record TableRecord(int Row, JsonObject? Values, string? Problem);
+public sealed record TableRecord(int Row, JsonObject? Values, string? Problem)
+{
+    /// <summary>The reason of a row that cannot be read, when it is not table.invalid_row (a line over the record cap).</summary>
+    public Contract.RejectReason? Reason { get; init; }
+}
 
 /// <summary>
 /// The rows of a table file, whatever its layout: CSV and TSV with a header (RFC 4180 quoting, via
@@ -17,6 +21,9 @@ public sealed record TableRecord(int Row, JsonObject? Values, string? Problem);
 /// </summary>
 public static class TableRows
 {
+    /// <summary>The longest JSON Lines row read (read-text's max_record_bytes default).</summary>
+    public const int MaxLineBytes = 32 << 20;
+
     private static readonly JsonDocumentOptions NoDuplicateKeys = new() { AllowDuplicateProperties = false };
 
     /// <summary>Whether <paramref name="path"/> is a table this reader reads.</summary>
@@ -48,24 +55,32 @@ public static class TableRows
         }
 
         await using var stream = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
-        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false));
         if (format == FileFormat.Jsonl)
         {
+            // Lines are bounded as read-text bounds them: one endless line is a reject, never a buffer of it.
+            var lines = new ReadText.BoundedLineReader(stream, MaxLineBytes);
             var line = 0;
-            while (await reader.ReadLineAsync(cancellationToken) is { } text)
+            while (await lines.ReadLineAsync(cancellationToken) is { } next)
             {
                 line++;
-                if (string.IsNullOrWhiteSpace(text))
+                if (next.TooLong)
                 {
-                    continue;
+                    yield return new TableRecord(line, null, $"line {line} is longer than {MaxLineBytes:N0} bytes") { Reason = Rejects.CoreRejectReasons.RecordTooLarge };
                 }
-
-                yield return JsonLine(text, line);
+                else if (next.Text is not { } text)
+                {
+                    yield return new TableRecord(line, null, $"line {line} is not valid UTF-8");
+                }
+                else if (!string.IsNullOrWhiteSpace(text))
+                {
+                    yield return JsonLine(text, line);
+                }
             }
 
             yield break;
         }
 
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, throwOnInvalidBytes: false));
         await foreach (var (row, problem, line) in DelimitedTable.ReadAsync(reader, DelimitedTable.SeparatorFor(file.Path), cancellationToken))
         {
             if (row is null)
@@ -88,7 +103,8 @@ public static class TableRows
     {
         try
         {
-            return JsonNode.Parse(text, documentOptions: NoDuplicateKeys) is JsonObject values
+            // A lone surrogate escape (json.dumps writes them) is U+FFFD in this row, as read-text and tiktoken read it.
+            return JsonNode.Parse(Text.LoneSurrogateEscapes.Repair(text).Text, documentOptions: NoDuplicateKeys) is JsonObject values
                 ? new TableRecord(line, values, null)
                 : new TableRecord(line, null, $"line {line} is not a JSON object");
         }
