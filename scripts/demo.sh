@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then caption tables: captions.yaml, then the
-# speech set: asr.yaml) and shows
-# what it wrote.
+# speech set: asr.yaml) and shows what it wrote.
 # Needs the .NET SDK (everything else comes from NuGet on the first build) and, for the speech set, ffmpeg:
 # installed here with apt-get when it is missing.
 set -euo pipefail

@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
-using DataForge.Core.Stages.ReadTable;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.ReadTable;
 using DataForge.Core.Storage;
 using DataForge.Testing;
 
