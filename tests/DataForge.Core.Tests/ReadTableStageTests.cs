@@ -69,4 +69,30 @@ public sealed class ReadTableStageTests : IDisposable
         var (_, named) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("t", "a.tsv")), ["text_column"] = "caption" }, "named");
         Assert.Contains(named, reject => reject.Reason == "table.missing_column" && reject.Message.StartsWith("no text column 'caption'", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Gzipped_tables_are_read_and_a_cut_one_is_input_corrupt_after_its_whole_rows()
+    {
+        Directory.CreateDirectory(_temp.Combine("gz"));
+        static byte[] Gzip(string text)
+        {
+            using var packed = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            {
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(text));
+            }
+
+            return packed.ToArray();
+        }
+
+        await File.WriteAllBytesAsync(_temp.Combine("gz", "a.csv.gz"), Gzip("text,source\nfirst row of text,web\nsecond row of text,book\n"));
+        var whole = Gzip(string.Concat(Enumerable.Range(0, 200).Select(i => $"{{\"caption\": \"caption number {i} of a long table\"}}\n")));
+        await File.WriteAllBytesAsync(_temp.Combine("gz", "b.jsonl.gz"), whole[..(whole.Length - 12)]); // the gzip trailer and some data cut off
+
+        var (samples, rejects) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("gz")) });
+
+        Assert.Contains(samples, sample => ((TextPart)sample.Parts[0]).Text == "second row of text" && (string)sample.MetaObject()["source"]! == "book");
+        Assert.True(samples.Count > 2, "the whole rows before the cut are read");
+        Assert.Contains(rejects, reject => reject.Reason == "input.corrupt");
+    }
 }

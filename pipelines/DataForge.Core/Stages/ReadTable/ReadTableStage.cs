@@ -20,15 +20,15 @@ namespace DataForge.Core.Stages.ReadTable;
 public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<ReadTableOptions>("read-table", "read tables of named columns (CSV, TSV, JSON Lines, JSON): captions over images, or text", options => new ReadTableStage(options),
-            [.. TableRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.RecordTooLarge, .. CoreRejectReasons.ImageProbe]);
+        new StageDefinition<ReadTableOptions>("read-table", "read tables of named columns (CSV, TSV, JSON Lines, JSON, optionally .gz): captions over images, or text", options => new ReadTableStage(options),
+            [.. TableRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.InputCorrupt, CoreRejectReasons.InputDecompressionBomb, CoreRejectReasons.RecordTooLarge, .. CoreRejectReasons.ImageProbe]);
 
     protected override async IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run)
     {
         var cancellationToken = run.CancellationToken;
         if (!TableRows.IsTable(file.Path))
         {
-            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-table reads .csv, .tsv, .jsonl and .json tables");
+            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-table reads .csv, .tsv, .jsonl and .json tables (each optionally .gz)");
             yield break;
         }
 
@@ -38,7 +38,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
         while (true)
         {
             TableRecord? next = null;
-            InputTooLargeException? tooLarge = null;
+            StageOutcome? unreadable = null;
             try
             {
                 if (!await rows.MoveNextAsync())
@@ -50,12 +50,20 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             }
             catch (InputTooLargeException e)
             {
-                tooLarge = e; // a JSON table larger than it may be held whole
+                unreadable = StageOutcome.Reject(file.Uri, CoreRejectReasons.InputTooLarge, e.Message); // a JSON table too large to hold whole
+            }
+            catch (Compression.DecompressionBombException e)
+            {
+                unreadable = StageOutcome.Reject(file.Uri, CoreRejectReasons.InputDecompressionBomb, e.Message);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                unreadable = StageOutcome.Reject(file.Uri, CoreRejectReasons.InputCorrupt, $"unreadable from here on: {e.Message}");
             }
 
             if (next is not { } record)
             {
-                yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputTooLarge, tooLarge!.Message);
+                yield return unreadable!;
                 yield break;
             }
 

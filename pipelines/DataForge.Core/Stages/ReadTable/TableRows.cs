@@ -28,16 +28,20 @@ public static class TableRows
 
     /// <summary>Whether <paramref name="path"/> is a table this reader reads.</summary>
     public static bool IsTable(string path) =>
-        FileFormats.Of(path) is { Compression: FileCompression.None, Format: FileFormat.Csv or FileFormat.Tsv or FileFormat.Jsonl or FileFormat.Json };
+        FileFormats.Of(path) is { Compression: FileCompression.None or FileCompression.Gzip, Format: FileFormat.Csv or FileFormat.Tsv or FileFormat.Jsonl or FileFormat.Json };
 
     public static async IAsyncEnumerable<TableRecord> ReadAsync(InputFile file, long maxJsonBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var format = FileFormats.Of(file.Path).Format;
+        var kind = FileFormats.Of(file.Path);
+        var format = kind.Format;
+        await using var raw = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
+
+        // Gzip is checked as read-text checks it (CRC, length, the 250:1 bomb guard); its errors end the file.
+        await using var stream = kind.Compression == FileCompression.Gzip ? new Compression.VerifiedGzipStream(raw) : raw;
         if (format == FileFormat.Json)
         {
             // A JSON table is one value: read whole, within the cap any whole-file read has.
-            var bytes = await file.Storage.ReadAllBytesAsync(file.Path, maxJsonBytes, cancellationToken);
-            var (rows, problem) = JsonRows(bytes);
+            var bytes = await ReadCappedAsync(stream, file.Uri, maxJsonBytes, cancellationToken);            var (rows, problem) = JsonRows(bytes);
             if (problem is not null)
             {
                 yield return new TableRecord(0, null, problem);
@@ -54,7 +58,6 @@ public static class TableRows
             yield break;
         }
 
-        await using var stream = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
         if (format == FileFormat.Jsonl)
         {
             // Lines are bounded as read-text bounds them: one endless line is a reject, never a buffer of it.
@@ -97,6 +100,24 @@ public static class TableRows
 
             yield return new TableRecord(row.Line, values, null);
         }
+    }
+
+    private static async Task<byte[]> ReadCappedAsync(Stream stream, string uri, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new InputTooLargeException(uri, buffer.Length + read, maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     private static TableRecord JsonLine(string text, int line)
