@@ -41,7 +41,7 @@ public static class TableRows
         if (format == FileFormat.Json)
         {
             // A JSON table is one value: read whole, within the cap any whole-file read has.
-            var bytes = await ReadCappedAsync(stream, file.Uri, maxJsonBytes, cancellationToken);            var (rows, problem) = JsonRows(bytes);
+            var bytes = await ReadCappedAsync(stream, file.Uri, maxJsonBytes, cancellationToken); var (rows, problem) = JsonRows(bytes);
             if (problem is not null)
             {
                 yield return new TableRecord(0, null, problem);
