@@ -59,4 +59,30 @@ public static class StoragePaths
         var slash = path.LastIndexOf('/');
         return slash < 0 ? string.Empty : path[..slash];
     }
+
+    /// <summary>
+    /// Whether a path named by data (a manifest's audio, a table's image) leaves the folder it is relative to: a URI
+    /// (file://, az://, https://), an absolute or drive path, or a relative path whose '..' climbs above its start.
+    /// </summary>
+    public static bool LeavesFolder(string path)
+    {
+        var named = path.Replace('\\', '/');
+        if (named.Contains("://", StringComparison.Ordinal) || named.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            || named.StartsWith('/') || (named.Length > 1 && named[1] == ':'))
+        {
+            return true;
+        }
+
+        var depth = 0;
+        foreach (var segment in named.Split('/'))
+        {
+            depth += segment switch { ".." => -1, "." or "" => 0, _ => 1 };
+            if (depth < 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -121,7 +121,7 @@ public sealed class AsrInputs(StorageFactory storageFactory, bool allowPathsOuts
             return new AsrEntry(source, null, null, problem);
         }
 
-        if (!allowPathsOutside && LeavesFolder(entry.Audio))
+        if (!allowPathsOutside && StoragePaths.LeavesFolder(entry.Audio))
         {
             return new AsrEntry(source, null, null, $"audio path '{entry.Audio}' is absolute or leaves the folder of the file naming it (set allow_paths_outside: true to read it)", AsrRejectReasons.AudioPathOutside);
         }
@@ -135,34 +135,6 @@ public sealed class AsrInputs(StorageFactory storageFactory, bool allowPathsOuts
             // A scheme storage does not read (http://): this entry's problem, not the run's.
             return new AsrEntry(source, null, null, $"audio '{entry.Audio}': {e.Message}");
         }
-    }
-
-    /// <summary>An absolute path, a drive path, or a relative path whose '..' segments climb above its start.</summary>
-    public static bool LeavesFolder(string audio)
-    {
-        var named = audio.Replace('\\', '/');
-        if (named.Contains("://", StringComparison.Ordinal) || named.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-        {
-            // A URI (file://, az://, https://) is never inside the manifest's folder.
-            return true;
-        }
-
-        if (named.StartsWith('/') || (named.Length > 1 && named[1] == ':'))
-        {
-            return true;
-        }
-
-        var depth = 0;
-        foreach (var segment in named.Split('/'))
-        {
-            depth += segment switch { ".." => -1, "." or "" => 0, _ => 1 };
-            if (depth < 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>

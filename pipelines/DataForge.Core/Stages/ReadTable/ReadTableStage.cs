@@ -170,7 +170,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             return (null, new Rejection(where, TableRejectReasons.TableRowIncomplete, $"no image in column '{column}'"));
         }
 
-        if (!options.AllowPathsOutside && LeavesFolder(path))
+        if (!options.AllowPathsOutside && StoragePaths.LeavesFolder(path))
         {
             return (null, new Rejection(where, TableRejectReasons.TableImagePathOutside, $"image '{path}' is absolute, a URI or leaves its folder (set allow_paths_outside: true to read such paths; fetching image URLs is not supported yet)"));
         }
@@ -221,28 +221,6 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             _ => null,
         }
         : null;
-
-    /// <summary>An absolute path, a URI, a drive path, or a relative path whose '..' climbs above its start.</summary>
-    private static bool LeavesFolder(string path)
-    {
-        var named = path.Replace('\\', '/');
-        if (named.Contains("://", StringComparison.Ordinal) || named.StartsWith('/') || (named.Length > 1 && named[1] == ':'))
-        {
-            return true;
-        }
-
-        var depth = 0;
-        foreach (var segment in named.Split('/'))
-        {
-            depth += segment switch { ".." => -1, "." or "" => 0, _ => 1 };
-            if (depth < 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static IStorage FolderOf(InputFile file)
     {
