@@ -95,4 +95,32 @@ public sealed class ReadTableStageTests : IDisposable
         Assert.True(samples.Count > 2, "the whole rows before the cut are read");
         Assert.Contains(rejects, reject => reject.Reason == "input.corrupt");
     }
+
+    [Fact]
+    public async Task An_empty_table_is_a_reject_and_a_coco_captions_file_gives_one_sample_per_caption()
+    {
+        Directory.CreateDirectory(_temp.Combine("e"));
+        await File.WriteAllTextAsync(_temp.Combine("e", "header.csv"), "image,caption\n");
+        await File.WriteAllTextAsync(_temp.Combine("e", "zero.jsonl"), string.Empty);
+        await File.WriteAllTextAsync(_temp.Combine("e", "none.json"), "[]");
+        var (nothing, empty) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("e")) }, "empty");
+        Assert.Empty(nothing);
+        Assert.Equal(3, empty.Count(reject => reject.Reason == "table.empty"));
+
+        // The layout of COCO's captions_train2017.json (cocodataset.org/#format-data), two images, three captions.
+        Directory.CreateDirectory(_temp.Combine("coco"));
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "images", "scene-00.png"), _temp.Combine("coco", "000000000009.png"));
+        await File.WriteAllTextAsync(_temp.Combine("coco", "captions_val.json"), """
+            {"info": {"year": 2017}, "licenses": [{"id": 1, "name": "x"}],
+             "images": [{"id": 9, "file_name": "000000000009.png", "height": 480, "width": 640},
+                        {"id": 25, "file_name": "000000000025.png", "height": 426, "width": 640}],
+             "annotations": [{"image_id": 9, "id": 1, "caption": "A circle."}, {"image_id": 9, "id": 2, "caption": "A red disc."},
+                             {"image_id": 31, "id": 3, "caption": "Of no image."}]}
+            """);
+        var (samples, rejects) = await RunAsync(new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("coco", "captions_val.json")) }, "coco");
+        Assert.Equal(["9#caption=0", "9#caption=1"], samples.Select(sample => sample.Id));
+        Assert.Equal("A red disc.", ((TextPart)samples[1].Parts[1]).Text);
+        Assert.Equal(640, (int)samples[0].MetaObject()["width"]!);
+        Assert.Equal(["table.row_incomplete", "table.row_incomplete"], rejects.Select(reject => reject.Reason));
+    }
 }

@@ -34,6 +34,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
 
         var images = options.Images is { } folder ? new StorageFactory(run.Context.Environment, run.Context.BaseDirectory).Open(folder) : FolderOf(file);
         Columns? columns = null;
+        var rowsSeen = 0;
         await using var rows = TableRows.ReadAsync(file, options.MaxFileBytes, cancellationToken).GetAsyncEnumerator(cancellationToken);
         while (true)
         {
@@ -43,10 +44,22 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             {
                 if (!await rows.MoveNextAsync())
                 {
-                    break;
+                    if (rowsSeen == 0)
+                    {
+                        // Zero samples from a file is never a quiet success: a header alone, a zero-byte file, [].
+                        unreadable = StageOutcome.Reject(file.Uri, TableRejectReasons.TableEmpty, "the table has no rows");
+                    }
+                    else
+                    {
+                        break;
+                    }
+                }
+                else
+                {
+                    rowsSeen++;
+                    next = rows.Current;
                 }
 
-                next = rows.Current;
             }
             catch (InputTooLargeException e)
             {

@@ -15,5 +15,7 @@ public static class TableRejectReasons
 
     public static readonly RejectReason TableImagePathOutside = new("table.image_path_outside", "An image path is absolute, a URI, or leaves its folder, and allow_paths_outside is off.");
 
-    public static IReadOnlyList<RejectReason> All { get; } = [TableMissingColumn, TableInvalidRow, TableRowIncomplete, TableImageMissing, TableImagePathOutside];
+    public static readonly RejectReason TableEmpty = new("table.empty", "The table has no rows: a zero-byte file, a header alone, an empty JSON array.");
+
+    public static IReadOnlyList<RejectReason> All { get; } = [TableEmpty, TableMissingColumn, TableInvalidRow, TableRowIncomplete, TableImageMissing, TableImagePathOutside];
 }

@@ -135,6 +135,53 @@ public static class TableRows
         }
     }
 
+    /// <summary>
+    /// COCO's captions_*.json (cocodataset.org/#format-data, "Image Captioning"): <c>images</c> of
+    /// <c>{id, file_name, …}</c> and <c>annotations</c> of <c>{image_id, id, caption}</c>, joined into one row per image
+    /// in the images' order: <c>{id, file_name, caption: [its captions in annotation order], …the image's other fields}</c>.
+    /// An image without captions (or a second image of one id) keeps an empty list (a table.row_incomplete reject); a caption of no image is a row
+    /// without a file_name (the same).
+    /// </summary>
+    private static JsonArray? CocoCaptions(JsonObject root)
+    {
+        if (root["images"] is not JsonArray images || root["annotations"] is not JsonArray annotations
+            || annotations.Count == 0 || annotations[0] is not JsonObject first || !first.ContainsKey("caption") || !first.ContainsKey("image_id"))
+        {
+            return null;
+        }
+
+        var rows = new JsonArray();
+        var byImage = new Dictionary<string, JsonArray>(StringComparer.Ordinal);
+        foreach (var image in images)
+        {
+            if (image is not JsonObject fields || fields["id"] is not JsonValue id)
+            {
+                rows.Add(image?.DeepClone());
+                continue;
+            }
+
+            var row = (JsonObject)fields.DeepClone();
+            var captions = new JsonArray();
+            row["caption"] = captions;
+            byImage.TryAdd(id.ToJsonString(), captions); // a second image of one id keeps no captions: its row is incomplete
+            rows.Add(row);
+        }
+
+        foreach (var annotation in annotations)
+        {
+            if (annotation is JsonObject { } caption && caption["image_id"] is JsonValue imageId && byImage.TryGetValue(imageId.ToJsonString(), out var list))
+            {
+                list.Add(caption["caption"]?.DeepClone());
+            }
+            else
+            {
+                rows.Add(new JsonObject { ["annotation"] = annotation?.DeepClone(), ["caption"] = annotation?["caption"]?.DeepClone() });
+            }
+        }
+
+        return rows;
+    }
+
     /// <summary>The rows of a JSON table: the array itself, or the only array-of-objects member of an object.</summary>
     private static (JsonArray Rows, string? Problem) JsonRows(byte[] bytes)
     {
@@ -152,6 +199,8 @@ public static class TableRows
         {
             case JsonArray array:
                 return (array, null);
+            case JsonObject coco when CocoCaptions(coco) is { } joined:
+                return (joined, null);
             case JsonObject holder:
                 var arrays = holder.Where(pair => pair.Value is JsonArray { Count: > 0 } list && list[0] is JsonObject).ToList();
                 return arrays.Count == 1
