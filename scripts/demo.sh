@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then caption tables: captions.yaml, then the
+# Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then caption tables: captions.yaml, chats: chat.yaml, then the
 # speech set: asr.yaml) and shows what it wrote.
 # Needs the .NET SDK (everything else comes from NuGet on the first build) and, for the speech set, ffmpeg:
 # installed here with apt-get when it is missing.
@@ -17,6 +17,10 @@ dataforge inspect out/demo-run --html out/demo-run/report.html
 # Caption tables (a path,caption CSV and a JSON export of rows) over the bundled images: columns found by their names.
 dataforge run samples/pipelines/captions.yaml
 dataforge inspect out/captions --show 2
+# Conversations (LLaVA, ShareGPT, OpenAI messages) packed under Qwen2's chat template: markers are special-token ids,
+# only assistant turns carry loss (the decode shows loss-free tokens inside ⟦ ⟧).
+dataforge run samples/pipelines/chat.yaml
+dataforge inspect out/chat/shards --decode 0
 # Dialect speech: utterances with context prompts, speaker-disjoint splits, NeMo/Kaldi manifests, packed shards.
 if ! command -v ffmpeg >/dev/null 2>&1; then
   echo "installing ffmpeg (apt-get), which the asr stage decodes audio with"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DataForge.Core;
+using DataForge.Core.Media;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Rejects;
 using DataForge.Core.Stages.Contract;

@@ -16,5 +16,7 @@ public static class PackRejectReasons
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
     public static readonly RejectReason PackAudioInvalidDuration = new("pack.audio_invalid_duration", "An audio part's duration is not a positive number of seconds (a sample set from elsewhere): its token count cannot be known.");
 
-    public static IReadOnlyList<RejectReason> All { get; } = [PackAudioInvalidDuration, PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape];
+    public static readonly RejectReason PackChatNoAssistant = new("pack.chat_no_assistant", "With a chat template, a sample has no target part: no assistant turn to carry the loss.");
+
+    public static IReadOnlyList<RejectReason> All { get; } = [PackChatNoAssistant, PackAudioInvalidDuration, PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape];
 }

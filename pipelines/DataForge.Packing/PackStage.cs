@@ -10,6 +10,7 @@ using DataForge.Core.Storage;
 using DataForge.Packing.Layout;
 using DataForge.Packing.Packing;
 using DataForge.Packing.Shards;
+using DataForge.Packing.Templates;
 using DataForge.Packing.Tokenization;
 using DataForge.Packing.Tokenization.Gpu;
 using Microsoft.Extensions.Logging;
@@ -37,7 +38,7 @@ public sealed class PackStage(PackOptions options) : IStage
         var cancellationToken = context.CancellationToken;
         var run = new StageRun(context);
         var tokenizer = TokenizerCatalog.Load(options.Tokenizer, context.BaseDirectory);
-        var layout = new DocumentLayout(options, tokenizer);
+        var layout = new DocumentLayout(options, tokenizer, ChatTemplates.Resolve(options.ChatTemplate, context.BaseDirectory));
         var padId = tokenizer.EndOfDocumentId;
         var sessions = new ConcurrentBag<ITokenizerSession>();
         var packer = new BestFitPacker(options.SeqLen, options.PackingWindow);
@@ -223,7 +224,7 @@ public sealed class PackStage(PackOptions options) : IStage
             },
             Tokenizer = reports[0].Tokenizer,
             Layout = new LayoutInfo(
-                options.Loss,
+                options.EffectiveLoss,
                 options.EndOfDocument,
                 options.SplitLongText,
                 RowAssembler.IgnoreIndex,
@@ -233,7 +234,8 @@ public sealed class PackStage(PackOptions options) : IStage
                 options.ImageMaxPixels,
                 options.AudioTokensPerSecond,
                 "best-fit-decreasing",
-                options.PackingWindow),
+                options.PackingWindow,
+                options.ChatTemplate),
             ConfigHash = context.ConfigHash,
             Files = [.. reports.SelectMany(report => report.Files).OrderBy(file => file.Name, StringComparer.Ordinal)],
         };

@@ -30,7 +30,7 @@ public sealed partial class StageContractTests : IDisposable
 
     private static readonly IReadOnlyList<RejectReason> Catalogue =
     [
-        .. CoreRejectReasons.All, .. DataForge.Core.Stages.ReadTable.TableRejectReasons.All, .. InterleaveRejectReasons.All, .. CaptionRejectReasons.All,
+        .. CoreRejectReasons.All, .. DataForge.Core.Stages.ReadTable.TableRejectReasons.All, .. DataForge.Core.Stages.ReadChat.ChatRejectReasons.All, .. InterleaveRejectReasons.All, .. CaptionRejectReasons.All,
         .. PackRejectReasons.All, .. Seg2EditRejectReasons.All, .. AsrRejectReasons.All,
     ];
 
@@ -77,7 +77,7 @@ public sealed partial class StageContractTests : IDisposable
             }
         }
 
-        Assert.Equal(["caption.uses_endpoint", "pack.loss_on_targets_only"], derived.Order(StringComparer.Ordinal));
+        Assert.Equal(["caption.uses_endpoint", "pack.effective_loss", "pack.loss_on_targets_only"], derived.Order(StringComparer.Ordinal));
     }
 
     /// <summary>

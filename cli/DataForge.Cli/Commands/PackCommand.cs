@@ -5,6 +5,7 @@ using DataForge.Core;
 using DataForge.Core.Inspect;
 using DataForge.Core.Pipeline;
 using DataForge.Core.Stages.Contract;
+using DataForge.Core.Stages.ReadChat;
 using DataForge.Core.Stages.ReadTable;
 using DataForge.Core.Storage;
 using DataForge.Packing.Shards;
@@ -19,7 +20,7 @@ public static class PackCommand
 {
     public static Command Create(CliContext app)
     {
-        var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, tables (.csv, .tsv, .json: read-table), or JSONL/Parquet text files or folders (read-text)", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, conversations (.json/.jsonl of conversations or messages: read-chat), tables (.csv, .tsv, .json: read-table), or JSONL/Parquet text files or folders (read-text)", Arity = ArgumentArity.OneOrMore };
         var textField = new Option<string?>("--text-field") { Description = "the field or column holding the text (read-text's text_field, read-table's text_column)" };
         var idField = new Option<string?>("--id-field") { Description = "the field or column holding a record's id" };
         var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the shards", Required = true };
@@ -41,10 +42,14 @@ public static class PackCommand
             var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
             var sampleSets = new List<string>();
             var tables = new List<string>();
+            var chats = new List<string>();
             var texts = new List<string>();
             foreach (var input in parse.GetValue(inputs)!)
             {
-                (await SampleSetInspector.IsSampleSetAsync(storage.Open(input), cancellationToken) ? sampleSets : TableRows.IsTable(input) && FileFormats.Of(input).Format != FileFormat.Jsonl ? tables : texts).Add(input);
+                var kind = await SampleSetInspector.IsSampleSetAsync(storage.Open(input), cancellationToken) ? sampleSets
+                    : await ChatFiles.IsChatAsync(storage, input, cancellationToken) ? chats
+                    : TableRows.IsTable(input) && FileFormats.Of(input).Format != FileFormat.Jsonl ? tables : texts;
+                kind.Add(input);
             }
 
             var location = new SourceLocation("command line", 1, 1);
@@ -52,6 +57,18 @@ public static class PackCommand
             if (sampleSets.Count > 0)
             {
                 stages.Add(new StageSpec("read-samples", new JsonObject { ["inputs"] = new JsonArray([.. sampleSets.Select(set => JsonValue.Create(set))]), ["copy_media"] = false }, location));
+            }
+
+            // Conversations (LLaVA, ShareGPT, OpenAI messages: a first record with conversations or messages) go to read-chat.
+            if (chats.Count > 0)
+            {
+                var chat = new JsonObject { ["inputs"] = new JsonArray([.. chats.Select(path => JsonValue.Create(path))]) };
+                if (parse.GetValue(idField) is { } chatId)
+                {
+                    chat["id_field"] = chatId;
+                }
+
+                stages.Add(new StageSpec("read-chat", chat, location));
             }
 
             // Tables of named columns (captions over images, or text) go to read-table; JSON Lines, Parquet and text

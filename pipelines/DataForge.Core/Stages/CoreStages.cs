@@ -16,6 +16,7 @@ public static class CoreStages
     [
         ReadTextStage.Definition,
         ReadTable.ReadTableStage.Definition,
+        ReadChat.ReadChatStage.Definition,
         ReadImagesStage.Definition,
         ReadSamplesStage.Definition,
         FilterStage.Definition,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DataForge.Core.Model;
+using DataForge.Packing.Templates;
 using DataForge.Packing.Tokenization;
 
 namespace DataForge.Packing.Layout;
@@ -17,11 +18,17 @@ public sealed class DocumentLayout
 {
     private readonly PackOptions _options;
     private readonly int _endOfDocument;
+    private readonly ITextTokenizer _tokenizer;
+    private readonly Func<string, string> _normalize;
+    private readonly ChatRenderer? _chat;
     private readonly int _imageStart, _imagePad, _imageEnd, _audioStart, _audioPad, _audioEnd;
 
-    public DocumentLayout(PackOptions options, ITextTokenizer tokenizer)
+    public DocumentLayout(PackOptions options, ITextTokenizer tokenizer, ChatTemplate? chatTemplate = null)
     {
         _options = options;
+        _tokenizer = tokenizer;
+        _normalize = tokenizer is IByteLevelTokenizer byteLevel ? byteLevel.Normalize : text => text;
+        _chat = chatTemplate is null ? null : new ChatRenderer(chatTemplate, tokenizer);
         var specials = tokenizer.SpecialTokens;
         _endOfDocument = tokenizer.EndOfDocumentId;
         _imageStart = specials["<|image_start|>"];
@@ -32,60 +39,62 @@ public sealed class DocumentLayout
         _audioEnd = specials["<|audio_end|>"];
     }
 
+    /// <summary>The texts <see cref="Lay"/> will hand the tokenizer for this sample, in order (the GPU path encodes them first).</summary>
+    public IEnumerable<string> TextsOf(Sample sample) => _chat is null
+        ? sample.Parts.OfType<TextPart>().Select(part => part.Text)
+        : (_chat.Render(sample) ?? []).OfType<TemplateText>().Select(Concatenate);
+
     public LayoutResult Lay(Sample sample, ITokenizerSession session, long order)
     {
         var builder = new Builder();
         var media = new List<string>();
         var textIds = new List<int>();
         var hasTarget = false;
-        foreach (var part in sample.Parts)
+        if (_chat is not null)
         {
-            var loss = !_options.LossOnTargetsOnly || part.Role == Role.Target;
-            hasTarget |= part.Role == Role.Target;
-            switch (part)
+            if (_chat.Render(sample) is not { } items)
             {
-                case TextPart text:
+                return new LayoutResult([], PackRejectReasons.PackChatNoAssistant, $"chat template '{_chat.Name}': the sample has no target part, so no assistant turn");
+            }
+
+            foreach (var item in items)
+            {
+                switch (item)
+                {
+                    case TemplateToken token:
+                        builder.AddSequential(token.Id, token.Loss, Modality.Text);
+                        break;
+                    case TemplateText text:
+                        AddText(text, session, textIds, builder);
+                        break;
+                    case TemplateMedia medium when AddMedia(medium.Part, builder, media) is { } rejected:
+                        return rejected;
+                    case TemplateMedia:
+                        break;
+                    default:
+                        throw new InvalidOperationException($"a template item of type {item.GetType().Name} is not handled");
+                }
+            }
+        }
+        else
+        {
+            foreach (var part in sample.Parts)
+            {
+                var loss = !_options.LossOnTargetsOnly || part.Role == Role.Target;
+                hasTarget |= part.Role == Role.Target;
+                if (part is TextPart text)
+                {
                     textIds.Clear();
                     session.Encode(text.Text, textIds);
                     foreach (var id in textIds)
                     {
                         builder.AddSequential(id, loss, Modality.Text);
                     }
-
-                    break;
-                case ImagePart image:
-                    if (ImageGrid.For(image.Width, image.Height, _options.ImagePatch, _options.ImageMinPixels, _options.ImageMaxPixels) is not { } grid)
-                    {
-                        return new LayoutResult([], PackRejectReasons.PackImageUnsupportedShape, string.Create(CultureInfo.InvariantCulture, $"an image of {image.Width}x{image.Height}: Qwen2-VL's resize refuses sides of 0 and aspect ratios over {ImageGrid.MaxAspectRatio}"));
-                    }
-
-                    builder.AddSequential(_imageStart, false, Modality.Image);
-                    builder.AddGrid(_imagePad, grid);
-                    builder.AddSequential(_imageEnd, false, Modality.Image);
-                    media.Add(image.Media.Sha256);
-                    break;
-                case AudioPart audio:
-                    // Durations come from sample sets written elsewhere: a NaN cast to int is no tokens at all, 1e308
-                    // is billions. Media are never split, so audio longer than a sequence is that document's reject.
-                    var exact = Math.Ceiling(audio.DurationSeconds * _options.AudioTokensPerSecond);
-                    if (!(exact > 0) || exact > _options.SeqLen)
-                    {
-                        var valid = double.IsFinite(audio.DurationSeconds) && audio.DurationSeconds > 0;
-                        return new LayoutResult([], valid ? PackRejectReasons.PackMediaDocumentTooLong : PackRejectReasons.PackAudioInvalidDuration, string.Create(CultureInfo.InvariantCulture, $"an audio part of {audio.DurationSeconds} s is {exact} tokens at {_options.AudioTokensPerSecond}/s, and seq_len is {_options.SeqLen}"));
-                    }
-
-                    var frames = (int)exact;
-                    builder.AddSequential(_audioStart, false, Modality.Audio);
-                    for (var frame = 0; frame < frames; frame++)
-                    {
-                        builder.AddSequential(_audioPad, false, Modality.Audio);
-                    }
-
-                    builder.AddSequential(_audioEnd, false, Modality.Audio);
-                    media.Add(audio.Media.Sha256);
-                    break;
-                default:
-                    throw Part.Unhandled(part);
+                }
+                else if (AddMedia(part, builder, media) is { } rejected)
+                {
+                    return rejected;
+                }
             }
         }
 
@@ -96,7 +105,8 @@ public sealed class DocumentLayout
 
         if (_options.EndOfDocument)
         {
-            builder.AddSequential(_endOfDocument, !_options.LossOnTargetsOnly || hasTarget, Modality.Text);
+            // Under a chat template the assistant's end-of-turn token carries the stop; the document's end does not.
+            builder.AddSequential(_endOfDocument, _chat is null && (!_options.LossOnTargetsOnly || hasTarget), Modality.Text);
         }
 
         var length = builder.Count;
@@ -125,6 +135,86 @@ public sealed class DocumentLayout
         }
 
         return new LayoutResult(chunks, null, null);
+    }
+
+    /// <summary>An image or audio part as its placeholder tokens (never loss); the rejection when it cannot be laid out.</summary>
+    private LayoutResult? AddMedia(Part part, Builder builder, List<string> media)
+    {
+        switch (part)
+        {
+            case ImagePart image:
+                if (ImageGrid.For(image.Width, image.Height, _options.ImagePatch, _options.ImageMinPixels, _options.ImageMaxPixels) is not { } grid)
+                {
+                    return new LayoutResult([], PackRejectReasons.PackImageUnsupportedShape, string.Create(CultureInfo.InvariantCulture, $"an image of {image.Width}x{image.Height}: Qwen2-VL's resize refuses sides of 0 and aspect ratios over {ImageGrid.MaxAspectRatio}"));
+                }
+
+                builder.AddSequential(_imageStart, false, Modality.Image);
+                builder.AddGrid(_imagePad, grid);
+                builder.AddSequential(_imageEnd, false, Modality.Image);
+                media.Add(image.Media.Sha256);
+                return null;
+            case AudioPart audio:
+                // Durations come from sample sets written elsewhere: a NaN cast to int is no tokens at all, 1e308
+                // is billions. Media are never split, so audio longer than a sequence is that document's reject.
+                var exact = Math.Ceiling(audio.DurationSeconds * _options.AudioTokensPerSecond);
+                if (!(exact > 0) || exact > _options.SeqLen)
+                {
+                    var valid = double.IsFinite(audio.DurationSeconds) && audio.DurationSeconds > 0;
+                    return new LayoutResult([], valid ? PackRejectReasons.PackMediaDocumentTooLong : PackRejectReasons.PackAudioInvalidDuration, string.Create(CultureInfo.InvariantCulture, $"an audio part of {audio.DurationSeconds} s is {exact} tokens at {_options.AudioTokensPerSecond}/s, and seq_len is {_options.SeqLen}"));
+                }
+
+                var frames = (int)exact;
+                builder.AddSequential(_audioStart, false, Modality.Audio);
+                for (var frame = 0; frame < frames; frame++)
+                {
+                    builder.AddSequential(_audioPad, false, Modality.Audio);
+                }
+
+                builder.AddSequential(_audioEnd, false, Modality.Audio);
+                media.Add(audio.Media.Sha256);
+                return null;
+            default:
+                throw Part.Unhandled(part);
+        }
+    }
+
+    private string Concatenate(TemplateText text) => string.Concat(text.Pieces.Select(piece => _normalize(piece.Text)));
+
+    /// <summary>
+    /// A run of template text and content, tokenized as one string (as Hugging Face tokenizes the rendered template);
+    /// a token carries loss when any of its bytes comes from a piece that does (found by the tokens' byte lengths).
+    /// </summary>
+    private void AddText(TemplateText text, ITokenizerSession session, List<int> ids, Builder builder)
+    {
+        ids.Clear();
+        session.Encode(Concatenate(text), ids);
+        var ends = new long[text.Pieces.Count];
+        long total = 0;
+        for (var k = 0; k < ends.Length; k++)
+        {
+            total += System.Text.Encoding.UTF8.GetByteCount(_normalize(text.Pieces[k].Text));
+            ends[k] = total;
+        }
+
+        long start = 0;
+        var piece = 0;
+        foreach (var id in ids)
+        {
+            var end = start + _tokenizer.DecodeBytes([id]).Length;
+            while (piece < ends.Length - 1 && ends[piece] <= start)
+            {
+                piece++;
+            }
+
+            var loss = false;
+            for (var k = piece; k < ends.Length && (k == 0 ? 0 : ends[k - 1]) < end; k++)
+            {
+                loss |= text.Pieces[k].Loss;
+            }
+
+            builder.AddSequential(id, loss, Modality.Text);
+            start = end;
+        }
     }
 
     /// <summary>Accumulates tokens with their loss flag, modality and M-RoPE position.</summary>

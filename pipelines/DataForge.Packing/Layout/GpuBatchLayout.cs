@@ -33,7 +33,7 @@ internal static class GpuBatchLayout
         var firstText = new int[samples.Count + 1];
         for (var i = 0; i < samples.Count; i++)
         {
-            texts.AddRange(samples[i].Parts.OfType<TextPart>().Select(part => part.Text));
+            texts.AddRange(layout.TextsOf(samples[i]));
             firstText[i + 1] = texts.Count;
         }
 
@@ -78,7 +78,7 @@ internal static class GpuBatchLayout
 
         public void Encode(string text, List<int> output)
         {
-            if (_next >= end || !ReferenceEquals(texts[_next], text))
+            if (_next >= end || !string.Equals(texts[_next], text, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException("the layout asked for text parts in another order than the sample holds them");
             }

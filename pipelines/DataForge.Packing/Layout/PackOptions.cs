@@ -12,8 +12,11 @@ public sealed record PackOptions : IStageOptions
     [Option("cl100k_base, o200k_base, or the path of a Hugging Face tokenizer.json (relative to the pipeline file).")]
     public string Tokenizer { get; init; } = "cl100k_base";
 
-    [Option("all (pretraining: every text token carries loss) or targets (only target parts do).")]
-    public string Loss { get; init; } = "all";
+    [Option("all (pretraining: every text token carries loss) or targets (only target parts do); default all, and targets under a chat template.")]
+    public string? Loss { get; init; }
+
+    [Option("Lay samples out as conversations: chatml, qwen2, qwen3, llama3, mistral, none, or a template .json file (relative to the pipeline file); turn markers are the tokenizer's special tokens and only assistant turns carry loss.")]
+    public string ChatTemplate { get; init; } = "none";
 
     [Option("Append the end-of-document token after each document.")]
     public bool EndOfDocument { get; init; } = true;
@@ -45,7 +48,10 @@ public sealed record PackOptions : IStageOptions
     [Option("Output folder for shards, relative to the run's output.")]
     public string Path { get; init; } = string.Empty;
 
-    public bool LossOnTargetsOnly => Loss == "targets";
+    /// <summary>The loss rule in force: as given, else targets under a chat template and all without one.</summary>
+    public string EffectiveLoss => Loss ?? (ChatTemplate == "none" ? "all" : "targets");
+
+    public bool LossOnTargetsOnly => EffectiveLoss == "targets";
 
     public IEnumerable<string> Validate()
     {
@@ -54,9 +60,19 @@ public sealed record PackOptions : IStageOptions
             yield return "seq_len must be between 16 and 1048576";
         }
 
-        if (Loss is not ("all" or "targets"))
+        if (Loss is not (null or "all" or "targets"))
         {
             yield return $"loss must be 'all' or 'targets', not '{Loss}'";
+        }
+
+        if (ChatTemplate != "none" && !ChatTemplate.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !Templates.ChatTemplates.BuiltIn.Any(template => template.Name == ChatTemplate))
+        {
+            yield return $"unknown chat_template '{ChatTemplate}' (use {Templates.ChatTemplates.KnownNames}, or a template .json file)";
+        }
+
+        if (Loss == "all" && ChatTemplate != "none")
+        {
+            yield return $"loss: all contradicts chat_template: {ChatTemplate}, which trains on assistant turns only";
         }
 
         if (PackingWindow < 1 || RowsPerShard < 1 || RowGroupSize < 1)

@@ -76,4 +76,5 @@ public sealed record LayoutInfo(
     [property: JsonPropertyName("image_max_pixels")] int ImageMaxPixels,
     [property: JsonPropertyName("audio_tokens_per_second")] double AudioTokensPerSecond,
     [property: JsonPropertyName("packing")] string Packing,
-    [property: JsonPropertyName("packing_window")] int PackingWindow);
+    [property: JsonPropertyName("packing_window")] int PackingWindow,
+    [property: JsonPropertyName("chat_template")] string ChatTemplate = "none");

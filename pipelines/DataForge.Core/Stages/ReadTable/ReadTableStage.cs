@@ -7,6 +7,7 @@ using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Rejects;
 using DataForge.Core.Stages.Contract;
+using DataForge.Core.Stages.SourceMedia;
 using DataForge.Core.Storage;
 
 namespace DataForge.Core.Stages.ReadTable;
@@ -34,52 +35,8 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
 
         var images = options.Images is { } folder ? new StorageFactory(run.Context.Environment, run.Context.BaseDirectory).Open(folder) : FolderOf(file);
         Columns? columns = null;
-        var rowsSeen = 0;
-        await using var rows = TableRows.ReadAsync(file, options.MaxFileBytes, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        while (true)
+        await foreach (var record in TableRows.ReadCheckedAsync(file, options.MaxFileBytes, TableRejectReasons.TableEmpty, cancellationToken))
         {
-            TableRecord? next = null;
-            StageOutcome? unreadable = null;
-            try
-            {
-                if (!await rows.MoveNextAsync())
-                {
-                    if (rowsSeen == 0)
-                    {
-                        // Zero samples from a file is never a quiet success: a header alone, a zero-byte file, [].
-                        unreadable = StageOutcome.Reject(file.Uri, TableRejectReasons.TableEmpty, "the table has no rows");
-                    }
-                    else
-                    {
-                        break;
-                    }
-                }
-                else
-                {
-                    rowsSeen++;
-                    next = rows.Current;
-                }
-
-            }
-            catch (InputTooLargeException e)
-            {
-                unreadable = StageOutcome.Reject(file.Uri, CoreRejectReasons.InputTooLarge, e.Message); // a JSON table too large to hold whole
-            }
-            catch (Compression.DecompressionBombException e)
-            {
-                unreadable = StageOutcome.Reject(file.Uri, CoreRejectReasons.InputDecompressionBomb, e.Message);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException)
-            {
-                unreadable = StageOutcome.Reject(file.Uri, CoreRejectReasons.InputCorrupt, $"unreadable from here on: {e.Message}");
-            }
-
-            if (next is not { } record)
-            {
-                yield return unreadable!;
-                yield break;
-            }
-
             var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#row={record.Row}");
             if (record.Values is not { } values)
             {
@@ -183,38 +140,8 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             return (null, new Rejection(where, TableRejectReasons.TableRowIncomplete, $"no image in column '{column}'"));
         }
 
-        if (!options.AllowPathsOutside && StoragePaths.LeavesFolder(path))
-        {
-            return (null, new Rejection(where, TableRejectReasons.TableImagePathOutside, $"image '{path}' is absolute, a URI or leaves its folder (set allow_paths_outside: true to read such paths; fetching image URLs is not supported yet)"));
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = await images.ReadAllBytesAsync(path, options.MaxFileBytes, cancellationToken);
-        }
-        catch (StorageNotFoundException)
-        {
-            return (null, new Rejection(where, TableRejectReasons.TableImageMissing, $"{StoragePaths.Join(images.Uri, path)} does not exist"));
-        }
-        catch (InputTooLargeException e)
-        {
-            return (null, new Rejection(where, CoreRejectReasons.InputTooLarge, $"{e.Message} (max_file_bytes)"));
-        }
-        catch (DataForgeException e)
-        {
-            // Not a regular file (a FIFO, a device): refused by the storage without being opened.
-            return (null, new Rejection(where, TableRejectReasons.TableImageMissing, e.Message));
-        }
-
-        var probe = ImageProbe.Probe(bytes, options.MaxPixels);
-        if (!probe.Ok)
-        {
-            return (null, new Rejection(where, probe.RejectReason!, $"{path}: {probe.RejectMessage ?? probe.RejectReason}"));
-        }
-
-        var media = await context.Media.PutAsync(bytes, probe.Mime!, cancellationToken);
-        return (new ImagePart(media, probe.Width, probe.Height, Role.Content), null);
+        var rules = new MediaFileRules(options.AllowPathsOutside, options.MaxPixels, options.MaxFileBytes, TableRejectReasons.TableImageMissing, TableRejectReasons.TableImagePathOutside);
+        return await new MediaFileReader(images, rules, context).ReadImageAsync(path, Role.Content, where, cancellationToken);
     }
 
     /// <summary>A caption, or a list of captions (COCO gives five per image); empty strings are none.</summary>

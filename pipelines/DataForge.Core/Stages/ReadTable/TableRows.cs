@@ -30,6 +30,53 @@ public static class TableRows
     public static bool IsTable(string path) =>
         FileFormats.Of(path) is { Compression: FileCompression.None or FileCompression.Gzip, Format: FileFormat.Csv or FileFormat.Tsv or FileFormat.Jsonl or FileFormat.Json };
 
+    /// <summary>
+    /// The rows, where a file that cannot be read on (too large to hold, a cut or damaged gzip, a bomb) ends with a
+    /// record of row 0 naming why, after its whole rows; a file of no rows is one row-0 record of <paramref name="empty"/>.
+    /// </summary>
+    public static async IAsyncEnumerable<TableRecord> ReadCheckedAsync(InputFile file, long maxJsonBytes, Contract.RejectReason empty, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var rows = ReadAsync(file, maxJsonBytes, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var seen = 0;
+        while (true)
+        {
+            TableRecord? end = null;
+            try
+            {
+                if (!await rows.MoveNextAsync())
+                {
+                    // Zero samples from a file is never a quiet success: a header alone, a zero-byte file, [].
+                    end = seen == 0 ? new TableRecord(0, null, "the file has no rows") { Reason = empty } : null;
+                    if (end is null)
+                    {
+                        yield break;
+                    }
+                }
+            }
+            catch (InputTooLargeException e)
+            {
+                end = new TableRecord(0, null, e.Message) { Reason = Rejects.CoreRejectReasons.InputTooLarge }; // a JSON table too large to hold whole
+            }
+            catch (Compression.DecompressionBombException e)
+            {
+                end = new TableRecord(0, null, e.Message) { Reason = Rejects.CoreRejectReasons.InputDecompressionBomb };
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException)
+            {
+                end = new TableRecord(0, null, $"unreadable from here on: {e.Message}") { Reason = Rejects.CoreRejectReasons.InputCorrupt };
+            }
+
+            if (end is not null)
+            {
+                yield return end;
+                yield break;
+            }
+
+            seen++;
+            yield return rows.Current;
+        }
+    }
+
     public static async IAsyncEnumerable<TableRecord> ReadAsync(InputFile file, long maxJsonBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var kind = FileFormats.Of(file.Path);

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace DataForge.Interleaved.Html;
+namespace DataForge.Core.Media;
 
 /// <summary>RFC 2397 data: URIs — <c>data:[mediatype][;base64],payload</c>.</summary>
 public static class DataUri
