@@ -18,5 +18,7 @@ public static class PackRejectReasons
 
     public static readonly RejectReason PackChatNoAssistant = new("pack.chat_no_assistant", "With a chat template, a sample has no target part: no assistant turn to carry the loss.");
 
-    public static IReadOnlyList<RejectReason> All { get; } = [PackChatNoAssistant, PackAudioInvalidDuration, PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape];
+    public static readonly RejectReason PackInvalidSplit = new("pack.invalid_split", "A sample's split is not a usable folder name (letters, digits, '.', '_', '-'; at most 64; not . or ..).");
+
+    public static IReadOnlyList<RejectReason> All { get; } = [PackInvalidSplit, PackChatNoAssistant, PackAudioInvalidDuration, PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape];
 }

@@ -41,10 +41,22 @@ public sealed class PackStage(PackOptions options) : IStage
         var layout = new DocumentLayout(options, tokenizer, ChatTemplates.Resolve(options.ChatTemplate, context.BaseDirectory));
         var padId = tokenizer.EndOfDocumentId;
         var sessions = new ConcurrentBag<ITokenizerSession>();
-        var packer = new BestFitPacker(options.SeqLen, options.PackingWindow);
         var folder = ShardFolder(context.Output, options);
         var prefix = context.TaskCount == 1 ? "shard-" : $"shard-{context.TaskIndex:D5}-";
-        await using var writer = new ShardWriter(folder, prefix, options.RowsPerShard, options.RowGroupSize);
+
+        // One packer and one writer per split (DESIGN.md §3, issue 19): rows never mix splits; samples without a
+        // split are packed at the shard folder's top, as they always were.
+        var packers = new Dictionary<string, BestFitPacker>(StringComparer.Ordinal);
+        var writers = new SortedDictionary<string, ShardWriter>(StringComparer.Ordinal);
+        BestFitPacker PackerFor(string split)
+        {
+            if (!packers.TryGetValue(split, out var packer))
+            {
+                packers[split] = packer = new BestFitPacker(options.SeqLen, options.PackingWindow);
+            }
+
+            return packer;
+        }
 
         using var gpu = OpenGpu(context, tokenizer);
         var laidOut = gpu is not null ? GpuBatchLayout.LayOutAsync(input, gpu, layout, cancellationToken) : input
@@ -65,87 +77,118 @@ public sealed class PackStage(PackOptions options) : IStage
                 context.Workers,
                 cancellationToken);
 
-        // Rows are assembled and written on their own task, so tokenization goes on while a window's rows are written.
-        var assembling = TimeSpan.Zero;
-        var rows = Channel.CreateBounded<PackedRow>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-        var writing = Task.Run(
-            async () =>
+        try
+        {
+            // Rows are assembled and written on their own task, so tokenization goes on while a window's rows are written.
+            var assembling = TimeSpan.Zero;
+            var rows = Channel.CreateBounded<(string Split, PackedRow Row)>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+            var writing = Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await foreach (var (split, row) in rows.Reader.ReadAllAsync(cancellationToken))
+                        {
+                            var started = context.Clock.GetTimestamp();
+                            var assembled = RowAssembler.Assemble(row, options.SeqLen, padId);
+                            assembling += context.Clock.GetElapsedTime(started);
+                            if (!writers.TryGetValue(split, out var writer))
+                            {
+                                writers[split] = writer = new ShardWriter(split.Length == 0 ? folder : folder.At(split), prefix, options.RowsPerShard, options.RowGroupSize);
+                            }
+
+                            await writer.WriteAsync(assembled, cancellationToken);
+                        }
+                    }
+                    catch (Exception e)
+                    {
+                        // Close the channel so the packing loop stops instead of waiting on a reader that is gone.
+                        rows.Writer.TryComplete(e);
+                        throw;
+                    }
+                },
+                cancellationToken);
+
+            async ValueTask EmitAsync(string split, PackedRow row)
             {
                 try
                 {
-                    await foreach (var row in rows.Reader.ReadAllAsync(cancellationToken))
-                    {
-                        var started = context.Clock.GetTimestamp();
-                        var assembled = RowAssembler.Assemble(row, options.SeqLen, padId);
-                        assembling += context.Clock.GetElapsedTime(started);
-                        await writer.WriteAsync(assembled, cancellationToken);
-                    }
+                    await rows.Writer.WriteAsync((split, row), cancellationToken);
                 }
-                catch (Exception e)
+                catch (ChannelClosedException)
                 {
-                    // Close the channel so the packing loop stops instead of waiting on a reader that is gone.
-                    rows.Writer.TryComplete(e);
+                    await writing; // the writer's own exception, not the channel's
                     throw;
                 }
-            },
-            cancellationToken);
+            }
 
-        async ValueTask EmitAsync(PackedRow row)
-        {
             try
             {
-                await rows.Writer.WriteAsync(row, cancellationToken);
-            }
-            catch (ChannelClosedException)
-            {
-                await writing; // the writer's own exception, not the channel's
-                throw;
-            }
-        }
-
-        try
-        {
-            await foreach (var (sample, result) in laidOut)
-            {
-                if (result.RejectReason is { } reason)
+                await foreach (var (sample, result) in laidOut)
                 {
-                    await run.RejectAsync(new Rejection(sample.Id, reason, result.RejectMessage ?? reason));
-                }
-                else
-                {
-                    foreach (var document in result.Documents)
+                    if (result.RejectReason is { } reason)
                     {
-                        foreach (var row in packer.Add(document))
+                        await run.RejectAsync(new Rejection(sample.Id, reason, result.RejectMessage ?? reason));
+                    }
+                    else if (SplitNames.Problem(sample.Split) is { } problem)
+                    {
+                        await run.RejectAsync(new Rejection(sample.Id, PackRejectReasons.PackInvalidSplit, problem));
+                    }
+                    else
+                    {
+                        var split = sample.Split ?? string.Empty;
+                        var packer = PackerFor(split);
+                        foreach (var document in result.Documents)
                         {
-                            await EmitAsync(row);
+                            foreach (var row in packer.Add(document))
+                            {
+                                await EmitAsync(split, row);
+                            }
                         }
                     }
+
+                    yield return sample;
                 }
 
-                yield return sample;
+                foreach (var (split, packer) in packers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+                {
+                    foreach (var row in packer.Flush())
+                    {
+                        await EmitAsync(split, row);
+                    }
+                }
+            }
+            finally
+            {
+                rows.Writer.TryComplete();
             }
 
-            foreach (var row in packer.Flush())
+            await writing;
+
+            context.Logger.LogInformation("pack: {Rows} rows laid out in {Milliseconds:F0} ms", writers.Values.Sum(writer => writer.Stats.Rows), assembling.TotalMilliseconds);
+            if (gpu is { CpuPieces: > 0 })
             {
-                await EmitAsync(row);
+                context.Logger.LogInformation("pack: {Pieces} pieces longer than the GPU kernel takes were merged on the CPU", gpu.CpuPieces);
             }
+
+            var sets = new SortedDictionary<string, TaskShardSet>(StringComparer.Ordinal);
+            foreach (var (split, writer) in writers)
+            {
+                sets[split] = new TaskShardSet(await writer.CompleteAsync(cancellationToken), writer.Stats);
+            }
+
+            var report = new TaskPackReport(sets, Describe(tokenizer, padId));
+            run.Publish(JsonSerializer.SerializeToNode(report, DataForgeJson.Compact)!);
+            run.PublishReport();
         }
         finally
         {
-            rows.Writer.TryComplete();
+            // A failed task leaves no half-written shard behind: each writer's open file is discarded, not published.
+            foreach (var writer in writers.Values)
+            {
+                await writer.DisposeAsync();
+            }
         }
-
-        await writing;
-        context.Logger.LogInformation("pack: {Rows} rows laid out in {Milliseconds:F0} ms", writer.Stats.Rows, assembling.TotalMilliseconds);
-        if (gpu is { CpuPieces: > 0 })
-        {
-            context.Logger.LogInformation("pack: {Pieces} pieces longer than the GPU kernel takes were merged on the CPU", gpu.CpuPieces);
-        }
-
-        var files = await writer.CompleteAsync(cancellationToken);
-        var report = new TaskPackReport(files, writer.Stats, Describe(tokenizer, padId));
-        run.Publish(JsonSerializer.SerializeToNode(report, DataForgeJson.Compact)!);
-        run.PublishReport();
     }
 
     /// <summary>
@@ -189,71 +232,117 @@ public sealed class PackStage(PackOptions options) : IStage
         new SortedDictionary<string, int>(tokenizer.SpecialTokens.ToDictionary(), StringComparer.Ordinal),
         tokenizer is HuggingFaceBpe ? TokenizerFile : null);
 
-    internal sealed record TaskPackReport(
+    internal sealed record TaskShardSet(
         [property: System.Text.Json.Serialization.JsonPropertyName("files")] IReadOnlyList<ShardFile> Files,
-        [property: System.Text.Json.Serialization.JsonPropertyName("stats")] ShardStats Stats,
+        [property: System.Text.Json.Serialization.JsonPropertyName("stats")] ShardStats Stats);
+
+    /// <summary>A task's shards by split ("" for samples without one).</summary>
+    internal sealed record TaskPackReport(
+        [property: System.Text.Json.Serialization.JsonPropertyName("sets")] IReadOnlyDictionary<string, TaskShardSet> Sets,
         [property: System.Text.Json.Serialization.JsonPropertyName("tokenizer")] TokenizerInfo Tokenizer);
 
-    /// <summary>When every task is done: merges the tasks' reports into index.json and copies a tokenizer.json beside the shards.</summary>
+    /// <summary>
+    /// When every task is done: merges the tasks' reports into index.json and copies a tokenizer.json beside the shards.
+    /// With splits, each split's folder holds a complete shard set of its own (index.json, tokenizer) and the top
+    /// index.json lists every file (split files as <c>split/name</c>) with a <c>splits</c> summary.
+    /// </summary>
     private static async Task FinishAsync(PackOptions options, StageFinishContext context)
     {
         var reports = context.TaskReports
             .Select(node => node?.Deserialize<TaskPackReport>(DataForgeJson.Compact) ?? throw new DataForgeException("a task finished without a packing report"))
             .ToList();
-        var stats = new ShardStats();
-        foreach (var report in reports)
-        {
-            stats.Add(report.Stats);
-        }
-
-        var index = new ShardIndex
-        {
-            DataForgeVersion = DataForgeJson.DataForgeVersion,
-            SeqLen = options.SeqLen,
-            Rows = stats.Rows,
-            RealTokens = stats.RealTokens,
-            PadTokens = stats.PadTokens,
-            FillRatio = stats.FillRatio,
-            Documents = stats.Documents,
-            LossTokens = stats.LossTokens,
-            TokensByModality = new SortedDictionary<string, long>(StringComparer.Ordinal)
-            {
-                ["audio"] = stats.AudioTokens,
-                ["image"] = stats.ImageTokens,
-                ["text"] = stats.TextTokens,
-            },
-            Tokenizer = reports[0].Tokenizer,
-            Layout = new LayoutInfo(
-                options.EffectiveLoss,
-                options.EndOfDocument,
-                options.SplitLongText,
-                RowAssembler.IgnoreIndex,
-                new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text },
-                options.ImagePatch,
-                options.ImageMinPixels,
-                options.ImageMaxPixels,
-                options.AudioTokensPerSecond,
-                "best-fit-decreasing",
-                options.PackingWindow,
-                options.ChatTemplate),
-            ConfigHash = context.ConfigHash,
-            Files = [.. reports.SelectMany(report => report.Files).OrderBy(file => file.Name, StringComparer.Ordinal)],
-        };
+        var tokenizer = reports[0].Tokenizer;
+        var splitNames = reports.SelectMany(report => report.Sets.Keys).Where(name => name.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var folder = ShardFolder(context.Output, options);
-        if (index.Tokenizer.File is { } tokenizerFile)
+        byte[]? tokenizerBytes = null;
+        if (tokenizer.File is not null)
         {
             // The shards carry their tokenizer, checked to be the very file the tasks tokenized with.
-            var bytes = await File.ReadAllBytesAsync(Path.GetFullPath(options.Tokenizer, context.BaseDirectory), context.CancellationToken);
-            if (DataForge.Core.Hashing.Hashes.Sha256Hex(bytes) != index.Tokenizer.Fingerprint)
+            tokenizerBytes = await File.ReadAllBytesAsync(Path.GetFullPath(options.Tokenizer, context.BaseDirectory), context.CancellationToken);
+            if (DataForge.Core.Hashing.Hashes.Sha256Hex(tokenizerBytes) != tokenizer.Fingerprint)
             {
                 throw new DataForgeException($"{options.Tokenizer} changed while the run was packing (its sha256 differs from the tasks')");
             }
-
-            await using var copy = await folder.BeginWriteAsync(tokenizerFile, context.CancellationToken);
-            await copy.Stream.WriteAsync(bytes, context.CancellationToken);
-            await copy.CommitAsync(context.CancellationToken);
         }
 
-        await StorageJson.WriteAsync(folder, ShardIndex.FileName, index, context.CancellationToken);
+        (ShardStats Stats, List<ShardFile> Files) Merge(string split)
+        {
+            var stats = new ShardStats();
+            var files = new List<ShardFile>();
+            foreach (var report in reports)
+            {
+                if (report.Sets.TryGetValue(split, out var set))
+                {
+                    stats.Add(set.Stats);
+                    files.AddRange(set.Files);
+                }
+            }
+
+            return (stats, [.. files.OrderBy(file => file.Name, StringComparer.Ordinal)]);
+        }
+
+        var splits = new SortedDictionary<string, SplitSummary>(StringComparer.Ordinal);
+        var all = new ShardStats();
+        var allFiles = new List<ShardFile>();
+        foreach (var split in splitNames)
+        {
+            var (stats, files) = Merge(split);
+            await WriteSetAsync(folder.At(split), Index(options, context, tokenizer, stats, files, null), tokenizerBytes, context.CancellationToken);
+            splits[split] = new SplitSummary(stats.Rows, stats.RealTokens, stats.Documents, stats.LossTokens, [.. files.Select(file => $"{split}/{file.Name}")]);
+            all.Add(stats);
+            allFiles.AddRange(files.Select(file => file with { Name = $"{split}/{file.Name}" }));
+        }
+
+        var (top, topFiles) = Merge(string.Empty);
+        all.Add(top);
+        allFiles.InsertRange(0, topFiles);
+        await WriteSetAsync(folder, Index(options, context, tokenizer, all, allFiles, splits.Count > 0 ? splits : null), tokenizerBytes, context.CancellationToken);
+    }
+
+    private static ShardIndex Index(PackOptions options, StageFinishContext context, TokenizerInfo tokenizer, ShardStats stats, List<ShardFile> files, IReadOnlyDictionary<string, SplitSummary>? splits) => new()
+    {
+        DataForgeVersion = DataForgeJson.DataForgeVersion,
+        SeqLen = options.SeqLen,
+        Rows = stats.Rows,
+        RealTokens = stats.RealTokens,
+        PadTokens = stats.PadTokens,
+        FillRatio = stats.FillRatio,
+        Documents = stats.Documents,
+        LossTokens = stats.LossTokens,
+        TokensByModality = new SortedDictionary<string, long>(StringComparer.Ordinal)
+        {
+            ["audio"] = stats.AudioTokens,
+            ["image"] = stats.ImageTokens,
+            ["text"] = stats.TextTokens,
+        },
+        Tokenizer = tokenizer,
+        Layout = new LayoutInfo(
+            options.EffectiveLoss,
+            options.EndOfDocument,
+            options.SplitLongText,
+            RowAssembler.IgnoreIndex,
+            new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text },
+            options.ImagePatch,
+            options.ImageMinPixels,
+            options.ImageMaxPixels,
+            options.AudioTokensPerSecond,
+            "best-fit-decreasing",
+            options.PackingWindow,
+            options.ChatTemplate),
+        ConfigHash = context.ConfigHash,
+        Files = files,
+        Splits = splits,
+    };
+
+    private static async Task WriteSetAsync(IStorage folder, ShardIndex index, byte[]? tokenizerBytes, CancellationToken cancellationToken)
+    {
+        if (index.Tokenizer.File is { } tokenizerFile && tokenizerBytes is not null)
+        {
+            await using var copy = await folder.BeginWriteAsync(tokenizerFile, cancellationToken);
+            await copy.Stream.WriteAsync(tokenizerBytes, cancellationToken);
+            await copy.CommitAsync(cancellationToken);
+        }
+
+        await StorageJson.WriteAsync(folder, ShardIndex.FileName, index, cancellationToken);
     }
 }

@@ -58,6 +58,11 @@ internal static class ShardInspection
         var invariant = CultureInfo.InvariantCulture;
         text.AppendLine(invariant, $"packed shards  {summary.Path}");
         text.AppendLine(invariant, $"  rows        {summary.Rows:N0} × {summary.SeqLen:N0} tokens ({summary.Tokenizer}) in {summary.Files.Count} file(s)");
+        if (summary.Splits is { } splits)
+        {
+            text.AppendLine(invariant, $"  splits      {string.Join(", ", splits.Select(pair => $"{pair.Key} {pair.Value:N0} rows"))} (each folder a shard set of its own; train trains on train and evaluates on dev)");
+        }
+
         text.AppendLine(invariant, $"  fill        {summary.FillRatio:P2} ({summary.RealTokens:N0} real tokens)");
         text.AppendLine(invariant, $"  documents   {summary.Documents:N0}");
         text.AppendLine(invariant, $"  loss        {summary.LossTokens:N0} tokens carry loss");

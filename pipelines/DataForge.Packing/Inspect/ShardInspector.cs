@@ -73,6 +73,7 @@ public static class ShardInspector
             DocumentLengthHistogram = histogram.ToDictionary(pair => pair.Key.ToString(CultureInfo.InvariantCulture), pair => pair.Value),
             Files = [.. perFile.Select(pair => new ShardFileSummary(pair.Key, pair.Value.Rows, pair.Value.FillRatio))],
             Problems = problems,
+            Splits = index.Splits?.ToDictionary(pair => pair.Key, pair => pair.Value.Rows),
         };
     }
 

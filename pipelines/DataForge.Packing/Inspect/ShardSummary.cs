@@ -42,6 +42,11 @@ public sealed record ShardSummary
     [JsonPropertyName("files")]
     public required IReadOnlyList<ShardFileSummary> Files { get; init; }
 
+    /// <summary>Rows by split, when the shards were packed by split (index.json <c>splits</c>).</summary>
+    [JsonPropertyName("splits")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, long>? Splits { get; init; }
+
     /// <summary>Disagreements between the rows and index.json (empty when they agree).</summary>
     [JsonPropertyName("problems")]
     public required IReadOnlyList<string> Problems { get; init; }

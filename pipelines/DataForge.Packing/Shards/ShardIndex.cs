@@ -52,7 +52,23 @@ public sealed record ShardIndex
 
     [JsonPropertyName("files")]
     public required IReadOnlyList<ShardFile> Files { get; init; }
+
+    /// <summary>
+    /// With samples of several splits: each split's rows, tokens and files (as named in <see cref="Files"/>); its folder
+    /// holds a complete shard set of its own. Absent (not written) when no sample had a split.
+    /// </summary>
+    [JsonPropertyName("splits")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, SplitSummary>? Splits { get; init; }
 }
+
+/// <summary>One split of a shard set: what its folder holds.</summary>
+public sealed record SplitSummary(
+    [property: JsonPropertyName("rows")] long Rows,
+    [property: JsonPropertyName("real_tokens")] long RealTokens,
+    [property: JsonPropertyName("documents")] long Documents,
+    [property: JsonPropertyName("loss_tokens")] long LossTokens,
+    [property: JsonPropertyName("files")] IReadOnlyList<string> Files);
 
 /// <summary>The tokenizer of the shards. <see cref="File"/> names its copy inside the shard folder when it came from a
 /// tokenizer.json, so the shards can be decoded (and trained on) without the original file.</summary>

@@ -16,22 +16,66 @@ public sealed record NumberedRow(ShardRow Row, long Id);
 /// order and passes the rows through a seeded shuffle buffer of <c>shuffleBufferRows</c> (the approach of MosaicML
 /// Streaming's shuffle blocks and tf.data's buffer): a step's rows come from many row groups, so a corpus packed in
 /// domain order (all English, then all Chinese, then code) does not give domain-pure steps. The sequence depends only
-/// on the seed and the epoch, so a resumed run replays it to its position. Memory: the buffer plus one row group. The
-/// last <c>evalRows</c> rows of the last file are held out for evaluation and never trained on.
+/// on the seed and the epoch, so a resumed run replays it to its position. Memory: the buffer plus one row group.
+/// A shard set with splits (index.json <c>splits</c>) trains on the train split and the rows without a split, and
+/// evaluates on the dev split (dev, validation, val or valid; its first <see cref="MaxDevRows"/> rows); test and any
+/// other split are never read. Without a dev split the last <c>evalRows</c> training rows are held out instead, and
+/// never trained on.
 /// </summary>
-public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int evalRows, int shuffleBufferRows = ShardRows.DefaultShuffleBuffer, TimeSpan? readTimeout = null)
+public sealed class ShardRows
 {
     public const int DefaultShuffleBuffer = 1024;
 
-    private readonly TimeSpan _readTimeout = readTimeout ?? ShardReader.DefaultReadTimeout;
+    /// <summary>The most rows of a dev split the held-out loss is measured on.</summary>
+    public const int MaxDevRows = 256;
+
+    private readonly IStorage folder;
+    private readonly ShardIndex index;
+    private readonly long seed;
+    private readonly int shuffleBufferRows;
+    private readonly TimeSpan _readTimeout;
+    private readonly IReadOnlyList<ShardFile> _files;
+    private readonly IReadOnlyList<ShardFile>? _dev;
+    private readonly int _evalRows;
 
     private int[]? _rowGroups;
 
+    public ShardRows(IStorage folder, ShardIndex index, long seed, int evalRows, int shuffleBufferRows = DefaultShuffleBuffer, TimeSpan? readTimeout = null)
+    {
+        this.folder = folder;
+        this.index = index;
+        this.seed = seed;
+        this.shuffleBufferRows = shuffleBufferRows;
+        _readTimeout = readTimeout ?? ShardReader.DefaultReadTimeout;
+        if (index.Splits is { } splits)
+        {
+            var elsewhere = splits.Where(pair => pair.Key != SplitNames.Training).SelectMany(pair => pair.Value.Files).ToHashSet(StringComparer.Ordinal);
+            _files = [.. index.Files.Where(file => !elsewhere.Contains(file.Name))];
+            DevSplit = SplitNames.Evaluation.FirstOrDefault(splits.ContainsKey);
+            if (DevSplit is { } dev)
+            {
+                var devFiles = splits[dev].Files.ToHashSet(StringComparer.Ordinal);
+                _dev = [.. index.Files.Where(file => devFiles.Contains(file.Name))];
+            }
+        }
+        else
+        {
+            _files = index.Files;
+        }
+
+        _evalRows = _dev is not null
+            ? (int)Math.Min(MaxDevRows, _dev.Sum(file => file.Rows))
+            : (int)Math.Min(evalRows, Math.Max(0, _files.Sum(file => file.Rows) - 1));
+    }
+
     public ShardIndex Index => index;
 
-    public long TrainRows => index.Files.Sum(file => (long)file.Rows) - EvalRows;
+    /// <summary>The split the held-out loss comes from, or null when it is the last rows of the training files.</summary>
+    public string? DevSplit { get; }
 
-    public int EvalRows => (int)Math.Min(evalRows, Math.Max(0, index.Files.Sum(file => (long)file.Rows) - 1));
+    public long TrainRows => _files.Sum(file => file.Rows) - (_dev is null ? EvalRows : 0);
+
+    public int EvalRows => _evalRows;
 
     public static async Task<ShardRows> OpenAsync(IStorage folder, long seed, int evalRows, CancellationToken cancellationToken, int shuffleBufferRows = DefaultShuffleBuffer, TimeSpan? readTimeout = null)
     {
@@ -43,15 +87,15 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
     public async IAsyncEnumerable<NumberedRow> EpochAsync(int epoch, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         _rowGroups ??= await RowGroupCountsAsync(cancellationToken);
-        var units = Enumerable.Range(0, index.Files.Count).SelectMany(file => Enumerable.Range(0, _rowGroups[file]).Select(group => (File: file, Group: group))).ToArray();
+        var units = Enumerable.Range(0, _files.Count).SelectMany(file => Enumerable.Range(0, _rowGroups[file]).Select(group => (File: file, Group: group))).ToArray();
         var random = new Random(unchecked((int)(seed * 1_000_003) + epoch));
         random.Shuffle(units);
         var buffer = new List<NumberedRow>(shuffleBufferRows + 1);
         foreach (var (file, group) in units)
         {
-            var fileStart = index.Files.Take(file).Sum(f => (long)f.Rows);
+            var fileStart = _files.Take(file).Sum(f => f.Rows);
             var (rows, firstRow) = await GroupAsync(file, group, cancellationToken);
-            Check(file, rows);
+            Check(_files[file], rows);
             for (var i = 0; i < rows.Count; i++)
             {
                 var rowInFile = firstRow + i;
@@ -86,15 +130,15 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
 
     private async Task<int[]> RowGroupCountsAsync(CancellationToken cancellationToken)
     {
-        var counts = new int[index.Files.Count];
+        var counts = new int[_files.Count];
         for (var file = 0; file < counts.Length; file++)
         {
             // Once per run, before any row is read: a file that is not the one the index describes never reaches the
             // Parquet reader (which can hang on a corrupt footer).
-            await ShardReader.EnsureMatchesIndexAsync(folder, index.Files[file], cancellationToken);
-            counts[file] = await ReadingAsync(file, async () =>
+            await ShardReader.EnsureMatchesIndexAsync(folder, _files[file], cancellationToken);
+            counts[file] = await ReadingAsync(_files[file], async () =>
             {
-                await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
+                await using var stream = await folder.OpenReadAsync(_files[file].Name, cancellationToken);
                 await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
                 return reader.RowGroupCount;
             });
@@ -105,11 +149,11 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
 
     /// <summary>One row group's rows and the number (in its file) of its first row.</summary>
     private Task<(IList<ShardRow> Rows, long FirstRow)> GroupAsync(int file, int group, CancellationToken cancellationToken) =>
-        ReadingAsync(file, () => ReadGroupAsync(file, group, cancellationToken));
+        ReadingAsync(_files[file], () => ReadGroupAsync(file, group, cancellationToken));
 
     private async Task<(IList<ShardRow> Rows, long FirstRow)> ReadGroupAsync(int file, int group, CancellationToken cancellationToken)
     {
-        await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
+        await using var stream = await folder.OpenReadAsync(_files[file].Name, cancellationToken);
         long firstRow = 0;
         await using (var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken))
         {
@@ -133,11 +177,30 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
             return rows;
         }
 
-        var last = index.Files.Count - 1;
-        var rowInFile = 0L;
-        foreach (var group in await ReadingAsync(last, () => GroupsAsync(last, cancellationToken).ToListAsync(cancellationToken).AsTask()))
+        if (_dev is not null)
         {
-            Check(last, group);
+            foreach (var file in _dev)
+            {
+                await ShardReader.EnsureMatchesIndexAsync(folder, file, cancellationToken);
+                foreach (var group in await ReadingAsync(file, () => GroupsAsync(file, cancellationToken).ToListAsync(cancellationToken).AsTask()))
+                {
+                    Check(file, group);
+                    rows.AddRange(group.Take(EvalRows - rows.Count));
+                    if (rows.Count == EvalRows)
+                    {
+                        return rows;
+                    }
+                }
+            }
+
+            return rows;
+        }
+
+        var last = _files.Count - 1;
+        var rowInFile = 0L;
+        foreach (var group in await ReadingAsync(_files[last], () => GroupsAsync(_files[last], cancellationToken).ToListAsync(cancellationToken).AsTask()))
+        {
+            Check(_files[last], group);
             rows.AddRange(group.Where((_, i) => IsEval(last, rowInFile + i)));
             rowInFile += group.Count;
         }
@@ -149,24 +212,24 @@ public sealed class ShardRows(IStorage folder, ShardIndex index, long seed, int 
     /// Shards may come from elsewhere: a file the Parquet reader cannot read, or rows the model cannot take (see
     /// <see cref="ShardRow.Problem"/>), stop training with the file's name instead of an exception deep in a batch.
     /// </summary>
-    private Task<T> ReadingAsync<T>(int file, Func<Task<T>> read) => ShardReader.ReadGuardedAsync(folder, index.Files[file].Name, read, _readTimeout);
+    private Task<T> ReadingAsync<T>(ShardFile file, Func<Task<T>> read) => ShardReader.ReadGuardedAsync(folder, file.Name, read, _readTimeout);
 
-    private void Check(int file, IList<ShardRow> rows)
+    private void Check(ShardFile file, IList<ShardRow> rows)
     {
         foreach (var row in rows)
         {
             if (row.Problem(index.SeqLen, index.Tokenizer.VocabSize) is { } problem)
             {
-                throw new DataForge.Core.DataForgeException($"{StoragePaths.Join(folder.Uri, index.Files[file].Name)}: a row cannot be trained on: {problem}");
+                throw new DataForge.Core.DataForgeException($"{StoragePaths.Join(folder.Uri, file.Name)}: a row cannot be trained on: {problem}");
             }
         }
     }
 
-    private bool IsEval(int file, long row) => file == index.Files.Count - 1 && row >= index.Files[file].Rows - EvalRows;
+    private bool IsEval(int file, long row) => _dev is null && file == _files.Count - 1 && row >= _files[file].Rows - EvalRows;
 
-    private async IAsyncEnumerable<IList<ShardRow>> GroupsAsync(int file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<IList<ShardRow>> GroupsAsync(ShardFile file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var stream = await folder.OpenReadAsync(index.Files[file].Name, cancellationToken);
+        await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
         int groups;
         await using (var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken))
         {

@@ -104,7 +104,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         var mediaLoader = MediaLoader.For(media, rows.Index, Path.Combine(Path.GetTempPath(), "dataforge", $"train-{Guid.NewGuid():N}"));
         var evalMedia = MediaLoader.For(media, rows.Index, Path.Combine(Path.GetTempPath(), "dataforge", $"eval-{Guid.NewGuid():N}"));
         progress($"media: {(mediaLoader is null ? "none (placeholders train as tokens)" : media!.Uri)}");
-        progress($"model: {parameters.Sum(p => p.numel()):N0} parameters ({config.Layers} layers, d={config.Dim}, {config.Experts} experts top-{config.TopK} + 1 shared), {model.Precision.Name} matmuls on {device.type.ToString().ToLowerInvariant()}; {rows.TrainRows} training rows of {rows.Index.SeqLen} tokens, {evalRows.Count} held out");
+        progress($"model: {parameters.Sum(p => p.numel()):N0} parameters ({config.Layers} layers, d={config.Dim}, {config.Experts} experts top-{config.TopK} + 1 shared), {model.Precision.Name} matmuls on {device.type.ToString().ToLowerInvariant()}; {rows.TrainRows} training rows of {rows.Index.SeqLen} tokens, {evalRows.Count} held out{(rows.DevSplit is { } dev ? $" (the {dev} split, never trained on)" : string.Empty)}");
 
         double lastLoss = double.NaN, tokensPerSecond = 0;
         double? lastEval = null;
@@ -282,6 +282,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         ["seq_len"] = rows.Index.SeqLen,
         ["train_rows"] = rows.TrainRows,
         ["eval_rows"] = rows.EvalRows,
+        ["eval_split"] = rows.DevSplit,
         ["tokenizer"] = rows.Index.Tokenizer.Name,
         ["model"] = JsonSerializer.SerializeToNode(config, TrainingJson.Options),
         ["options"] = JsonSerializer.SerializeToNode(options, TrainingJson.Options),
