@@ -21,6 +21,10 @@ dataforge inspect out/captions --show 2
 # only assistant turns carry loss (the decode shows loss-free tokens inside ⟦ ⟧).
 dataforge run samples/pipelines/chat.yaml
 dataforge inspect out/chat/shards --decode 0
+# WebDataset shards as img2dataset writes them (a brace list of tars), and a sample set exported back to WebDataset.
+dataforge run samples/pipelines/webdataset.yaml
+rm -rf out/webdataset-export
+dataforge export webdataset out/chat --out out/webdataset-export --samples-per-shard 4
 # Dialect speech: utterances with context prompts, speaker-disjoint splits, NeMo/Kaldi manifests, packed shards.
 if ! command -v ffmpeg >/dev/null 2>&1; then
   echo "installing ffmpeg (apt-get), which the asr stage decodes audio with"

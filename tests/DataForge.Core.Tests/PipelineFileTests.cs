@@ -67,7 +67,7 @@ public sealed class PipelineFileTests
     {
         var registry = new StageRegistry(CoreStages.All);
         var error = Assert.Throws<UsageException>(() => registry.Resolve("fliter", "p.yaml:4:5"));
-        Assert.Equal("p.yaml:4:5: unknown stage 'fliter' (did you mean 'filter'?) (known stages: dedup-exact, filter, read-chat, read-images, read-samples, read-table, read-text, write)", error.Message);
+        Assert.Equal("p.yaml:4:5: unknown stage 'fliter' (did you mean 'filter'?) (known stages: dedup-exact, filter, read-chat, read-images, read-samples, read-table, read-text, read-webdataset, write)", error.Message);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public static class CoreStages
         ReadTextStage.Definition,
         ReadTable.ReadTableStage.Definition,
         ReadChat.ReadChatStage.Definition,
+        ReadWebDataset.ReadWebDatasetStage.Definition,
         ReadImagesStage.Definition,
         ReadSamplesStage.Definition,
         FilterStage.Definition,

@@ -16,6 +16,7 @@ public enum FileFormat
     Image,
     Audio,
     Subtitles,
+    Tar,
 }
 
 /// <summary>The compression wrapped around a file's format, from its last extension.</summary>
@@ -50,6 +51,10 @@ public static class FileFormats
         {
             (compression, name) = (FileCompression.Gzip, name[..^3]);
         }
+        else if (name.EndsWith(".tgz", StringComparison.Ordinal))
+        {
+            (compression, name) = (FileCompression.Gzip, name[..^4] + ".tar");
+        }
         else if (name.EndsWith(".zst", StringComparison.Ordinal))
         {
             (compression, name) = (FileCompression.Zstd, name[..^4]);
@@ -68,6 +73,7 @@ public static class FileFormats
             ".warc" => FileFormat.Warc,
             ".html" or ".htm" => FileFormat.Html,
             ".srt" or ".vtt" => FileFormat.Subtitles,
+            ".tar" => FileFormat.Tar,
             _ when ImageExtensions.Contains(extension) => FileFormat.Image,
             _ when AudioExtensions.Contains(extension) => FileFormat.Audio,
             _ => FileFormat.Unknown,

@@ -14,6 +14,20 @@ public sealed class InputResolver(StorageFactory storageFactory)
 {
     public async IAsyncEnumerable<InputFile> ExpandAsync(string uri, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // shard-{00000..00099}.tar: each name in turn, every one of which must exist (a missing shard is an error).
+        if (BraceExpansion.HasBraces(uri) && !await storageFactory.Open(uri).ExistsAsync(string.Empty, cancellationToken))
+        {
+            foreach (var name in BraceExpansion.Expand(uri))
+            {
+                await foreach (var file in ExpandAsync(name, cancellationToken))
+                {
+                    yield return file;
+                }
+            }
+
+            yield break;
+        }
+
         var storage = storageFactory.Open(uri);
         if (await storage.ExistsAsync(string.Empty, cancellationToken))
         {
