@@ -18,6 +18,19 @@ namespace DataForge.Cli.Commands;
 /// </summary>
 public static class PackCommand
 {
+    /// <summary>CSV, TSV and JSON tables, and Parquet with an image column, go to read-table; JSON Lines and text Parquet to read-text.</summary>
+    private static async Task<bool> IsCaptionTableAsync(StorageFactory storage, string input, CancellationToken cancellationToken)
+    {
+        var kind = FileFormats.Of(input);
+        if (kind.Format == FileFormat.Parquet)
+        {
+            var folder = StoragePaths.Directory(input.Replace('\\', '/'));
+            return await TableRows.ParquetHasImageColumnAsync(storage.Open(folder.Length == 0 ? "." : folder), StoragePaths.FileName(input), cancellationToken);
+        }
+
+        return TableRows.IsTable(input) && kind.Format != FileFormat.Jsonl;
+    }
+
     public static Command Create(CliContext app)
     {
         var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, conversations (.json/.jsonl of conversations or messages: read-chat), tables (.csv, .tsv, .json: read-table), or JSONL/Parquet text files or folders (read-text)", Arity = ArgumentArity.OneOrMore };
@@ -48,7 +61,7 @@ public static class PackCommand
             {
                 var kind = await SampleSetInspector.IsSampleSetAsync(storage.Open(input), cancellationToken) ? sampleSets
                     : await ChatFiles.IsChatAsync(storage, input, cancellationToken) ? chats
-                    : TableRows.IsTable(input) && FileFormats.Of(input).Format != FileFormat.Jsonl ? tables : texts;
+                    : await IsCaptionTableAsync(storage, input, cancellationToken) ? tables : texts;
                 kind.Add(input);
             }
 

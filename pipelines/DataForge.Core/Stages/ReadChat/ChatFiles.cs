@@ -9,7 +9,7 @@ public static class ChatFiles
     /// <summary>Whether <paramref name="path"/> is .json/.jsonl (optionally .gz) and its first record holds conversations or messages.</summary>
     public static async Task<bool> IsChatAsync(StorageFactory storage, string path, CancellationToken cancellationToken)
     {
-        if (FileFormats.Of(path) is not { Compression: FileCompression.None or FileCompression.Gzip, Format: FileFormat.Json or FileFormat.Jsonl })
+        if (FileFormats.Of(path) is not { Format: FileFormat.Json or FileFormat.Jsonl })
         {
             return false;
         }

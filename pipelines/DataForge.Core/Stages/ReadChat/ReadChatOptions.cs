@@ -7,7 +7,7 @@ namespace DataForge.Core.Stages.ReadChat;
 /// <summary>Conversations as instruction datasets ship them: LLaVA and ShareGPT JSON, OpenAI-messages JSON Lines.</summary>
 public sealed record ReadChatOptions : ISourceOptions
 {
-    [Option("Conversation files to read (.json: an array of records, or an object holding one; .jsonl; each optionally .gz); when absent, the pipeline's top-level inputs.")]
+    [Option("Conversation files to read (.json: an array of records, or an object holding one; .jsonl; each optionally .gz or .zst); when absent, the pipeline's top-level inputs.")]
     public IReadOnlyList<string>? Inputs { get; init; }
 
     [Option("The folder media paths are relative to; default: the conversation file's own folder.")]

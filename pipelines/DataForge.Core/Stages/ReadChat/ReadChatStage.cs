@@ -24,9 +24,9 @@ public sealed class ReadChatStage(ReadChatOptions options) : SourceStage
     protected override async IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run)
     {
         var cancellationToken = run.CancellationToken;
-        if (FileFormats.Of(file.Path) is not { Compression: FileCompression.None or FileCompression.Gzip, Format: FileFormat.Json or FileFormat.Jsonl })
+        if (FileFormats.Of(file.Path) is not { Format: FileFormat.Json or FileFormat.Jsonl })
         {
-            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-chat reads .json and .jsonl conversation files (each optionally .gz)");
+            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-chat reads .json and .jsonl conversation files (each optionally .gz or .zst)");
             yield break;
         }
 

@@ -21,7 +21,7 @@ namespace DataForge.Core.Stages.ReadTable;
 public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<ReadTableOptions>("read-table", "read tables of named columns (CSV, TSV, JSON Lines, JSON, optionally .gz): captions over images, or text", options => new ReadTableStage(options),
+        new StageDefinition<ReadTableOptions>("read-table", "read tables of named columns (CSV, TSV, JSON Lines, JSON, optionally .gz/.zst; Parquet with Hugging Face image structs): captions over images, or text", options => new ReadTableStage(options),
             [.. TableRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.InputCorrupt, CoreRejectReasons.InputDecompressionBomb, CoreRejectReasons.RecordTooLarge, .. CoreRejectReasons.ImageProbe]);
 
     protected override async IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run)
@@ -29,7 +29,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
         var cancellationToken = run.CancellationToken;
         if (!TableRows.IsTable(file.Path))
         {
-            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-table reads .csv, .tsv, .jsonl and .json tables (each optionally .gz)");
+            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-table reads .csv, .tsv, .jsonl and .json tables (each optionally .gz or .zst) and .parquet");
             yield break;
         }
 
@@ -95,7 +95,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
         ImagePart? image = null;
         if (columns.Image is { } imageColumn)
         {
-            var (part, rejection) = await ImageAsync(Scalar(values[imageColumn]), imageColumn, where, images, context, cancellationToken);
+            var (part, rejection) = await ImageAsync(values[imageColumn], imageColumn, where, images, context, cancellationToken);
             if (rejection is not null)
             {
                 return new StageOutcome { Rejections = [rejection] };
@@ -133,15 +133,42 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
         return new StageOutcome { Samples = samples };
     }
 
-    private async Task<(ImagePart? Part, Rejection? Rejection)> ImageAsync(string? path, string column, string where, IStorage images, StageContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// A row's image: a path (relative to the images folder), or Hugging Face datasets' Image struct
+    /// <c>{"bytes": …, "path": …}</c> (features.Image: the bytes when the image is embedded, else the path).
+    /// </summary>
+    private async Task<(ImagePart? Part, Rejection? Rejection)> ImageAsync(JsonNode? value, string column, string where, IStorage images, StageContext context, CancellationToken cancellationToken)
     {
+        var rules = new MediaFileRules(options.AllowPathsOutside, options.MaxPixels, options.MaxFileBytes, TableRejectReasons.TableImageMissing, TableRejectReasons.TableImagePathOutside);
+        var reader = new MediaFileReader(images, rules, context);
+        if (value is JsonObject embedded)
+        {
+            var name = Scalar(embedded["path"]) ?? $"the {column} bytes";
+            if (Scalar(embedded["bytes"]) is { Length: > 0 } base64)
+            {
+                byte[] bytes;
+                try
+                {
+                    bytes = Convert.FromBase64String(base64);
+                }
+                catch (FormatException)
+                {
+                    return (null, new Rejection(where, TableRejectReasons.TableRowIncomplete, $"column '{column}': bytes that are not base64"));
+                }
+
+                return await reader.ImageAsync(bytes, name, Role.Content, where, cancellationToken);
+            }
+
+            value = embedded["path"];
+        }
+
+        var path = Scalar(value);
         if (string.IsNullOrWhiteSpace(path))
         {
             return (null, new Rejection(where, TableRejectReasons.TableRowIncomplete, $"no image in column '{column}'"));
         }
 
-        var rules = new MediaFileRules(options.AllowPathsOutside, options.MaxPixels, options.MaxFileBytes, TableRejectReasons.TableImageMissing, TableRejectReasons.TableImagePathOutside);
-        return await new MediaFileReader(images, rules, context).ReadImageAsync(path, Role.Content, where, cancellationToken);
+        return await reader.ReadImageAsync(path, Role.Content, where, cancellationToken);
     }
 
     /// <summary>A caption, or a list of captions (COCO gives five per image); empty strings are none.</summary>

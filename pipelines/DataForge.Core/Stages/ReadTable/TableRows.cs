@@ -28,7 +28,7 @@ public static class TableRows
 
     /// <summary>Whether <paramref name="path"/> is a table this reader reads.</summary>
     public static bool IsTable(string path) =>
-        FileFormats.Of(path) is { Compression: FileCompression.None or FileCompression.Gzip, Format: FileFormat.Csv or FileFormat.Tsv or FileFormat.Jsonl or FileFormat.Json };
+        FileFormats.Of(path) is { Format: FileFormat.Csv or FileFormat.Tsv or FileFormat.Jsonl or FileFormat.Json } or { Format: FileFormat.Parquet, Compression: FileCompression.None };
 
     /// <summary>
     /// The rows, where a file that cannot be read on (too large to hold, a cut or damaged gzip, a bomb) ends with a
@@ -81,10 +81,20 @@ public static class TableRows
     {
         var kind = FileFormats.Of(file.Path);
         var format = kind.Format;
+        if (format == FileFormat.Parquet)
+        {
+            await foreach (var row in ParquetRowsAsync(file, cancellationToken))
+            {
+                yield return row;
+            }
+
+            yield break;
+        }
+
         await using var raw = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
 
-        // Gzip is checked as read-text checks it (CRC, length, the 250:1 bomb guard); its errors end the file.
-        await using var stream = kind.Compression == FileCompression.Gzip ? new Compression.VerifiedGzipStream(raw) : raw;
+        // Gzip and zstd are checked as read-text checks them (checksums, truncation, the 250:1 bomb guard); their errors end the file.
+        await using var stream = Compression.DecompressingStream.Open(raw, kind.Compression);
         if (format == FileFormat.Json)
         {
             // A JSON table is one value: read whole, within the cap any whole-file read has.
@@ -146,6 +156,64 @@ public static class TableRows
             }
 
             yield return new TableRecord(row.Line, values, null);
+        }
+    }
+
+    /// <summary>Whether a Parquet file has a column of one of the usual image names (then it is a caption table, not text).</summary>
+    public static async Task<bool> ParquetHasImageColumnAsync(IStorage folder, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = await folder.OpenReadAsync(name, cancellationToken);
+            await using var reader = await Parquet.ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
+            return reader.Schema.Fields.Any(field => ReadTableOptions.ImageNames.Contains(field.Name));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or DataForgeException)
+        {
+            return false; // read-text says what is wrong with it
+        }
+    }
+
+    /// <summary>
+    /// A Parquet table, one row group in memory at a time: values as JSON (binary as base64, structs as objects, so a
+    /// Hugging Face Image column, a struct of <c>bytes</c> and <c>path</c>, is <c>{"bytes": "…base64…", "path": …}</c>).
+    /// </summary>
+    private static async IAsyncEnumerable<TableRecord> ParquetRowsAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var stream = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
+        int groups;
+        string? problem = null;
+        try
+        {
+            await using var reader = await Parquet.ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
+            groups = reader.RowGroupCount;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException)
+        {
+            (groups, problem) = (0, e.Message);
+        }
+
+        if (problem is not null)
+        {
+            throw new InvalidDataException($"not a readable Parquet file: {problem}");
+        }
+
+        var number = 0;
+        for (var group = 0; group < groups; group++)
+        {
+            stream.Position = 0;
+            var rows = await Parquet.Serialization.ParquetSerializer.DeserializeUntypedAsync(stream, rowGroupIndex: group, cancellationToken: cancellationToken);
+            foreach (var values in rows.Data)
+            {
+                number++;
+                var record = new JsonObject();
+                foreach (var (key, value) in values)
+                {
+                    record[key] = value is null ? null : JsonSerializer.SerializeToNode(value);
+                }
+
+                yield return new TableRecord(number, record, null);
+            }
         }
     }
 

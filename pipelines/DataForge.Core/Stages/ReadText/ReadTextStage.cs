@@ -24,43 +24,54 @@ namespace DataForge.Core.Stages.ReadText;
 public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<ReadTextOptions>("read-text", "read text records from JSONL(.gz), Parquet or .txt files", options => new ReadTextStage(options),
+        new StageDefinition<ReadTextOptions>("read-text", "read text records from JSONL or JSON (.gz, .zst), Parquet or .txt files", options => new ReadTextStage(options),
             [CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputDecompressionBomb, CoreRejectReasons.InputCorrupt, CoreRejectReasons.RecordTooLarge, CoreRejectReasons.TextInvalidUtf8, CoreRejectReasons.JsonlInvalidJson, CoreRejectReasons.JsonlNotAnObject, CoreRejectReasons.TextMissingField]);
 
     private readonly Role _role = RoleNames.Parse(options.Role);
 
     protected override IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run) => Format(file.Path) switch
     {
-        TextFormat.Jsonl => ReadJsonlAsync(file, gzip: false, run.CancellationToken),
-        TextFormat.JsonlGzip => ReadJsonlAsync(file, gzip: true, run.CancellationToken),
+        TextFormat.Jsonl => ReadJsonlAsync(file, run.CancellationToken),
         TextFormat.Parquet => ReadParquetAsync(file, run.CancellationToken),
         TextFormat.Plain => ReadPlainAsync(file, run.CancellationToken),
-        _ => Single(StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-text reads .jsonl, .jsonl.gz, .json.gz, .parquet, .txt and .md files")),
+        _ => Single(StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-text reads .jsonl and .json (each optionally .gz or .zst), .parquet, .txt and .md files")),
     };
 
     private enum TextFormat
     {
         Unsupported,
         Jsonl,
-        JsonlGzip,
         Parquet,
         Plain,
     }
 
-    /// <summary>JSON Lines plain or gzipped (a gzipped .json is read as JSON Lines, as Hugging Face dumps are), Parquet, .txt and .md.</summary>
+    /// <summary>
+    /// JSON Lines and JSON, plain, gzipped or zstd (a .json is JSON Lines, as Hugging Face's to_json writes it, unless it
+    /// opens with '[': then an array of records), Parquet, .txt and .md.
+    /// </summary>
     private static TextFormat Format(string path) => FileFormats.Of(path) switch
     {
-        { Format: FileFormat.Jsonl, Compression: FileCompression.None } => TextFormat.Jsonl,
-        { Format: FileFormat.Jsonl or FileFormat.Json, Compression: FileCompression.Gzip } => TextFormat.JsonlGzip,
+        { Format: FileFormat.Jsonl or FileFormat.Json } => TextFormat.Jsonl,
         { Format: FileFormat.Parquet, Compression: FileCompression.None } => TextFormat.Parquet,
         { Format: FileFormat.Text or FileFormat.Markdown, Compression: FileCompression.None } => TextFormat.Plain,
         _ => TextFormat.Unsupported,
     };
 
-    private async IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, bool gzip, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var kind = FileFormats.Of(file.Path);
+        if (kind.Format == FileFormat.Json && await OpensWithBracketAsync(file, kind.Compression, cancellationToken))
+        {
+            await foreach (var outcome in ReadJsonArrayAsync(file, cancellationToken))
+            {
+                yield return outcome;
+            }
+
+            yield break;
+        }
+
         await using var raw = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
-        await using var decompressed = gzip ? new VerifiedGzipStream(raw) : raw;
+        await using var decompressed = DecompressingStream.Open(raw, kind.Compression);
         var reader = new BoundedLineReader(decompressed, options.MaxRecordBytes);
         var lineNumber = 0;
         while (true)
@@ -109,6 +120,55 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
 
             var source = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{lineNumber}");
             yield return ParseRecord(line, source);
+        }
+    }
+
+    /// <summary>Whether a .json file's first non-blank byte is '[' (an array of records, not JSON Lines).</summary>
+    private static async Task<bool> OpensWithBracketAsync(InputFile file, FileCompression compression, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var raw = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
+            await using var stream = DecompressingStream.Open(raw, compression);
+            var buffer = new byte[4096];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                foreach (var b in buffer.AsSpan(0, read))
+                {
+                    if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF))
+                    {
+                        return b == (byte)'[';
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // Read as JSON Lines, which reports the damage where it is.
+        }
+
+        return false;
+    }
+
+    /// <summary>A .json array of records, read whole within the whole-file cap (as read-table reads one).</summary>
+    private async IAsyncEnumerable<StageOutcome> ReadJsonArrayAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var record in ReadTable.TableRows.ReadCheckedAsync(file, StorageReads.DefaultMaxFileBytes, CoreRejectReasons.InputCorrupt, cancellationToken))
+        {
+            var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{record.Row}");
+            if (record.Values is { } values)
+            {
+                yield return FromRecord(values, where);
+            }
+            else
+            {
+                yield return StageOutcome.Reject(record.Row == 0 ? file.Uri : where, record.Reason ?? CoreRejectReasons.JsonlNotAnObject, record.Problem!);
+                if (record.Row == 0)
+                {
+                    yield break;
+                }
+            }
         }
     }
 

@@ -33,16 +33,16 @@ public sealed class ReadWebDatasetStage(ReadWebDatasetOptions options) : SourceS
     {
         var cancellationToken = run.CancellationToken;
         var kind = FileFormats.Of(file.Path);
-        if (kind.Format != FileFormat.Tar || kind.Compression == FileCompression.Zstd)
+        if (kind.Format != FileFormat.Tar)
         {
-            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-webdataset reads .tar shards (optionally .tar.gz / .tgz)");
+            yield return StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-webdataset reads .tar shards (optionally .tar.gz / .tgz / .tar.zst)");
             yield break;
         }
 
         var rules = new MediaFileRules(false, options.MaxPixels, options.MaxFileBytes, WebDatasetRejectReasons.WebDatasetInvalidMember, WebDatasetRejectReasons.WebDatasetInvalidMember);
         var media = new MediaFileReader(file.Storage, rules, run.Context);
         await using var raw = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
-        await using var stream = kind.Compression == FileCompression.Gzip ? new Compression.VerifiedGzipStream(raw) : raw;
+        await using var stream = Compression.DecompressingStream.Open(raw, kind.Compression);
         using var tar = new TarReader(stream, leaveOpen: true);
         string? key = null;
         var members = new List<Member>();
