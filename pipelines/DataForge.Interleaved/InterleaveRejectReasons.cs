@@ -29,16 +29,11 @@ public static class InterleaveRejectReasons
 
     public static readonly RejectReason ImageNearDuplicate = new("image.near_duplicate", "The image is within near_duplicate_bits dHash bits of an earlier image of the document.");
 
-    public static readonly RejectReason FetchFailed = new("fetch.failed", "Fetching the image failed (connection refused, reset, DNS).");
 
-    public static readonly RejectReason FetchHttpStatus = new("fetch.http_status", "The image server answered with an HTTP error status.");
 
-    public static readonly RejectReason FetchRefusedAddress = new("fetch.refused_address", "The image URL resolves to a loopback, private or link-local address (SSRF guard).");
 
-    public static readonly RejectReason FetchTimeout = new("fetch.timeout", "Fetching the image took longer than fetch_timeout_seconds.");
 
-    public static readonly RejectReason FetchTooLarge = new("fetch.too_large", "The image body is larger than fetch_max_bytes.");
 
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [WarcInvalidHeader, WarcTruncated, WarcCorrupt, WarcRecordTooLarge, HttpInvalidResponse, HtmlTooDeep, DocumentNoImage, DocumentTooLittleText, DocumentTooManyImages, ImageNotFound, ImageFrequent, ImageNearDuplicate, FetchFailed, FetchHttpStatus, FetchRefusedAddress, FetchTimeout, FetchTooLarge];
+    public static IReadOnlyList<RejectReason> All { get; } = [WarcInvalidHeader, WarcTruncated, WarcCorrupt, WarcRecordTooLarge, HttpInvalidResponse, HtmlTooDeep, DocumentNoImage, DocumentTooLittleText, DocumentTooManyImages, ImageNotFound, ImageFrequent, ImageNearDuplicate];
 }

@@ -18,7 +18,7 @@ public sealed class InterleaveStage(InterleaveOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<InterleaveOptions>("interleave", "extract interleaved image-text documents from WARC archives and HTML folders", options => new InterleaveStage(options),
-            [.. InterleaveRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.DedupExactDuplicate, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageAspectRatio, .. CoreRejectReasons.ImageProbe]);
+            [.. InterleaveRejectReasons.All, .. Core.Fetch.FetchRejectReasons.All.Where(reason => reason != Core.Fetch.FetchRejectReasons.FetchNotImage), CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.DedupExactDuplicate, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageAspectRatio, .. CoreRejectReasons.ImageProbe]);
 
     /// <summary>Both passes see every input file of the task: images are catalogued across pages before any page is built.</summary>
     protected override async IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run)
@@ -60,8 +60,8 @@ public sealed class InterleaveStage(InterleaveOptions options) : SourceStage
     private async Task FetchMissingAsync(ImageCatalog catalog, StageStats stats, StageContext context)
     {
         var urls = catalog.Unresolved();
-        var results = new Fetch.FetchResult[urls.Count];
-        using var fetcher = new Fetch.ImageFetcher(new Fetch.FetchSettings(
+        var results = new Core.Fetch.FetchResult[urls.Count];
+        using var fetcher = new Core.Fetch.ImageFetcher(new Core.Fetch.FetchSettings(
             options.FetchAllowPrivate,
             TimeSpan.FromSeconds(options.FetchTimeoutSeconds),
             options.FetchMaxBytes,

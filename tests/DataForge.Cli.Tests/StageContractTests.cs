@@ -30,7 +30,7 @@ public sealed partial class StageContractTests : IDisposable
 
     private static readonly IReadOnlyList<RejectReason> Catalogue =
     [
-        .. CoreRejectReasons.All, .. DataForge.Core.Stages.ReadTable.TableRejectReasons.All, .. DataForge.Core.Stages.ReadChat.ChatRejectReasons.All, .. DataForge.Core.Stages.ReadWebDataset.WebDatasetRejectReasons.All, .. InterleaveRejectReasons.All, .. CaptionRejectReasons.All,
+        .. CoreRejectReasons.All, .. DataForge.Core.Stages.ReadTable.TableRejectReasons.All, .. DataForge.Core.Stages.ReadChat.ChatRejectReasons.All, .. DataForge.Core.Stages.ReadWebDataset.WebDatasetRejectReasons.All, .. DataForge.Core.Fetch.FetchRejectReasons.All, .. InterleaveRejectReasons.All, .. CaptionRejectReasons.All,
         .. PackRejectReasons.All, .. Seg2EditRejectReasons.All, .. AsrRejectReasons.All,
     ];
 

@@ -6,7 +6,7 @@ using DataForge.Core.SampleSets;
 using DataForge.Core.Stages;
 using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
-using DataForge.Interleaved.Fetch;
+using DataForge.Core.Fetch;
 using DataForge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using SkiaSharp;

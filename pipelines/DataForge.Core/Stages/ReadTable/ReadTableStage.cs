@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DataForge.Core.Fetch;
 using DataForge.Core.Media;
 using DataForge.Core.Model;
 using DataForge.Core.Rejects;
@@ -22,7 +23,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<ReadTableOptions>("read-table", "read tables of named columns (CSV, TSV, JSON Lines, JSON, optionally .gz/.zst; Parquet with Hugging Face image structs): captions over images, or text", options => new ReadTableStage(options),
-            [.. TableRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.InputCorrupt, CoreRejectReasons.InputDecompressionBomb, CoreRejectReasons.RecordTooLarge, .. CoreRejectReasons.ImageProbe]);
+            [.. TableRejectReasons.All, .. FetchRejectReasons.All, CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.InputCorrupt, CoreRejectReasons.InputDecompressionBomb, CoreRejectReasons.RecordTooLarge, .. CoreRejectReasons.ImageProbe]);
 
     protected override async IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run)
     {
@@ -34,13 +35,31 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
         }
 
         var images = options.Images is { } folder ? new StorageFactory(run.Context.Environment, run.Context.BaseDirectory).Open(folder) : FolderOf(file);
+        using var fetcher = options.Fetch ? new ImageFetcher(
+            new FetchSettings(options.FetchAllowPrivate, TimeSpan.FromSeconds(options.FetchTimeoutSeconds), options.FetchMaxBytes, options.FetchRetries, TimeSpan.FromMilliseconds(options.FetchRetryBaseMs), options.FetchUserAgent, options.FetchPerHost),
+            run.Context.Clock) : null;
+        var urls = fetcher is null ? null : new UrlImages(fetcher, run.Context.Output, options, run.Context);
+
+        // Rows are read in order and worked on ahead (fetches in flight, images decoding), outcomes in table order.
+        var degree = fetcher is not null ? options.FetchConcurrency : run.Context.Workers;
+        await foreach (var outcome in run.MapOrderedAsync(WorkAsync(file, cancellationToken), (work, token) => work.Ready is { } ready ? ValueTask.FromResult(ready) : new ValueTask<StageOutcome>(RowAsync(work, file, images, urls, run.Context, token)), degree))
+        {
+            yield return outcome;
+        }
+    }
+
+    /// <summary>A row to turn into samples, or an outcome already known (a reject of the row or the file).</summary>
+    private sealed record Work(StageOutcome? Ready, JsonObject? Values = null, Columns? Columns = null, string Where = "");
+
+    private async IAsyncEnumerable<Work> WorkAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         Columns? columns = null;
         await foreach (var record in TableRows.ReadCheckedAsync(file, options.MaxFileBytes, TableRejectReasons.TableEmpty, cancellationToken))
         {
             var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#row={record.Row}");
             if (record.Values is not { } values)
             {
-                yield return StageOutcome.Reject(record.Row == 0 ? file.Uri : where, record.Reason ?? TableRejectReasons.TableInvalidRow, record.Problem!);
+                yield return new Work(StageOutcome.Reject(record.Row == 0 ? file.Uri : where, record.Reason ?? TableRejectReasons.TableInvalidRow, record.Problem!));
                 if (record.Row == 0)
                 {
                     yield break;
@@ -54,12 +73,12 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
                 columns = Resolve(values);
                 if (columns.Problem is { } missing)
                 {
-                    yield return StageOutcome.Reject(file.Uri, TableRejectReasons.TableMissingColumn, missing);
+                    yield return new Work(StageOutcome.Reject(file.Uri, TableRejectReasons.TableMissingColumn, missing));
                     yield break;
                 }
             }
 
-            yield return await RowAsync(values, columns, file, where, images, run.Context, cancellationToken);
+            yield return new Work(null, values, columns, where);
         }
     }
 
@@ -84,8 +103,9 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
         return new Columns(text, image, null);
     }
 
-    private async Task<StageOutcome> RowAsync(JsonObject values, Columns columns, InputFile file, string where, IStorage images, StageContext context, CancellationToken cancellationToken)
+    private async Task<StageOutcome> RowAsync(Work work, InputFile file, IStorage images, UrlImages? urls, StageContext context, CancellationToken cancellationToken)
     {
+        var (values, columns, where) = (work.Values!, work.Columns!, work.Where);
         var texts = Texts(values[columns.Text]);
         if (texts.Count == 0)
         {
@@ -93,15 +113,35 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
         }
 
         ImagePart? image = null;
+        IReadOnlyList<KeyValuePair<string, long>> counters = [];
         if (columns.Image is { } imageColumn)
         {
-            var (part, rejection) = await ImageAsync(values[imageColumn], imageColumn, where, images, context, cancellationToken);
-            if (rejection is not null)
+            if (Scalar(values[imageColumn]) is { } url && UrlImages.IsUrl(url))
             {
-                return new StageOutcome { Rejections = [rejection] };
-            }
+                if (urls is null)
+                {
+                    return StageOutcome.Reject(where, TableRejectReasons.TableImageUrl, $"{url}: an image URL, and fetch is off (set fetch: true to download it)");
+                }
 
-            image = part;
+                var (fetched, cached, failure) = await urls.GetAsync(url, where, cancellationToken);
+                counters = [KeyValuePair.Create("fetch_urls", 1L), KeyValuePair.Create(failure is null ? "fetch_ok" : "fetch_failed", 1L), .. cached ? [KeyValuePair.Create("fetch_remembered", 1L)] : Array.Empty<KeyValuePair<string, long>>()];
+                if (failure is not null)
+                {
+                    return new StageOutcome { Rejections = [failure], Counters = counters };
+                }
+
+                image = fetched;
+            }
+            else
+            {
+                var (part, rejection) = await ImageAsync(values[imageColumn], imageColumn, where, images, context, cancellationToken);
+                if (rejection is not null)
+                {
+                    return new StageOutcome { Rejections = [rejection] };
+                }
+
+                image = part;
+            }
         }
 
         var id = Scalar(values[options.IdColumn]) ?? SampleIds.FromSource(where);
@@ -130,7 +170,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             samples.Add(new Sample(sampleId, source, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact), split));
         }
 
-        return new StageOutcome { Samples = samples };
+        return new StageOutcome { Samples = samples, Counters = counters };
     }
 
     /// <summary>

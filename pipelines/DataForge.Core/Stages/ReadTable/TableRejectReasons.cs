@@ -17,5 +17,7 @@ public static class TableRejectReasons
 
     public static readonly RejectReason TableEmpty = new("table.empty", "The table has no rows: a zero-byte file, a header alone, an empty JSON array.");
 
-    public static IReadOnlyList<RejectReason> All { get; } = [TableEmpty, TableMissingColumn, TableInvalidRow, TableRowIncomplete, TableImageMissing, TableImagePathOutside];
+    public static readonly RejectReason TableImageUrl = new("table.image_url", "An image is named by an http(s) URL and fetch is off.");
+
+    public static IReadOnlyList<RejectReason> All { get; } = [TableImageUrl, TableEmpty, TableMissingColumn, TableInvalidRow, TableRowIncomplete, TableImageMissing, TableImagePathOutside];
 }

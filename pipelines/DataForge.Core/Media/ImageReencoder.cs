@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace DataForge.Interleaved.Images;
+namespace DataForge.Core.Media;
 
 /// <summary>Shrinks an image to fit a longer side and encodes it as JPEG or WebP (PNG for a JPEG with transparency).</summary>
 public static class ImageReencoder

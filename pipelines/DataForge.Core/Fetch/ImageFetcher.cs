@@ -2,18 +2,21 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace DataForge.Interleaved.Fetch;
+namespace DataForge.Core.Fetch;
 
 /// <summary>What a fetch gave: the bytes, or a reason code and message.</summary>
 public sealed record FetchResult(byte[]? Bytes, string? Reason, string? Message);
 
 /// <summary>Limits of fetching images over HTTP.</summary>
-public sealed record FetchSettings(bool AllowPrivateAddresses, TimeSpan Timeout, long MaxBytes, int Retries, TimeSpan RetryBase, string UserAgent);
+/// <param name="PerHost">Downloads in flight to one host at once (img2dataset and polite crawlers bound this; 0: no bound of its own).</param>
+/// <param name="IsPublic">Which addresses count as public (default <see cref="AddressGuard.IsPublic"/>); tests narrow it to tell one loopback address from another.</param>
+public sealed record FetchSettings(bool AllowPrivateAddresses, TimeSpan Timeout, long MaxBytes, int Retries, TimeSpan RetryBase, string UserAgent, int PerHost = 0, Func<IPAddress, bool>? IsPublic = null);
 
 /// <summary>
 /// Fetches images that neither the archives nor the disk have: every connection goes through
 /// <see cref="AddressGuard"/>, responses are capped in size, and 429/5xx answers and timeouts are retried with
-/// exponential backoff (honouring Retry-After up to a minute).
+/// exponential backoff (honouring Retry-After, seconds or a date, up to a minute); at most <see cref="FetchSettings.PerHost"/>
+/// downloads go to one host at once.
 /// </summary>
 public sealed class ImageFetcher : IDisposable
 {
@@ -21,6 +24,7 @@ public sealed class ImageFetcher : IDisposable
     private readonly HttpClient _client;
 
     private readonly TimeProvider _clock;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
     public ImageFetcher(FetchSettings settings, TimeProvider? clock = null)
     {
@@ -40,6 +44,30 @@ public sealed class ImageFetcher : IDisposable
 
     public async Task<FetchResult> FetchAsync(string url, CancellationToken cancellationToken)
     {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return new FetchResult(null, FetchRejectReasons.FetchFailed, $"'{url}' is not an http(s) URL");
+        }
+
+        if (_settings.PerHost < 1)
+        {
+            return await AttemptsAsync(url, cancellationToken);
+        }
+
+        var gate = _hosts.GetOrAdd(uri.Host, _ => new SemaphoreSlim(_settings.PerHost));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await AttemptsAsync(url, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<FetchResult> AttemptsAsync(string url, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
             TimeSpan? wait = null;
@@ -55,14 +83,17 @@ public sealed class ImageFetcher : IDisposable
                 {
                     if (attempt >= _settings.Retries)
                     {
-                        return new FetchResult(null, InterleaveRejectReasons.FetchHttpStatus, $"HTTP {(int)response.StatusCode} after {attempt + 1} attempts");
+                        return new FetchResult(null, FetchRejectReasons.FetchHttpStatus, $"HTTP {(int)response.StatusCode} after {attempt + 1} attempts");
                     }
 
-                    wait = response.Headers.RetryAfter?.Delta is { } delta && delta < TimeSpan.FromMinutes(1) ? delta : null;
+                    // RFC 9110 §10.2.3: Retry-After is seconds or an HTTP-date; either is honoured, up to a minute a wait.
+                    var retryAfter = response.Headers.RetryAfter;
+                    var asked = retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - _clock.GetUtcNow() : null);
+                    wait = asked is { } delay ? TimeSpan.FromTicks(Math.Clamp(delay.Ticks, 0, TimeSpan.FromMinutes(1).Ticks)) : null;
                 }
                 else if (!response.IsSuccessStatusCode)
                 {
-                    return new FetchResult(null, InterleaveRejectReasons.FetchHttpStatus, $"HTTP {(int)response.StatusCode}");
+                    return new FetchResult(null, FetchRejectReasons.FetchHttpStatus, $"HTTP {(int)response.StatusCode}");
                 }
                 else
                 {
@@ -77,20 +108,20 @@ public sealed class ImageFetcher : IDisposable
             }
             catch (HttpRequestException e) when (e.InnerException is RefusedAddressException refused)
             {
-                return new FetchResult(null, InterleaveRejectReasons.FetchRefusedAddress, refused.Message);
+                return new FetchResult(null, FetchRejectReasons.FetchRefusedAddress, refused.Message);
             }
             catch (HttpRequestException e)
             {
                 if (attempt >= _settings.Retries)
                 {
-                    return new FetchResult(null, InterleaveRejectReasons.FetchFailed, e.Message);
+                    return new FetchResult(null, FetchRejectReasons.FetchFailed, e.Message);
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 if (attempt >= _settings.Retries)
                 {
-                    return new FetchResult(null, InterleaveRejectReasons.FetchTimeout, $"no answer within {_settings.Timeout.TotalSeconds:0.#} s, {attempt + 1} attempts");
+                    return new FetchResult(null, FetchRejectReasons.FetchTimeout, $"no answer within {_settings.Timeout.TotalSeconds:0.#} s, {attempt + 1} attempts");
                 }
             }
 
@@ -98,7 +129,14 @@ public sealed class ImageFetcher : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        foreach (var gate in _hosts.Values)
+        {
+            gate.Dispose();
+        }
+    }
 
     private async Task<FetchResult> ReadCappedAsync(Stream body, CancellationToken cancellationToken)
     {
@@ -119,12 +157,13 @@ public sealed class ImageFetcher : IDisposable
     }
 
     private FetchResult TooLarge() =>
-        new(null, InterleaveRejectReasons.FetchTooLarge, string.Create(CultureInfo.InvariantCulture, $"larger than fetch_max_bytes {_settings.MaxBytes}"));
+        new(null, FetchRejectReasons.FetchTooLarge, string.Create(CultureInfo.InvariantCulture, $"larger than fetch_max_bytes {_settings.MaxBytes}"));
 
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var addresses = await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellationToken);
-        var allowed = addresses.Where(address => _settings.AllowPrivateAddresses || AddressGuard.IsPublic(address)).ToArray();
+        var isPublic = _settings.IsPublic ?? AddressGuard.IsPublic;
+        var allowed = addresses.Where(address => _settings.AllowPrivateAddresses || isPublic(address)).ToArray();
         if (allowed.Length == 0)
         {
             throw new RefusedAddressException($"{context.DnsEndPoint.Host} resolves only to addresses that are not public ({string.Join(", ", addresses.Select(address => address.ToString()))}); set fetch_allow_private to allow them");

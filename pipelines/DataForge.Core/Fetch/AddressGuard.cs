@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace DataForge.Interleaved.Fetch;
+namespace DataForge.Core.Fetch;
 
 /// <summary>
 /// Which addresses a fetch may connect to. Refuses loopback, private (RFC 1918, RFC 4193), carrier-grade NAT
