@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using DataForge.Core.Fetch;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
 using DataForge.Core.SampleSets;
 using DataForge.Core.Stages;
 using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
-using DataForge.Core.Fetch;
 using DataForge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using SkiaSharp;
