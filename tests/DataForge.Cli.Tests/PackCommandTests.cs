@@ -127,4 +127,34 @@ public sealed class PackCommandTests : IDisposable
         Assert.Equal(3, index.RootElement.GetProperty("documents").GetInt64());
         Assert.True(index.RootElement.GetProperty("tokens_by_modality").GetProperty("image").GetInt64() > 0, "the table's images were packed as image tokens");
     }
+
+    [Fact]
+    public async Task Pack_reads_an_image_folder_with_its_captions_and_chats_under_a_template_and_refuses_a_template_the_tokenizer_cannot_spell()
+    {
+        var folder = Directory.CreateDirectory(_temp.Combine("pictures")).FullName;
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "images", "scene-01.jpg"), Path.Combine(folder, "a.jpg"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "a.txt"), "A white triangle and a purple circle.");
+        var images = await CliProcess.RunAsync("pack", folder, "--out", _temp.Combine("image-shards"), "--seq-len", "2048");
+        Assert.True(images.ExitCode == 0, images.Stderr);
+        using (var index = JsonDocument.Parse(await File.ReadAllTextAsync(_temp.Combine("image-shards", "index.json"))))
+        {
+            Assert.Equal(1, index.RootElement.GetProperty("documents").GetInt64()); // one image with its caption, not a text document
+            Assert.True(index.RootElement.GetProperty("tokens_by_modality").GetProperty("image").GetInt64() > 0);
+        }
+
+        var chats = Path.Combine(RepositoryRoot.Samples, "chats", "sharegpt.jsonl");
+        var tokenizer = Path.Combine(RepositoryRoot.Samples, "tokenizers", "qwen3-small.json");
+        var chat = await CliProcess.RunAsync("pack", chats, "--out", _temp.Combine("chat-shards"), "--tokenizer", tokenizer, "--chat-template", "qwen2", "--seq-len", "512");
+        Assert.True(chat.ExitCode == 0, chat.Stderr);
+        using (var index = JsonDocument.Parse(await File.ReadAllTextAsync(_temp.Combine("chat-shards", "index.json"))))
+        {
+            Assert.Equal(2, index.RootElement.GetProperty("documents").GetInt64());
+            Assert.Equal("qwen2", index.RootElement.GetProperty("layout").GetProperty("chat_template").GetString());
+            Assert.Equal("targets", index.RootElement.GetProperty("layout").GetProperty("loss").GetString());
+        }
+
+        var refused = await CliProcess.RunAsync("pack", chats, "--out", _temp.Combine("refused"), "--chat-template", "llama3");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("needs special tokens <|begin_of_text|>, <|start_header_id|>, <|end_header_id|>, <|eot_id|>", refused.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -18,6 +18,33 @@ namespace DataForge.Cli.Commands;
 /// </summary>
 public static class PackCommand
 {
+    /// <summary>Whether a folder input holds image files (at any depth).</summary>
+    private static async Task<bool> HoldsImagesAsync(StorageFactory storage, string input, CancellationToken cancellationToken)
+    {
+        var folder = storage.Open(input);
+        if (await folder.ExistsAsync(string.Empty, cancellationToken))
+        {
+            return false; // a file, not a folder
+        }
+
+        try
+        {
+            await foreach (var item in folder.ListAsync(string.Empty, cancellationToken))
+            {
+                if (FileFormats.Of(item.Path).Format == FileFormat.Image)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is StorageNotFoundException or IOException or DataForgeException)
+        {
+            // read-text reports the input as it finds it
+        }
+
+        return false;
+    }
+
     /// <summary>CSV, TSV and JSON tables, and Parquet with an image column, go to read-table; JSON Lines and text Parquet to read-text.</summary>
     private static async Task<bool> IsCaptionTableAsync(StorageFactory storage, string input, CancellationToken cancellationToken)
     {
@@ -33,7 +60,7 @@ public static class PackCommand
 
     public static Command Create(CliContext app)
     {
-        var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, conversations (.json/.jsonl of conversations or messages: read-chat), tables (.csv, .tsv, .json: read-table), or JSONL/Parquet text files or folders (read-text)", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("INPUT") { Description = "sample sets, image folders (with sidecar captions: read-images), conversations (.json/.jsonl of conversations or messages: read-chat), tables (.csv, .tsv, .json: read-table), or JSONL/Parquet text files or folders (read-text)", Arity = ArgumentArity.OneOrMore };
         var textField = new Option<string?>("--text-field") { Description = "the field or column holding the text (read-text's text_field, read-table's text_column)" };
         var idField = new Option<string?>("--id-field") { Description = "the field or column holding a record's id" };
         var output = new Option<string>("--out", "-o") { Description = "folder or az:// URI for the shards", Required = true };
@@ -56,10 +83,12 @@ public static class PackCommand
             var sampleSets = new List<string>();
             var tables = new List<string>();
             var chats = new List<string>();
+            var imageFolders = new List<string>();
             var texts = new List<string>();
             foreach (var input in parse.GetValue(inputs)!)
             {
                 var kind = await SampleSetInspector.IsSampleSetAsync(storage.Open(input), cancellationToken) ? sampleSets
+                    : await HoldsImagesAsync(storage, input, cancellationToken) ? imageFolders
                     : await ChatFiles.IsChatAsync(storage, input, cancellationToken) ? chats
                     : await IsCaptionTableAsync(storage, input, cancellationToken) ? tables : texts;
                 kind.Add(input);
@@ -70,6 +99,13 @@ public static class PackCommand
             if (sampleSets.Count > 0)
             {
                 stages.Add(new StageSpec("read-samples", new JsonObject { ["inputs"] = new JsonArray([.. sampleSets.Select(set => JsonValue.Create(set))]), ["copy_media"] = false }, location));
+            }
+
+            // A folder of images (with sidecar captions) goes to read-images, which pairs each caption with its image,
+            // rather than to read-text, which would take the captions for documents and leave the images behind.
+            if (imageFolders.Count > 0)
+            {
+                stages.Add(new StageSpec("read-images", new JsonObject { ["inputs"] = new JsonArray([.. imageFolders.Select(path => JsonValue.Create(path))]) }, location));
             }
 
             // Conversations (LLaVA, ShareGPT, OpenAI messages: a first record with conversations or messages) go to read-chat.
