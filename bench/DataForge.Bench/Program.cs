@@ -17,6 +17,12 @@ using DataForge.Packing.Tokenization;
 // DataForge.Bench gpu-conformance CORPUS.jsonl TOKENIZER [FUZZED] [SEED] [cuda|simulator]
 //   GPU ids against CPU ids on the corpus and on FUZZED documents mutated from it.
 // DataForge.Bench export-tiktoken ENCODING FILE: the encoding's ranks as a .tiktoken file (for Python tiktoken offline).
+// DataForge.Bench resize DIR MAX_SIDE [QUALITY]: decode + fit + encode on one thread (ResizeBench.cs), against sharp.
+if (args.Length >= 3 && args[0] == "resize")
+{
+    return ResizeBench.Run(args);
+}
+
 if (args.Length >= 1 && GpuBench.Commands.Contains(args[0]))
 {
     return GpuBench.Run(args);
