@@ -40,11 +40,41 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             run.Context.Clock) : null;
         var urls = fetcher is null ? null : new UrlImages(fetcher, run.Context.Output, options, run.Context);
 
-        // Rows are read in order and worked on ahead (fetches in flight, images decoding), outcomes in table order.
+        // A table with images: rows are read in order and worked on ahead (fetches in flight, images decoding),
+        // outcomes in table order. A text table is cheap per row: it is read inline, without the hand-offs.
+        await using var work = WorkAsync(file, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        if (!await work.MoveNextAsync())
+        {
+            yield break;
+        }
+
+        var first = work.Current;
+        if (first.Columns?.Image is null)
+        {
+            for (var item = first; ; item = work.Current)
+            {
+                yield return item.Ready ?? await RowAsync(item, file, images, urls, run.Context, cancellationToken);
+                if (!await work.MoveNextAsync())
+                {
+                    yield break;
+                }
+            }
+        }
+
         var degree = fetcher is not null ? options.FetchConcurrency : run.Context.Workers;
-        await foreach (var outcome in run.MapOrderedAsync(WorkAsync(file, cancellationToken), (work, token) => work.Ready is { } ready ? ValueTask.FromResult(ready) : new ValueTask<StageOutcome>(RowAsync(work, file, images, urls, run.Context, token)), degree))
+        await foreach (var outcome in run.MapOrderedAsync(Rest(first, work), (item, token) => item.Ready is { } ready ? ValueTask.FromResult(ready) : new ValueTask<StageOutcome>(RowAsync(item, file, images, urls, run.Context, token)), degree))
         {
             yield return outcome;
+        }
+    }
+
+    /// <summary>The first item, then the rest of the enumerator's.</summary>
+    private static async IAsyncEnumerable<Work> Rest(Work first, IAsyncEnumerator<Work> rest)
+    {
+        yield return first;
+        while (await rest.MoveNextAsync())
+        {
+            yield return rest.Current;
         }
     }
 
