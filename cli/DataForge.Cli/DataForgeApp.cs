@@ -69,6 +69,10 @@ public static partial class DataForgeApp
             InspectCommand.Create(app),
             StagesCommand.Create(app),
         };
+        foreach (var reader in ReaderCommands.Create(app))
+        {
+            root.Subcommands.Add(reader);
+        }
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
