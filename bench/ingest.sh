@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 19's measurements, each DataForge against a peer on the same machine in the same run, same warm-up and
 # passes (one warm-up, then PASSES, median): (1) image decode + fit to 512 + encode on one thread against sharp
-# (libvips), on photo-like images sharp wrote; (2) read-table rows/s on a 200 000-row caption CSV against Python's
+# (libvips), on photo-like images sharp wrote; (2) read-table rows/s on a ROWS-row (1 000 000) caption CSV against Python's
 # csv.DictReader writing JSON lines; (3) read-table fetching image URLs from a loopback server (python3 -m http.server),
 # decoded, resized to 512 and stored: images/s and per core (no peer here: img2dataset is not installable offline);
 # (4) read-chat -> pack --chat-template qwen2 documents/s on 20 000 ShareGPT conversations against Hugging Face
@@ -35,15 +35,16 @@ echo "resize  $ours"
 echo "resize  $sharp"
 echo "resize  dataforge/sharp = $(ratio "$o_ips" "$s_ips")x images/s per core (40 photos, 1920-2400 px JPEG and 1280 px PNG, fit 512)"
 
-# (2) read-table rows/s
-python3 - "$WORK/table.csv" <<'PY'
+# (2) read-table rows/s (ROWS rows, default 1 000 000, so process start and JIT are a small part)
+ROWS="${ROWS:-1000000}"
+python3 - "$WORK/table.csv" "$ROWS" <<'PY'
 import csv, random, sys
 random.seed(7)
 words = "a the red blue circle square photo of on with beside small large dog cat street tree sky".split()
 with open(sys.argv[1], "w", newline="") as f:
     w = csv.writer(f)
     w.writerow(["id", "caption", "width", "source"])
-    for i in range(200_000):
+    for i in range(int(sys.argv[2])):
         w.writerow([f"r{i}", " ".join(random.choice(words) for _ in range(random.randint(5, 25))), random.randint(64, 4096), "laion-like"])
 PY
 cat > "$WORK/table.yaml" <<YAML
@@ -57,8 +58,8 @@ stages:
 YAML
 table_ours=$(timed bash -c "rm -rf $WORK/table-out && $DF run $WORK/table.yaml")
 table_peer=$(for _ in $(seq $((PASSES + 1))); do python3 bench/peers/ingest/csv_peer.py "$WORK/table.csv" "$WORK/peer.jsonl"; done | tail -n "$PASSES" | median)
-echo "table   dataforge read-table+write: $table_ours s = $(ratio 200000 "$table_ours") rows/s (process start included)"
-echo "table   python csv.DictReader+json: $table_peer s = $(ratio 200000 "$table_peer") rows/s"
+echo "table   dataforge read-table+write ($ROWS rows): $table_ours s = $(ratio "$ROWS" "$table_ours") rows/s (process start included)"
+echo "table   python csv.DictReader+json: $table_peer s = $(ratio "$ROWS" "$table_peer") rows/s"
 echo "table   dataforge/python = $(ratio "$table_peer" "$table_ours")x"
 
 # (3) fetching image URLs from a loopback server
