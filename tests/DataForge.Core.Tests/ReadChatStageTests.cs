@@ -15,20 +15,8 @@ public sealed class ReadChatStageTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private async Task<(List<Sample> Samples, List<(string Input, string Reason, string Message)> Rejects)> RunAsync(JsonObject options, string output = "out")
-    {
-        var spec = new PipelineSpec("chat", [], _temp.Combine(output), [new StageSpec("read-chat", options, new SourceLocation("t", 1, 1)), new StageSpec("write", [], new SourceLocation("t", 2, 1))], 1, RepositoryRoot.Samples);
-        await PipelineRuns.RunAsync(spec, []);
-        var samples = await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine(output))).ToListAsync();
-        var folder = _temp.Combine(output, "rejects");
-        var rejects = !Directory.Exists(folder) ? [] : Directory.GetFiles(folder).SelectMany(File.ReadLines).Select(line =>
-        {
-            using var reject = JsonDocument.Parse(line);
-            var root = reject.RootElement;
-            return (root.GetProperty("input").GetString()!, root.GetProperty("reason").GetString()!, root.GetProperty("message").GetString()!);
-        }).ToList();
-        return (samples, rejects);
-    }
+    private Task<(List<Sample> Samples, List<StageReject> Rejects)> RunAsync(JsonObject options, string output = "out") =>
+        SourceStageRuns.RunAsync("read-chat", options, _temp.Combine(output), RepositoryRoot.Samples);
 
     private static string Shape(Sample sample) => string.Join(" ", sample.Parts.Select(part => $"{part.Kind}:{part.Role.ToWire()}"));
 

@@ -16,19 +16,8 @@ public sealed class ReadTableStageTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private async Task<(List<Sample> Samples, List<(string Reason, string Message)> Rejects)> RunAsync(JsonObject options, string output = "out")
-    {
-        var spec = new PipelineSpec("table", [], _temp.Combine(output), [new StageSpec("read-table", options, new SourceLocation("t", 1, 1)), new StageSpec("write", [], new SourceLocation("t", 2, 1))], 1, RepositoryRoot.Samples);
-        await PipelineRuns.RunAsync(spec, []);
-        var samples = await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine(output))).ToListAsync();
-        var folder = _temp.Combine(output, "rejects");
-        var rejects = !Directory.Exists(folder) ? [] : Directory.GetFiles(folder).SelectMany(File.ReadLines).Select(line =>
-        {
-            using var reject = JsonDocument.Parse(line);
-            return (reject.RootElement.GetProperty("reason").GetString()!, reject.RootElement.GetProperty("message").GetString()!);
-        }).ToList();
-        return (samples, rejects);
-    }
+    private Task<(List<Sample> Samples, List<StageReject> Rejects)> RunAsync(JsonObject options, string output = "out") =>
+        SourceStageRuns.RunAsync("read-table", options, _temp.Combine(output), RepositoryRoot.Samples);
 
     [Fact]
     public async Task The_bundled_caption_tables_become_image_caption_samples_with_their_split_and_columns()

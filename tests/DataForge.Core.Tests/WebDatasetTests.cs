@@ -19,19 +19,8 @@ public sealed class WebDatasetTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private async Task<(List<Sample> Samples, List<(string Reason, string Message)> Rejects)> ReadAsync(string input, string output)
-    {
-        var spec = new PipelineSpec("wds", [], _temp.Combine(output), [new StageSpec("read-webdataset", new JsonObject { ["inputs"] = new JsonArray(input) }, new SourceLocation("t", 1, 1)), new StageSpec("write", [], new SourceLocation("t", 2, 1))], 1, RepositoryRoot.Samples);
-        await PipelineRuns.RunAsync(spec, []);
-        var samples = await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine(output))).ToListAsync();
-        var folder = _temp.Combine(output, "rejects");
-        var rejects = !Directory.Exists(folder) ? [] : Directory.GetFiles(folder).SelectMany(File.ReadLines).Select(line =>
-        {
-            using var reject = JsonDocument.Parse(line);
-            return (reject.RootElement.GetProperty("reason").GetString()!, reject.RootElement.GetProperty("message").GetString()!);
-        }).ToList();
-        return (samples, rejects);
-    }
+    private Task<(List<Sample> Samples, List<StageReject> Rejects)> ReadAsync(string input, string output) =>
+        SourceStageRuns.RunAsync("read-webdataset", new JsonObject { ["inputs"] = new JsonArray(input) }, _temp.Combine(output), RepositoryRoot.Samples);
 
     [Fact]
     public async Task Img2dataset_shards_named_by_a_brace_list_become_image_caption_samples()
@@ -48,6 +37,8 @@ public sealed class WebDatasetTests : IDisposable
         Assert.IsType<ImagePart>(Assert.Single(samples[9].Parts)); // scene-04 has no caption: an image alone
         Assert.Equal(["s-0.tar", "s-1.tar"], BraceExpansion.Expand("s-{0..1}.tar"));
         Assert.Equal(["a-08.tar", "a-09.tar", "a-10.tar", "b-08.tar", "b-09.tar", "b-10.tar"], BraceExpansion.Expand("{a,b}-{08..10}.tar"));
+        Assert.Throws<UsageException>(() => BraceExpansion.Expand("s-{0..99999999}.tar"));
+        Assert.Throws<UsageException>(() => BraceExpansion.Expand("{0..999}-{0..999}-{0..9}.tar"));
     }
 
     [Fact]
@@ -57,6 +48,13 @@ public sealed class WebDatasetTests : IDisposable
         Directory.CreateDirectory(_temp.Combine("cut"));
         // Cut inside the fourth sample's image (the first three samples are whole before it).
         await File.WriteAllBytesAsync(_temp.Combine("cut", "shard.tar"), whole[..(int)(whole.Length * 0.62)]);
+
+        Directory.CreateDirectory(_temp.Combine("empty"));
+        await File.WriteAllBytesAsync(_temp.Combine("empty", "zero.tar"), []);
+        await File.WriteAllBytesAsync(_temp.Combine("empty", "end-only.tar"), new byte[1024]); // the two zero blocks of an empty archive
+        var (none, empty) = await ReadAsync(_temp.Combine("empty"), "empty-out");
+        Assert.Empty(none);
+        Assert.Equal(2, empty.Count(reject => reject.Reason == "webdataset.empty_sample" && reject.Message == "the shard holds no samples"));
 
         var (samples, rejects) = await ReadAsync(_temp.Combine("cut", "shard.tar"), "cut-out");
 

@@ -20,19 +20,8 @@ public sealed class ZstdAndParquetTableTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private async Task<(List<Sample> Samples, List<(string Reason, string Message)> Rejects)> RunAsync(string stage, JsonObject options, string output)
-    {
-        var spec = new PipelineSpec("z", [], _temp.Combine(output), [new StageSpec(stage, options, new SourceLocation("t", 1, 1)), new StageSpec("write", [], new SourceLocation("t", 2, 1))], 1, RepositoryRoot.Samples);
-        await PipelineRuns.RunAsync(spec, []);
-        var samples = await SampleSetReader.ReadAsync(new LocalStorage(_temp.Combine(output))).ToListAsync();
-        var folder = _temp.Combine(output, "rejects");
-        var rejects = !Directory.Exists(folder) ? [] : Directory.GetFiles(folder).SelectMany(File.ReadLines).Select(line =>
-        {
-            using var reject = JsonDocument.Parse(line);
-            return (reject.RootElement.GetProperty("reason").GetString()!, reject.RootElement.GetProperty("message").GetString()!);
-        }).ToList();
-        return (samples, rejects);
-    }
+    private Task<(List<Sample> Samples, List<StageReject> Rejects)> RunAsync(string stage, JsonObject options, string output) =>
+        SourceStageRuns.RunAsync(stage, options, _temp.Combine(output), RepositoryRoot.Samples);
 
     [Fact]
     public async Task Zstd_json_lines_and_json_read_as_their_plain_text_and_a_cut_or_damaged_file_is_input_corrupt()
@@ -72,5 +61,15 @@ public sealed class ZstdAndParquetTableTests : IDisposable
         Assert.Equal(["dev", "dev", "train", "train", "train", "train", "train", "train"], samples.Select(sample => sample.Split!).Order(StringComparer.Ordinal));
         Assert.Equal(["table.image_missing", "table.row_incomplete"], rejects.Select(reject => reject.Reason).Order(StringComparer.Ordinal));
         Assert.Contains(rejects, reject => reject.Message.EndsWith("images/never-shipped.jpg does not exist", StringComparison.Ordinal));
+
+        // A zero-byte Parquet file, one cut in half, and text named .parquet: each input.corrupt, no trace.
+        var whole = await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Samples, "tables", "captions-hf.parquet"));
+        Directory.CreateDirectory(_temp.Combine("badpq"));
+        await File.WriteAllBytesAsync(_temp.Combine("badpq", "zero.parquet"), []);
+        await File.WriteAllBytesAsync(_temp.Combine("badpq", "half.parquet"), whole[..(whole.Length / 2)]);
+        await File.WriteAllTextAsync(_temp.Combine("badpq", "text.parquet"), "caption,image\na,b.jpg\n");
+        var (nothing, corrupt) = await RunAsync("read-table", new JsonObject { ["inputs"] = new JsonArray(_temp.Combine("badpq")) }, "badpq-out");
+        Assert.Empty(nothing);
+        Assert.Equal(3, corrupt.Count(reject => reject.Reason == "input.corrupt" && reject.Message.Contains("not a readable Parquet file", StringComparison.Ordinal)));
     }
 }

@@ -7,6 +7,9 @@ public sealed record InputFile(IStorage Storage, string Path, string Uri, long L
 {
     /// <summary>Why this input is a reject instead of being read (see <see cref="StorageItem.Refusal"/>).</summary>
     public InputRefusal? Refusal { get; init; }
+
+    /// <summary>The folder the file lies in, which paths written inside it (a table's images, a chat's media) are relative to.</summary>
+    public IStorage Folder => StoragePaths.Directory(Path) is { Length: > 0 } folder ? Storage.At(folder) : Storage;
 }
 
 /// <summary>Expands input URIs (a file, a folder, an Azure prefix) into the files under them, in ordinal order.</summary>

@@ -30,7 +30,7 @@ public sealed class ReadChatStage(ReadChatOptions options) : SourceStage
             yield break;
         }
 
-        var folder = options.Images is { } images ? new StorageFactory(run.Context.Environment, run.Context.BaseDirectory).Open(images) : FolderOf(file);
+        var folder = options.Images is { } images ? new StorageFactory(run.Context.Environment, run.Context.BaseDirectory).Open(images) : file.Folder;
         var rules = new MediaFileRules(options.AllowPathsOutside, options.MaxPixels, options.MaxFileBytes, ChatRejectReasons.ChatMediaMissing, ChatRejectReasons.ChatMediaPathOutside);
         var media = new MediaFileReader(folder, rules, run.Context);
         await foreach (var record in TableRows.ReadCheckedAsync(file, options.MaxFileBytes, TableRejectReasons.TableEmpty, cancellationToken))
@@ -119,11 +119,5 @@ public sealed class ReadChatStage(ReadChatOptions options) : SourceStage
         return medium.IsAudio
             ? await media.ReadWavAsync(path, role, ChatRejectReasons.ChatAudioUnsupported, where, cancellationToken)
             : await media.ReadImageAsync(path, role, where, cancellationToken);
-    }
-
-    private static IStorage FolderOf(InputFile file)
-    {
-        var folder = StoragePaths.Directory(file.Path);
-        return folder.Length == 0 ? file.Storage : file.Storage.At(folder);
     }
 }

@@ -34,7 +34,7 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             yield break;
         }
 
-        var images = options.Images is { } folder ? new StorageFactory(run.Context.Environment, run.Context.BaseDirectory).Open(folder) : FolderOf(file);
+        var images = options.Images is { } folder ? new StorageFactory(run.Context.Environment, run.Context.BaseDirectory).Open(folder) : file.Folder;
         using var fetcher = options.Fetch ? new ImageFetcher(
             new FetchSettings(options.FetchAllowPrivate, TimeSpan.FromSeconds(options.FetchTimeoutSeconds), options.FetchMaxBytes, options.FetchRetries, TimeSpan.FromMilliseconds(options.FetchRetryBaseMs), options.FetchUserAgent, options.FetchPerHost),
             run.Context.Clock) : null;
@@ -258,10 +258,4 @@ public sealed class ReadTableStage(ReadTableOptions options) : SourceStage
             _ => null,
         }
         : null;
-
-    private static IStorage FolderOf(InputFile file)
-    {
-        var folder = StoragePaths.Directory(file.Path);
-        return folder.Length == 0 ? file.Storage : file.Storage.At(folder);
-    }
 }

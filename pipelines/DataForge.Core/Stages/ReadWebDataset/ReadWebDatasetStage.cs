@@ -120,6 +120,12 @@ public sealed class ReadWebDatasetStage(ReadWebDatasetOptions options) : SourceS
 
             if (ended)
             {
+                if (samples == 0 && refused is null)
+                {
+                    // A zero-byte or empty tar is never zero samples in silence.
+                    yield return StageOutcome.Reject(file.Uri, WebDatasetRejectReasons.WebDatasetEmptySample, "the shard holds no samples");
+                }
+
                 yield break;
             }
 
@@ -157,7 +163,7 @@ public sealed class ReadWebDatasetStage(ReadWebDatasetOptions options) : SourceS
             }
         }
 
-        return json?["format"] is JsonValue format && format.ToString() == SampleFormat
+        return json is not null && String(json["format"]) == SampleFormat
             ? await OwnSampleAsync(file, key, json, members, where, media, cancellationToken)
             : await ForeignSampleAsync(file, key, json, members, where, media, cancellationToken);
     }
@@ -214,8 +220,7 @@ public sealed class ReadWebDatasetStage(ReadWebDatasetOptions options) : SourceS
         }
 
         // img2dataset's json repeats the caption; without a txt member it is the text.
-        text ??= meta["caption"] is JsonValue caption && caption.GetValueKind() == JsonValueKind.String ? caption.GetValue<string>()
-            : meta["text"] is JsonValue plain && plain.GetValueKind() == JsonValueKind.String ? plain.GetValue<string>() : null;
+        text ??= String(meta["caption"]) ?? String(meta["text"]);
         if (!string.IsNullOrWhiteSpace(text))
         {
             parts.Add(new TextPart(text, Role.Target));
@@ -228,8 +233,7 @@ public sealed class ReadWebDatasetStage(ReadWebDatasetOptions options) : SourceS
 
         meta["shard"] = StoragePaths.FileName(file.Path);
         meta["key"] = key;
-        var split = meta["split"] is JsonValue given && given.GetValueKind() == JsonValueKind.String ? given.GetValue<string>() : null;
-        return StageOutcome.Of(new Sample(key, where, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact), split));
+        return StageOutcome.Of(new Sample(key, where, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact), String(meta["split"])));
     }
 
     /// <summary>A sample written by <c>dataforge export webdataset</c>: its json lists the parts in order, media by member.</summary>
@@ -243,43 +247,39 @@ public sealed class ReadWebDatasetStage(ReadWebDatasetOptions options) : SourceS
 
         foreach (var node in list)
         {
-            try
+            var (kind, roleName) = (String(node?["kind"]), String(node?["role"]));
+            if (roleName is not ("context" or "content" or "instruction" or "target"))
             {
-                var role = RoleNames.Parse((string)node!["role"]!);
-                switch ((string)node["kind"]!)
-                {
-                    case "text":
-                        parts.Add(new TextPart((string)node["text"]!, role));
-                        break;
-                    case "image" or "audio":
-                        var name = (string)node["member"]!;
-                        if (members.Find(member => member.Extension == name) is not { } member)
-                        {
-                            return StageOutcome.Reject(where, WebDatasetRejectReasons.WebDatasetInvalidMember, $"part names member '{key}.{name}', which the shard does not hold");
-                        }
-
-                        var (part, rejection) = await MediaAsync((string)node["kind"]! == "image", member, role, where, media, cancellationToken);
-                        if (rejection is not null)
-                        {
-                            return new StageOutcome { Rejections = [rejection] };
-                        }
-
-                        parts.Add(part!);
-                        break;
-                    case var other:
-                        return StageOutcome.Reject(where, WebDatasetRejectReasons.WebDatasetInvalidMember, $"a part of kind '{other}'");
-                }
+                return StageOutcome.Reject(where, WebDatasetRejectReasons.WebDatasetInvalidMember, $"a part whose role is '{roleName ?? "(none)"}' (context, content, instruction or target)");
             }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
+
+            var role = RoleNames.Parse(roleName);
+            switch (kind)
             {
-                return StageOutcome.Reject(where, WebDatasetRejectReasons.WebDatasetInvalidMember, $"a part that is not text, image or audio as export writes it: {e.Message}");
+                case "text" when String(node!["text"]) is { } text:
+                    parts.Add(new TextPart(text, role));
+                    break;
+                case "image" or "audio" when String(node!["member"]) is { } name:
+                    if (members.Find(member => member.Extension == name) is not { } member)
+                    {
+                        return StageOutcome.Reject(where, WebDatasetRejectReasons.WebDatasetInvalidMember, $"part names member '{key}.{name}', which the shard does not hold");
+                    }
+
+                    var (part, rejection) = await MediaAsync(kind == "image", member, role, where, media, cancellationToken);
+                    if (rejection is not null)
+                    {
+                        return new StageOutcome { Rejections = [rejection] };
+                    }
+
+                    parts.Add(part!);
+                    break;
+                default:
+                    return StageOutcome.Reject(where, WebDatasetRejectReasons.WebDatasetInvalidMember, $"a part of kind '{kind ?? "(none)"}' without its text or member, not as export writes it");
             }
         }
 
         var meta = json["meta"] as JsonObject ?? [];
-        var split = json["split"] is JsonValue given && given.GetValueKind() == JsonValueKind.String ? given.GetValue<string>() : null;
-        var source = json["source"] is JsonValue original && original.GetValueKind() == JsonValueKind.String ? original.GetValue<string>() : where;
-        return StageOutcome.Of(new Sample(id.ToString(), source, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact), split));
+        return StageOutcome.Of(new Sample(id.ToString(), String(json["source"]) ?? where, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact), String(json["split"])));
     }
 
     private static async Task<(Part? Part, Rejection? Rejection)> MediaAsync(bool image, Member member, Role role, string where, MediaFileReader media, CancellationToken cancellationToken)
@@ -293,6 +293,10 @@ public sealed class ReadWebDatasetStage(ReadWebDatasetOptions options) : SourceS
         var (audio, refused) = await media.WavAsync(member.Bytes, member.Name, role, WebDatasetRejectReasons.WebDatasetUnsupportedMember, where, cancellationToken);
         return (audio, refused);
     }
+
+    /// <summary>A JSON string's value; anything else (absent, a number, an object) is none.</summary>
+    private static string? String(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     private static string? Utf8(byte[] bytes)
     {

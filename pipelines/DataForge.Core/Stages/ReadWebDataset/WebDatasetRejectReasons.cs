@@ -13,7 +13,7 @@ public static class WebDatasetRejectReasons
 
     public static readonly RejectReason WebDatasetInvalidMember = new("webdataset.invalid_member", "A member cannot be read: json that is not an object, text that is not UTF-8, a DataForge sample json whose parts name members the sample lacks.");
 
-    public static readonly RejectReason WebDatasetEmptySample = new("webdataset.empty_sample", "A sample has neither text nor media.");
+    public static readonly RejectReason WebDatasetEmptySample = new("webdataset.empty_sample", "A sample has neither text nor media, or a shard holds no sample at all (an empty or zero-byte tar).");
 
     public static IReadOnlyList<RejectReason> All { get; } = [WebDatasetTruncated, WebDatasetUnsupportedMember, WebDatasetDuplicateMember, WebDatasetInvalidMember, WebDatasetEmptySample];
 }
