@@ -71,6 +71,7 @@ public sealed class ReadChatStageTests : IDisposable
             """{"messages": [{"role": "user", "content": [{"type": "input_audio", "input_audio": {"data": "SUQzBAAAAAAA", "format": "mp3"}}]}, {"role": "assistant", "content": "x"}]}""", // chat.audio_unsupported
             """{"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:image/png;base64,@@@"}}]}, {"role": "assistant", "content": "x"}]}""", // chat.media_url
             """{"messages": [{"role": "user", "content": [{"type": "video", "video": "v.mp4"}]}, {"role": "assistant", "content": "x"}]}""", // chat.invalid (part)
+            """{"messages": [{"role": "user", "content": "weather?"}, {"role": "assistant", "content": null, "tool_calls": [{"id": "1"}]}]}""", // chat.unknown_role (tool calls)
             """{"messages": [{"role": "user", "content": [{"type": "image"}, {"type": "text", "text": "what?"}]}, {"role": "assistant", "content": "a circle"}], "images": ["a.png"], "source": "hf"}""", // good
         };
         await File.WriteAllLinesAsync(_temp.Combine("c", "chats.jsonl"), lines);
@@ -81,7 +82,7 @@ public sealed class ReadChatStageTests : IDisposable
         Assert.Equal("image:instruction text:instruction text:target", Shape(good));
         Assert.Equal("hf", (string)good.MetaObject()["source"]!);
         Assert.Equal(
-            ["chat.audio_unsupported", "chat.empty_turn", "chat.invalid", "chat.invalid", "chat.invalid", "chat.media_mismatch", "chat.media_path_outside", "chat.media_url", "chat.turn_order", "chat.turn_order", "chat.turn_order", "chat.turn_order"],
+            ["chat.audio_unsupported", "chat.empty_turn", "chat.invalid", "chat.invalid", "chat.invalid", "chat.media_mismatch", "chat.media_path_outside", "chat.media_url", "chat.turn_order", "chat.turn_order", "chat.turn_order", "chat.turn_order", "chat.unknown_role"],
             rejects.Select(reject => reject.Reason).Order(StringComparer.Ordinal));
         Assert.Contains(rejects, reject => reject.Reason == "chat.invalid" && reject.Message.Contains("the record's fields are text", StringComparison.Ordinal));
         Assert.Contains(rejects, reject => reject.Reason == "chat.media_mismatch" && reject.Message.StartsWith("2 <image> markers for 1 images", StringComparison.Ordinal));

@@ -70,6 +70,12 @@ public static class ChatParser
                 return Fail(ChatRejectReasons.ChatUnknownRole, who is null ? $"turn {index} names no speaker (from or role)" : $"turn {index} is spoken by '{who}' (read: system, user/human, assistant/gpt)");
             }
 
+            if (turn.ContainsKey("tool_calls") || turn.ContainsKey("function_call"))
+            {
+                // The calls would vanish from the text: tool use is not a chat this reader can keep whole.
+                return Fail(ChatRejectReasons.ChatUnknownRole, $"turn {index} makes tool calls, which read-chat does not keep (tool and function turns are not read)");
+            }
+
             var (pieces, problem) = Pieces(turn["value"] ?? turn["content"], index);
             if (problem is not null)
             {

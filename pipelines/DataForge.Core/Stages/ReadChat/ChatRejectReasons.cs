@@ -7,7 +7,7 @@ public static class ChatRejectReasons
 {
     public static readonly RejectReason ChatInvalid = new("chat.invalid", "The record is not a conversation: no conversations or messages list, a turn that is not an object, content of an unknown type or part.");
 
-    public static readonly RejectReason ChatUnknownRole = new("chat.unknown_role", "A turn's speaker is none of system, user (human) or assistant (gpt); tool and function turns are not read.");
+    public static readonly RejectReason ChatUnknownRole = new("chat.unknown_role", "A turn's speaker is none of system, user (human) or assistant (gpt), or a turn makes tool calls; tool and function turns are not read.");
 
     public static readonly RejectReason ChatTurnOrder = new("chat.turn_order", "The turns do not alternate: a system turn after the start, the first turn the assistant's, two user or two assistant turns in a row, or a last turn that is the user's.");
 
