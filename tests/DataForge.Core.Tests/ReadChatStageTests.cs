@@ -87,4 +87,19 @@ public sealed class ReadChatStageTests : IDisposable
         Assert.Contains(rejects, reject => reject.Reason == "chat.invalid" && reject.Message.Contains("the record's fields are text", StringComparison.Ordinal));
         Assert.Contains(rejects, reject => reject.Reason == "chat.media_mismatch" && reject.Message.StartsWith("2 <image> markers for 1 images", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Conversation_files_are_told_from_tables_by_their_first_record()
+    {
+        var storage = new StorageFactory(_ => null, RepositoryRoot.Samples);
+        Assert.True(await Stages.ReadChat.ChatFiles.IsChatAsync(storage, "chats/llava.json", CancellationToken.None));
+        Assert.True(await Stages.ReadChat.ChatFiles.IsChatAsync(storage, "chats/openai.jsonl", CancellationToken.None));
+        Assert.False(await Stages.ReadChat.ChatFiles.IsChatAsync(storage, "tables/captions.json", CancellationToken.None));
+        Directory.CreateDirectory(_temp.Combine("j"));
+        await File.WriteAllTextAsync(_temp.Combine("j", "holder.json"), """{"info": {"messages": 1}, "data": [{"messages": [{"role": "user", "content": "x"}]}]}""");
+        await File.WriteAllTextAsync(_temp.Combine("j", "coco.json"), """{"info": {"conversations": 0}, "images": [{"id": 1}], "annotations": []}""");
+        var local = new StorageFactory(_ => null, _temp.Combine("j"));
+        Assert.True(await Stages.ReadChat.ChatFiles.IsChatAsync(local, "holder.json", CancellationToken.None));
+        Assert.False(await Stages.ReadChat.ChatFiles.IsChatAsync(local, "coco.json", CancellationToken.None));
+    }
 }

@@ -188,6 +188,17 @@ public sealed class DocumentLayout
     {
         ids.Clear();
         session.Encode(Concatenate(text), ids);
+        if (text.Pieces.All(piece => piece.Loss == text.Pieces[0].Loss))
+        {
+            // One loss for the whole run (a user turn, a template's text between markers): no bytes to attribute.
+            foreach (var id in ids)
+            {
+                builder.AddSequential(id, text.Pieces[0].Loss, Modality.Text);
+            }
+
+            return;
+        }
+
         var ends = new long[text.Pieces.Count];
         long total = 0;
         for (var k = 0; k < ends.Length; k++)
