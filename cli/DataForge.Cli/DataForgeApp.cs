@@ -49,7 +49,7 @@ public static partial class DataForgeApp
     [System.Text.RegularExpressions.GeneratedRegex(@"'?System\.(?:Nullable`1\[System\.)?(?<type>[A-Za-z0-9.]+?)\]?(?:\[\])?'?(?=[\s.,;:]|$)")]
     private static partial System.Text.RegularExpressions.Regex TypeName();
 
-    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, AsrStage.Definition, PackStage.Definition]);
+    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, AsrStage.Definition, PackStage.Definition, DataForge.Packing.Mixing.MixStage.Definition]);
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
@@ -63,6 +63,7 @@ public static partial class DataForgeApp
             Seg2EditCommand.Create(app),
             AsrCommand.Create(app),
             PackCommand.Create(app),
+            MixCommand.Create(app),
             TrainCommand.Create(app),
             DoctorCommand.Create(app),
             ExportCommand.Create(app),

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -40,7 +39,6 @@ public sealed class PackStage(PackOptions options) : IStage
         var tokenizer = TokenizerCatalog.Load(options.Tokenizer, context.BaseDirectory);
         var layout = new DocumentLayout(options, tokenizer, ChatTemplates.Resolve(options.ChatTemplate, context.BaseDirectory));
         var padId = tokenizer.EndOfDocumentId;
-        var sessions = new ConcurrentBag<ITokenizerSession>();
         var folder = ShardFolder(context.Output, options);
         var prefix = context.TaskCount == 1 ? "shard-" : $"shard-{context.TaskIndex:D5}-";
 
@@ -59,23 +57,9 @@ public sealed class PackStage(PackOptions options) : IStage
         }
 
         using var gpu = OpenGpu(context, tokenizer);
-        var laidOut = gpu is not null ? GpuBatchLayout.LayOutAsync(input, gpu, layout, cancellationToken) : input
-            .Select((sample, index) => (Sample: sample, Index: (long)index))
-            .SelectOrderedAsync(
-                (item, _) =>
-                {
-                    var session = sessions.TryTake(out var pooled) ? pooled : tokenizer.CreateSession();
-                    try
-                    {
-                        return ValueTask.FromResult((item.Sample, Result: layout.Lay(item.Sample, session, item.Index)));
-                    }
-                    finally
-                    {
-                        sessions.Add(session);
-                    }
-                },
-                context.Workers,
-                cancellationToken);
+        var laidOut = gpu is not null
+            ? GpuBatchLayout.LayOutAsync(input, gpu, layout, cancellationToken)
+            : ParallelLayout.LayOutAsync(input.Select((sample, index) => (sample, (long)index)), layout, tokenizer, context.Workers, cancellationToken);
 
         try
         {
@@ -223,7 +207,7 @@ public sealed class PackStage(PackOptions options) : IStage
     /// <summary>The shard folder's copy of a tokenizer.json, written by the finisher.</summary>
     internal const string TokenizerFile = "tokenizer.json";
 
-    private static TokenizerInfo Describe(ITextTokenizer tokenizer, int padId) => new(
+    internal static TokenizerInfo Describe(ITextTokenizer tokenizer, int padId) => new(
         tokenizer.Name,
         tokenizer.VocabSize,
         tokenizer.Fingerprint,
@@ -254,16 +238,7 @@ public sealed class PackStage(PackOptions options) : IStage
         var tokenizer = reports[0].Tokenizer;
         var splitNames = reports.SelectMany(report => report.Sets.Keys).Where(name => name.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var folder = ShardFolder(context.Output, options);
-        byte[]? tokenizerBytes = null;
-        if (tokenizer.File is not null)
-        {
-            // The shards carry their tokenizer, checked to be the very file the tasks tokenized with.
-            tokenizerBytes = await File.ReadAllBytesAsync(Path.GetFullPath(options.Tokenizer, context.BaseDirectory), context.CancellationToken);
-            if (DataForge.Core.Hashing.Hashes.Sha256Hex(tokenizerBytes) != tokenizer.Fingerprint)
-            {
-                throw new DataForgeException($"{options.Tokenizer} changed while the run was packing (its sha256 differs from the tasks')");
-            }
-        }
+        var tokenizerBytes = await TokenizerBytesAsync(options.Tokenizer, tokenizer, context.BaseDirectory, context.CancellationToken);
 
         (ShardStats Stats, List<ShardFile> Files) Merge(string split)
         {
@@ -299,7 +274,7 @@ public sealed class PackStage(PackOptions options) : IStage
         await WriteSetAsync(folder, Index(options, context, tokenizer, all, allFiles, splits.Count > 0 ? splits : null), tokenizerBytes, context.CancellationToken);
     }
 
-    private static ShardIndex Index(PackOptions options, StageFinishContext context, TokenizerInfo tokenizer, ShardStats stats, List<ShardFile> files, IReadOnlyDictionary<string, SplitSummary>? splits) => new()
+    internal static ShardIndex Index(PackOptions options, StageFinishContext context, TokenizerInfo tokenizer, ShardStats stats, List<ShardFile> files, IReadOnlyDictionary<string, SplitSummary>? splits) => new()
     {
         DataForgeVersion = DataForgeJson.DataForgeVersion,
         SeqLen = options.SeqLen,
@@ -316,25 +291,42 @@ public sealed class PackStage(PackOptions options) : IStage
             ["text"] = stats.TextTokens,
         },
         Tokenizer = tokenizer,
-        Layout = new LayoutInfo(
-            options.EffectiveLoss,
-            options.EndOfDocument,
-            options.SplitLongText,
-            RowAssembler.IgnoreIndex,
-            new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text },
-            options.ImagePatch,
-            options.ImageMinPixels,
-            options.ImageMaxPixels,
-            options.AudioTokensPerSecond,
-            "best-fit-decreasing",
-            options.PackingWindow,
-            options.ChatTemplate),
+        Layout = LayoutOf(options),
         ConfigHash = context.ConfigHash,
         Files = files,
         Splits = splits,
     };
 
-    private static async Task WriteSetAsync(IStorage folder, ShardIndex index, byte[]? tokenizerBytes, CancellationToken cancellationToken)
+    /// <summary>How the options lay documents out, as index.json records it.</summary>
+    internal static LayoutInfo LayoutOf(PackOptions options) => new(
+        options.EffectiveLoss,
+        options.EndOfDocument,
+        options.SplitLongText,
+        RowAssembler.IgnoreIndex,
+        new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text },
+        options.ImagePatch,
+        options.ImageMinPixels,
+        options.ImageMaxPixels,
+        options.AudioTokensPerSecond,
+        "best-fit-decreasing",
+        options.PackingWindow,
+        options.ChatTemplate);
+
+    /// <summary>The bytes of the tokenizer.json the shards carry (null for a built-in vocabulary), checked to be the file the tasks tokenized with.</summary>
+    internal static async Task<byte[]?> TokenizerBytesAsync(string tokenizerOption, TokenizerInfo tokenizer, string baseDirectory, CancellationToken cancellationToken)
+    {
+        if (tokenizer.File is null)
+        {
+            return null;
+        }
+
+        var bytes = await File.ReadAllBytesAsync(Path.GetFullPath(tokenizerOption, baseDirectory), cancellationToken);
+        return DataForge.Core.Hashing.Hashes.Sha256Hex(bytes) == tokenizer.Fingerprint
+            ? bytes
+            : throw new DataForgeException($"{tokenizerOption} changed while the run was packing (its sha256 differs from the tasks')");
+    }
+
+    internal static async Task WriteSetAsync(IStorage folder, ShardIndex index, byte[]? tokenizerBytes, CancellationToken cancellationToken)
     {
         if (index.Tokenizer.File is { } tokenizerFile && tokenizerBytes is not null)
         {

@@ -126,6 +126,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
             plan[index] = [.. Enumerable.Range(0, spec.Tasks).Select(_ => new List<InputFile>())];
             if (!definition.IsSource)
             {
+                anySource |= definition.IsWholeRunSource;
                 continue;
             }
 
@@ -152,7 +153,7 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
 
         if (!anySource)
         {
-            throw new UsageException($"pipeline '{spec.Name}' has no source stage (known sources: {string.Join(", ", registry.Definitions.Where(d => d.IsSource).Select(d => d.Name))})");
+            throw new UsageException($"pipeline '{spec.Name}' has no source stage (known sources: {string.Join(", ", registry.Definitions.Where(d => d.IsSource || d.IsWholeRunSource).Select(d => d.Name))})");
         }
 
         return plan;

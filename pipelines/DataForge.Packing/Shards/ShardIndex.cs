@@ -60,6 +60,16 @@ public sealed record ShardIndex
     [JsonPropertyName("splits")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, SplitSummary>? Splits { get; init; }
+
+    /// <summary>For a mixture (dataforge mix): each source's target and realised share (schemas/mixture.md).</summary>
+    [JsonPropertyName("mixture")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Mixing.MixtureInfo? Mixture { get; init; }
+
+    /// <summary>With <c>ranks</c> above 1: the rows divide into that many equal parts (DESIGN.md §4).</summary>
+    [JsonPropertyName("ranks")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Mixing.RanksInfo? Ranks { get; init; }
 }
 
 /// <summary>One split of a shard set: what its folder holds.</summary>

@@ -53,9 +53,17 @@ public static class ShardReader
     /// Every row of every file the index lists, with its file name, in index order. A file the Parquet reader cannot
     /// read (shards from elsewhere, a damaged copy) stops the reading with a DataForgeException that names it.
     /// </summary>
-    public static async IAsyncEnumerable<(string File, ShardRow Row)> ReadRowsAsync(IStorage folder, ShardIndex index, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<(string File, ShardRow Row)> ReadRowsAsync(IStorage folder, ShardIndex index, CancellationToken cancellationToken = default) =>
+        ReadRowsAsync<ShardRow>(folder, index.Files, cancellationToken);
+
+    /// <summary>
+    /// The rows of the files named, in order, as <typeparamref name="TRow"/>: a class with some of <see cref="ShardRow"/>'s
+    /// columns reads only those (the mixer's first pass reads cu_seqlens and doc_ids).
+    /// </summary>
+    public static async IAsyncEnumerable<(string File, TRow Row)> ReadRowsAsync<TRow>(IStorage folder, IReadOnlyList<ShardFile> files, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TRow : class, new()
     {
-        foreach (var file in index.Files)
+        foreach (var file in files)
         {
             await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
             var rowGroups = await ReadGuardedAsync(folder, file.Name, async () =>
@@ -67,7 +75,7 @@ public static class ShardReader
             for (var group = 0; group < rowGroups; group++)
             {
                 stream.Position = 0;
-                var rows = await ReadGuardedAsync(folder, file.Name, async () => (await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken)).Data);
+                var rows = await ReadGuardedAsync(folder, file.Name, async () => (await ParquetSerializer.DeserializeAsync<TRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken)).Data);
                 foreach (var row in rows)
                 {
                     yield return (file.Name, row);

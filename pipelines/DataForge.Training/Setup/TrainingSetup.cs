@@ -51,12 +51,19 @@ public static class TrainingSetup
         return $"cuda: {devices} device(s) through libtorch at {location.Directory} ({location.Source})";
     }
 
-    /// <summary>The sample set holding the shards' media: the one named, or the shards' parent (the packer's default layout) when it has media/.</summary>
+    /// <summary>The sample set holding the shards' media: the one named, else the shard folder itself when it has media/ (a mixture), else the shards' parent (the packer's default layout) when it has media/.</summary>
     public static async Task<IStorage?> MediaSetAsync(StorageFactory factory, string shardsUri, string? mediaUri, CancellationToken cancellationToken)
     {
         if (mediaUri is not null)
         {
             return factory.Open(mediaUri);
+        }
+
+        // dataforge mix writes media/ beside its shards; a pipeline's shards/ sit inside the sample set that holds it.
+        var own = factory.Open(shardsUri);
+        await foreach (var _ in own.ListAsync($"{MediaStore.Folder}/", cancellationToken))
+        {
+            return own;
         }
 
         var parent = StoragePaths.Directory(shardsUri.Replace('\\', '/').TrimEnd('/'));

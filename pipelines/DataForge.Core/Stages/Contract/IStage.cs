@@ -26,3 +26,12 @@ public interface ISourceOptions : IStageOptions
 {
     IReadOnlyList<string>? Inputs { get; }
 }
+
+/// <summary>
+/// Options of a stage that reads sources its options name as a whole (mix: every source of a mixture decides every
+/// other's share), rather than input files split among tasks. It counts as the pipeline's source; task 0 does the work
+/// and passes upstream samples through, as sources do.
+/// </summary>
+public interface IWholeRunSourceOptions : IStageOptions
+{
+}

@@ -29,6 +29,9 @@ public abstract class StageDefinition
     /// <summary>Whether the stage is a source (reads input files rather than samples): its options are <see cref="ISourceOptions"/>.</summary>
     public abstract bool IsSource { get; }
 
+    /// <summary>Whether the stage reads, in task 0, sources its options name (mix; see <see cref="IWholeRunSourceOptions"/>).</summary>
+    public abstract bool IsWholeRunSource { get; }
+
     /// <summary>Every option, in declaration order.</summary>
     public abstract IReadOnlyList<StageOption> Options { get; }
 
@@ -86,6 +89,8 @@ public sealed class StageDefinition<TOptions>(
     public override string Summary => summary;
 
     public override bool IsSource => typeof(ISourceOptions).IsAssignableFrom(typeof(TOptions));
+
+    public override bool IsWholeRunSource => typeof(IWholeRunSourceOptions).IsAssignableFrom(typeof(TOptions));
 
     public override IReadOnlyList<StageOption> Options => _schema.Options;
 
