@@ -7,6 +7,7 @@ using DataForge.Core.Pipeline;
 using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Packing.Layout;
+using DataForge.Packing.Mixing;
 using DataForge.Packing.Packing;
 using DataForge.Packing.Shards;
 using DataForge.Packing.Templates;
@@ -65,6 +66,8 @@ public sealed class PackStage(PackOptions options) : IStage
         {
             // Rows are assembled and written on their own task, so tokenization goes on while a window's rows are written.
             var assembling = TimeSpan.Zero;
+            var alignments = new Dictionary<string, RankAlignment<ShardRow>>(StringComparer.Ordinal);
+            var droppedBySplit = new Dictionary<string, (long Rows, long Tokens)>(StringComparer.Ordinal);
             var rows = Channel.CreateBounded<(string Split, PackedRow Row)>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
             var writing = Task.Run(
                 async () =>
@@ -81,7 +84,27 @@ public sealed class PackStage(PackOptions options) : IStage
                                 writers[split] = writer = new ShardWriter(split.Length == 0 ? folder : folder.At(split), prefix, options.RowsPerShard, options.RowGroupSize);
                             }
 
-                            await writer.WriteAsync(assembled, cancellationToken);
+                            if (!alignments.TryGetValue(split, out var alignment))
+                            {
+                                alignments[split] = alignment = new RankAlignment<ShardRow>(options.Ranks);
+                            }
+
+                            if (alignment.Add(assembled, out var released))
+                            {
+                                await writer.WriteAsync(released, cancellationToken);
+                            }
+                        }
+
+                        // Each split's rows divide by ranks: the last rows (best-fit's emptiest) that do not are dropped.
+                        foreach (var (split, alignment) in alignments)
+                        {
+                            var (kept, dropped) = alignment.Complete();
+                            foreach (var row in kept)
+                            {
+                                await writers[split].WriteAsync(row, cancellationToken);
+                            }
+
+                            droppedBySplit[split] = (dropped.Count, dropped.Sum(row => (long)row.CuSeqlens[^1]));
                         }
                     }
                     catch (Exception e)
@@ -158,7 +181,12 @@ public sealed class PackStage(PackOptions options) : IStage
             var sets = new SortedDictionary<string, TaskShardSet>(StringComparer.Ordinal);
             foreach (var (split, writer) in writers)
             {
-                sets[split] = new TaskShardSet(await writer.CompleteAsync(cancellationToken), writer.Stats);
+                var (droppedRows, droppedTokens) = droppedBySplit.GetValueOrDefault(split);
+                sets[split] = new TaskShardSet(await writer.CompleteAsync(cancellationToken), writer.Stats, droppedRows, droppedTokens);
+                if (droppedRows > 0)
+                {
+                    context.Logger.LogInformation("pack: dropped the last {Rows} rows ({Tokens} tokens) of {Split} so its rows divide into {Ranks} ranks", droppedRows, droppedTokens, split.Length == 0 ? "the shards" : split, options.Ranks);
+                }
             }
 
             var report = new TaskPackReport(sets, Describe(tokenizer, padId));
@@ -218,7 +246,9 @@ public sealed class PackStage(PackOptions options) : IStage
 
     internal sealed record TaskShardSet(
         [property: System.Text.Json.Serialization.JsonPropertyName("files")] IReadOnlyList<ShardFile> Files,
-        [property: System.Text.Json.Serialization.JsonPropertyName("stats")] ShardStats Stats);
+        [property: System.Text.Json.Serialization.JsonPropertyName("stats")] ShardStats Stats,
+        [property: System.Text.Json.Serialization.JsonPropertyName("dropped_rows")] long DroppedRows = 0,
+        [property: System.Text.Json.Serialization.JsonPropertyName("dropped_real_tokens")] long DroppedRealTokens = 0);
 
     /// <summary>A task's shards by split ("" for samples without one).</summary>
     internal sealed record TaskPackReport(
@@ -240,39 +270,50 @@ public sealed class PackStage(PackOptions options) : IStage
         var folder = ShardFolder(context.Output, options);
         var tokenizerBytes = await TokenizerBytesAsync(options.Tokenizer, tokenizer, context.BaseDirectory, context.CancellationToken);
 
-        (ShardStats Stats, List<ShardFile> Files) Merge(string split)
+        (ShardStats Stats, List<ShardFile> Files, RanksInfo? Ranks) Merge(string split)
         {
             var stats = new ShardStats();
             var files = new List<ShardFile>();
+            long droppedRows = 0, droppedTokens = 0;
             foreach (var report in reports)
             {
                 if (report.Sets.TryGetValue(split, out var set))
                 {
                     stats.Add(set.Stats);
                     files.AddRange(set.Files);
+                    droppedRows += set.DroppedRows;
+                    droppedTokens += set.DroppedRealTokens;
                 }
             }
 
-            return (stats, [.. files.OrderBy(file => file.Name, StringComparer.Ordinal)]);
+            return (stats, [.. files.OrderBy(file => file.Name, StringComparer.Ordinal)], RanksOf(options, stats.Rows, droppedRows, droppedTokens));
         }
 
         var splits = new SortedDictionary<string, SplitSummary>(StringComparer.Ordinal);
         var all = new ShardStats();
         var allFiles = new List<ShardFile>();
+        long allDroppedRows = 0, allDroppedTokens = 0;
         foreach (var split in splitNames)
         {
-            var (stats, files) = Merge(split);
-            await WriteSetAsync(folder.At(split), Index(options, context, tokenizer, stats, files, null), tokenizerBytes, context.CancellationToken);
+            var (stats, files, ranks) = Merge(split);
+            await WriteSetAsync(folder.At(split), Index(options, context, tokenizer, stats, files, null) with { Ranks = ranks }, tokenizerBytes, context.CancellationToken);
+            allDroppedRows += ranks?.DroppedRows ?? 0;
+            allDroppedTokens += ranks?.DroppedRealTokens ?? 0;
             splits[split] = new SplitSummary(stats.Rows, stats.RealTokens, stats.Documents, stats.LossTokens, [.. files.Select(file => $"{split}/{file.Name}")]);
             all.Add(stats);
             allFiles.AddRange(files.Select(file => file with { Name = $"{split}/{file.Name}" }));
         }
 
-        var (top, topFiles) = Merge(string.Empty);
+        var (top, topFiles, topRanks) = Merge(string.Empty);
         all.Add(top);
         allFiles.InsertRange(0, topFiles);
-        await WriteSetAsync(folder, Index(options, context, tokenizer, all, allFiles, splits.Count > 0 ? splits : null), tokenizerBytes, context.CancellationToken);
+        var allRanks = RanksOf(options, all.Rows, allDroppedRows + (topRanks?.DroppedRows ?? 0), allDroppedTokens + (topRanks?.DroppedRealTokens ?? 0));
+        await WriteSetAsync(folder, Index(options, context, tokenizer, all, allFiles, splits.Count > 0 ? splits : null) with { Ranks = allRanks }, tokenizerBytes, context.CancellationToken);
     }
+
+    private static RanksInfo? RanksOf(PackOptions options, long rows, long droppedRows, long droppedTokens) =>
+        options.Ranks > 1 ? new RanksInfo(options.Ranks, rows / options.Ranks, droppedRows, droppedTokens) : null;
+
 
     internal static ShardIndex Index(PackOptions options, StageFinishContext context, TokenizerInfo tokenizer, ShardStats stats, List<ShardFile> files, IReadOnlyDictionary<string, SplitSummary>? splits) => new()
     {

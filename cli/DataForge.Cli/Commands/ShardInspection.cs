@@ -63,6 +63,20 @@ internal static class ShardInspection
             text.AppendLine(invariant, $"  splits      {string.Join(", ", splits.Select(pair => $"{pair.Key} {pair.Value:N0} rows"))} (each folder a shard set of its own; train trains on train and evaluates on dev)");
         }
 
+        if (summary.Mixture is { } mixture)
+        {
+            text.AppendLine(invariant, $"  mixture     by {mixture.Weights}; worst share error over {mixture.WindowRows:N0}-row windows {mixture.WorstWindowError:P2} (from row {mixture.WorstWindowFirstRow:N0})");
+            foreach (var source in mixture.Sources)
+            {
+                text.AppendLine(invariant, $"    {source.Name,-14} target {source.TargetShare,7:P1}  realised {source.RealisedShare,7:P2}  {source.Tokens,12:N0} tokens  {source.Documents,9:N0} documents  {source.Repeats,9:N0} repeats  {source.Epochs,6:0.###} epochs  ({source.Kind} {source.Path})");
+            }
+        }
+
+        if (summary.Ranks is { } ranks)
+        {
+            text.AppendLine(invariant, $"  ranks       {ranks.Count} × {ranks.RowsPerRank:N0} rows ({ranks.DroppedRows} rows, {ranks.DroppedRealTokens:N0} tokens dropped to divide evenly)");
+        }
+
         text.AppendLine(invariant, $"  fill        {summary.FillRatio:P2} ({summary.RealTokens:N0} real tokens)");
         text.AppendLine(invariant, $"  documents   {summary.Documents:N0}");
         text.AppendLine(invariant, $"  loss        {summary.LossTokens:N0} tokens carry loss");

@@ -8,7 +8,7 @@ using DataForge.Training.Training;
 namespace DataForge.Cli.Commands;
 
 /// <summary>
-/// <c>dataforge train --shards DIR --out DIR [--preset tiny|small] [--steps N] [--device cpu|cuda] [--resume]
+/// <c>dataforge train --shards DIR | --data W DIR W DIR … | --mixture FILE --out DIR [--preset tiny|small] [--steps N] [--device cpu|cuda] [--resume]
 /// [--batch-size N] [--accumulation N] [--lr X] [--seed N] [--checkpoint-every N] [--eval-every N] [--threads N]
 /// [--precision auto|bf16|fp32] [--warmup N] [--save-init]</c>:
 /// trains the bundled sparse MoE model on packed shards.
@@ -17,7 +17,9 @@ public static class TrainCommand
 {
     public static Command Create(CliContext app)
     {
-        var shards = new Option<string>("--shards") { Description = "packed shard folder (index.json + shard-*.parquet), local or az://", Required = true };
+        var shards = new Option<string?>("--shards") { Description = "packed shard folder (index.json + shard-*.parquet), local or az://" };
+        var data = new Option<string[]>("--data") { Description = "a blend of shard sets, Megatron's order: WEIGHT DIR WEIGHT DIR … (shares by real tokens; each set's media from beside it)", AllowMultipleArgumentsPerToken = true };
+        var mixture = new Option<FileInfo?>("--mixture") { Description = "a mixture file (schemas/mixture.md) whose sources are shard sets: trains on their blend by its weights" };
         var output = new Option<string>("--out", "-o") { Description = "local folder for checkpoints, metrics.jsonl and run.json", Required = true };
         var preset = new Option<string>("--preset") { Description = "model size: tiny (CPU) or small (one GPU)", DefaultValueFactory = _ => "tiny" };
         var steps = new Option<int?>("--steps") { Description = "optimizer steps (default 100)" };
@@ -44,7 +46,7 @@ public static class TrainCommand
         var saveInit = new Option<bool>("--save-init") { Description = "write OUT/init.safetensors, the weights before the first step (to start another implementation from them)" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit, shuffleBuffer, lossChunk,
+            shards, data, mixture, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit, shuffleBuffer, lossChunk,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,6 +71,7 @@ public static class TrainCommand
                 SaveInitialWeights = parse.GetValue(saveInit),
                 ShuffleBufferRows = parse.GetValue(shuffleBuffer) ?? defaults.ShuffleBufferRows,
                 LossChunk = parse.GetValue(lossChunk) ?? defaults.LossChunk,
+                WorldSize = TrainingData.WorldSize(app.Environment),
             };
             TrainingSetup.Check(options);
             if (TrainingSetup.PrepareDevice(options.Device, parse.GetValue(libtorch), app.Environment) is { } loaded)
@@ -77,10 +80,9 @@ public static class TrainCommand
             }
 
             var factory = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
-            var storage = factory.Open(parse.GetValue(shards)!);
-            var mediaSet = parse.GetValue(noMedia) ? null : await TrainingSetup.MediaSetAsync(factory, parse.GetValue(shards)!, parse.GetValue(media), cancellationToken);
+            var sets = await TrainingData.ResolveAsync(factory, parse.GetValue(shards), parse.GetValue(data), parse.GetValue(mixture), parse.GetValue(media), parse.GetValue(noMedia), app.Environment, cancellationToken);
             var trainer = new Trainer(options, line => app.Stderr.WriteLine(line));
-            var summary = await trainer.RunAsync(storage, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(resume), cancellationToken, mediaSet);
+            var summary = await trainer.RunAsync(sets, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(resume), cancellationToken);
             await app.Stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{parse.GetValue(output)}: {summary.Steps} steps, loss {summary.LastLoss:0.0000}{(summary.LastEvalLoss is { } eval ? $", held-out loss {eval:0.0000}" : string.Empty)}, {summary.TokensPerSecond:0} tokens/s"));

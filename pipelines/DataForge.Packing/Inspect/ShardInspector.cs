@@ -54,6 +54,16 @@ public static class ShardInspector
             }
         }
 
+        if (index.Mixture is { } mixture && (mixture.Sources.Sum(source => source.Rows) != total.Rows || mixture.Sources.Sum(source => source.Tokens) != total.RealTokens || mixture.Sources.Sum(source => source.Documents) != total.Documents))
+        {
+            problems.Add($"index.json's mixture sources add up to {mixture.Sources.Sum(source => source.Rows)} rows, {mixture.Sources.Sum(source => source.Tokens)} tokens, {mixture.Sources.Sum(source => source.Documents)} documents; the files hold {total.Rows}, {total.RealTokens}, {total.Documents}");
+        }
+
+        if (index.Ranks is { } ranks && total.Rows % ranks.Count != 0)
+        {
+            problems.Add($"index.json says the rows divide into {ranks.Count} ranks; the files hold {total.Rows} rows");
+        }
+
         if (total.Rows != index.Rows || total.RealTokens != index.RealTokens || total.Documents != index.Documents)
         {
             problems.Add($"index.json says {index.Rows} rows, {index.RealTokens} tokens, {index.Documents} documents; the files hold {total.Rows}, {total.RealTokens}, {total.Documents}");
@@ -74,6 +84,8 @@ public static class ShardInspector
             Files = [.. perFile.Select(pair => new ShardFileSummary(pair.Key, pair.Value.Rows, pair.Value.FillRatio))],
             Problems = problems,
             Splits = index.Splits?.ToDictionary(pair => pair.Key, pair => pair.Value.Rows),
+            Mixture = index.Mixture,
+            Ranks = index.Ranks,
         };
     }
 

@@ -29,7 +29,26 @@ public static class ShardReport
         Row(page, "tokens with loss", summary.LossTokens.ToString("N0", Invariant));
         Row(page, "files", summary.Files.Count.ToString(Invariant));
         Row(page, "problems", summary.Problems.Count == 0 ? "none" : string.Join("; ", summary.Problems));
-        page.Append("</table><div class=\"plots\">");
+        if (summary.Ranks is { } ranks)
+        {
+            Row(page, "ranks", $"{ranks.Count} × {ranks.RowsPerRank:N0} rows ({ranks.DroppedRows} dropped)");
+        }
+
+        page.Append("</table>");
+        if (summary.Mixture is { } mixture)
+        {
+            page.Append("<h2>Mixture</h2><p>").Append(Escape(FormattableString.Invariant($"Shares by {mixture.Weights}; the worst window of {mixture.WindowRows:N0} rows misses a target by {mixture.WorstWindowError:P2}."))).Append("</p><table><tr><th>source</th><th>target</th><th>realised</th><th>tokens</th><th>documents</th><th>repeats</th><th>epochs</th></tr>");
+            foreach (var source in mixture.Sources)
+            {
+                page.Append("<tr><td>").Append(Escape(source.Name)).Append("</td><td>")
+                    .Append(FormattableString.Invariant($"{source.TargetShare:P1}</td><td>{source.RealisedShare:P2}</td><td>{source.Tokens:N0}</td><td>{source.Documents:N0}</td><td>{source.Repeats:N0}</td><td>{source.Epochs:0.###}</td></tr>"));
+            }
+
+            page.Append("</table>");
+            page.Append(Bars("Realised share by source (target in the table)", [.. mixture.Sources.Select(source => (source.Name, source.RealisedShare))], "#b279a2", value => value.ToString("P1", Invariant), maximum: 1));
+        }
+
+        page.Append("<div class=\"plots\">");
         page.Append(Bars("Document length (tokens, ≤ bucket)", [.. summary.DocumentLengthHistogram.Select(pair => (pair.Key, (double)pair.Value))], "#4c78a8", value => value.ToString("N0", Invariant)));
         page.Append(Bars("Fill ratio per shard", [.. summary.Files.Select(file => (file.Name.Replace(".parquet", string.Empty, StringComparison.Ordinal), file.FillRatio))], "#54a24b", value => value.ToString("P1", Invariant), maximum: 1));
         page.Append(Bars("Tokens by modality", [.. summary.TokensByModality.Select(pair => (pair.Key, (double)pair.Value))], "#f58518", value => value.ToString("N0", Invariant)));

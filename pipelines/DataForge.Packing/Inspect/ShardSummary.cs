@@ -47,6 +47,15 @@ public sealed record ShardSummary
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, long>? Splits { get; init; }
 
+    /// <summary>For a mixture: each source's target and realised share (index.json <c>mixture</c>, its sums checked against the rows).</summary>
+    [JsonPropertyName("mixture")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Mixing.MixtureInfo? Mixture { get; init; }
+
+    [JsonPropertyName("ranks")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Mixing.RanksInfo? Ranks { get; init; }
+
     /// <summary>Disagreements between the rows and index.json (empty when they agree).</summary>
     [JsonPropertyName("problems")]
     public required IReadOnlyList<string> Problems { get; init; }

@@ -45,6 +45,9 @@ public sealed record PackOptions : IStageOptions
     [Option("Audio placeholder tokens per second (Whisper-style 40 ms frames).")]
     public double AudioTokensPerSecond { get; init; } = 25;
 
+    [Option("Make each task's rows (per split) divisible by this many training ranks, dropping at most ranks − 1 of its last rows, reported in index.json (one task: at most ranks − 1 in all).")]
+    public int Ranks { get; init; } = 1;
+
     [Option("Output folder for shards, relative to the run's output.")]
     public string Path { get; init; } = string.Empty;
 
@@ -83,6 +86,11 @@ public sealed record PackOptions : IStageOptions
         if (ImagePatch < 1 || ImageMinPixels < ImagePatch * ImagePatch || ImageMaxPixels < ImageMinPixels)
         {
             yield return "image bounds must satisfy patch² <= image_min_pixels <= image_max_pixels";
+        }
+
+        if (Ranks is < 1 or > 65_536)
+        {
+            yield return $"ranks must be 1..65536, not {Ranks}";
         }
 
         if (AudioTokensPerSecond <= 0)

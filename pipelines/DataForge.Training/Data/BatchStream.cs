@@ -3,8 +3,8 @@ using DataForge.Packing.Shards;
 
 namespace DataForge.Training.Data;
 
-/// <summary>A batch and the data position right after it (what a checkpoint records).</summary>
-public sealed record PositionedBatch(TrainingBatch Batch, DataPosition After);
+/// <summary>A batch, the data position right after it (what a checkpoint records) and, for a blend, each source's real tokens in it.</summary>
+public sealed record PositionedBatch(TrainingBatch Batch, DataPosition After, IReadOnlyList<long> SourceTokens);
 
 /// <summary>
 /// Batches of packed rows, built on a background task that stays up to <c>prefetch</c> batches ahead of training
@@ -19,9 +19,15 @@ public sealed class BatchStream : IAsyncDisposable
 
     /// <param name="pin">build batches in page-locked memory (for a CUDA device: the copy to it is then asynchronous)</param>
     public BatchStream(ShardRows rows, int batchSize, DataPosition start, Media.MediaLoader? media = null, int prefetch = 2, bool pin = false)
+        : this(TrainingRows.SingleAsync(rows, start), [new TrainingSource(string.Empty, rows, 1, media)], batchSize, prefetch, pin)
+    {
+    }
+
+    /// <param name="rows">the training rows (see <see cref="TrainingRows"/>), each with its source among <paramref name="sources"/></param>
+    public BatchStream(IAsyncEnumerable<PositionedRow> rows, IReadOnlyList<TrainingSource> sources, int batchSize, int prefetch = 2, bool pin = false)
     {
         _channel = Channel.CreateBounded<PositionedBatch>(new BoundedChannelOptions(prefetch) { SingleReader = true, SingleWriter = true });
-        _producer = Task.Run(() => ProduceAsync(rows, batchSize, start, media, pin, _stop.Token));
+        _producer = Task.Run(() => ProduceAsync(rows, sources, batchSize, pin, _stop.Token));
     }
 
     /// <summary>The next batch; a failure of the loader (a missing media object, a broken shard) surfaces as itself.</summary>
@@ -38,37 +44,29 @@ public sealed class BatchStream : IAsyncDisposable
         }
     }
 
-    private async Task ProduceAsync(ShardRows rows, int batchSize, DataPosition start, Media.MediaLoader? media, bool pin, CancellationToken cancellationToken)
+    private async Task ProduceAsync(IAsyncEnumerable<PositionedRow> rows, IReadOnlyList<TrainingSource> sources, int batchSize, bool pin, CancellationToken cancellationToken)
     {
         try
         {
-            var pending = new List<NumberedRow>();
-            for (var epoch = start.Epoch; ; epoch++)
+            var pending = new List<PositionedRow>();
+            await foreach (var row in rows.WithCancellation(cancellationToken))
             {
-                long consumed = 0;
-                var skip = epoch == start.Epoch ? start.Rows : 0;
-                await foreach (var row in rows.EpochAsync(epoch, cancellationToken))
+                pending.Add(row);
+                if (pending.Count == batchSize)
                 {
-                    consumed++;
-                    if (consumed <= skip)
+                    var batch = TrainingBatch.From([.. pending.Select(p => p.Row.Row)], [.. pending.Select(p => sources[p.Source].Media)], [.. pending.Select(p => p.Row.Id)]);
+                    var tokens = new long[sources.Count];
+                    foreach (var p in pending)
                     {
-                        continue;
+                        tokens[p.Source] += TrainingRows.RealTokens(p.Row);
                     }
 
-                    pending.Add(row);
-                    if (pending.Count == batchSize)
-                    {
-                        var batch = TrainingBatch.From([.. pending.Select(p => p.Row)], media, [.. pending.Select(p => p.Id)]);
-                        await _channel.Writer.WriteAsync(new PositionedBatch(pin ? batch.Pinned() : batch, new DataPosition(epoch, consumed)), cancellationToken);
-                        pending.Clear();
-                    }
-                }
-
-                if (consumed == 0)
-                {
-                    throw new InvalidDataException("the shards hold no training rows");
+                    await _channel.Writer.WriteAsync(new PositionedBatch(pin ? batch.Pinned() : batch, pending[^1].After, tokens), cancellationToken);
+                    pending.Clear();
                 }
             }
+
+            _channel.Writer.TryComplete();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -5,8 +5,17 @@ using Parquet.Serialization;
 
 namespace DataForge.Training.Data;
 
-/// <summary>Where the trainer is in its data: the epoch and how many of its training rows it has consumed.</summary>
-public sealed record DataPosition(int Epoch, long Rows);
+/// <summary>
+/// Where the trainer is in its data: the epoch and how many of its training rows it has consumed; for a blend of
+/// shard sets, <see cref="Rows"/> counts every source's rows and <see cref="Sources"/> holds each source's own place.
+/// </summary>
+public sealed record DataPosition(
+    int Epoch,
+    long Rows,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SourcePosition>? Sources = null);
+
+/// <summary>One source of a blend: its epoch, the rows of that epoch consumed, and the real tokens it has given in all.</summary>
+public sealed record SourcePosition(string Name, int Epoch, long Rows, long Tokens);
 
 /// <summary>A row and its number in the shard set (files in index.json order, rows in file order, from 0).</summary>
 public sealed record NumberedRow(ShardRow Row, long Id);
@@ -76,6 +85,9 @@ public sealed class ShardRows
     public long TrainRows => _files.Sum(file => file.Rows) - (_dev is null ? EvalRows : 0);
 
     public int EvalRows => _evalRows;
+
+    /// <summary>Rows of the training files, held-out rows included: what a distributed run splits among its ranks.</summary>
+    public long TrainingFileRows => _files.Sum(file => file.Rows);
 
     public static async Task<ShardRows> OpenAsync(IStorage folder, long seed, int evalRows, CancellationToken cancellationToken, int shuffleBufferRows = DefaultShuffleBuffer, TimeSpan? readTimeout = null)
     {

@@ -61,7 +61,11 @@ public sealed class TrainingBatch : IDisposable
 
     public long RealTokens => Counts.RealTokens;
 
-    public static TrainingBatch From(IReadOnlyList<ShardRow> rows, MediaLoader? media = null, IReadOnlyList<long>? rowIds = null)
+    public static TrainingBatch From(IReadOnlyList<ShardRow> rows, MediaLoader? media = null, IReadOnlyList<long>? rowIds = null) =>
+        From(rows, [.. rows.Select(_ => media)], rowIds);
+
+    /// <param name="media">each row's media loader (rows of a blend come from sets with media of their own)</param>
+    public static TrainingBatch From(IReadOnlyList<ShardRow> rows, IReadOnlyList<MediaLoader?> media, IReadOnlyList<long>? rowIds)
     {
         var images = new List<ImageInput>();
         var audio = new List<AudioInput>();
@@ -111,9 +115,9 @@ public sealed class TrainingBatch : IDisposable
             }
 
             real += row.CuSeqlens.Length > 0 ? row.CuSeqlens[^1] : 0;
-            if (media is not null)
+            if (media[b] is { } loader)
             {
-                var (rowImages, rowAudio) = media.Load(row, offset);
+                var (rowImages, rowAudio) = loader.Load(row, offset);
                 images.AddRange(rowImages);
                 audio.AddRange(rowAudio);
             }

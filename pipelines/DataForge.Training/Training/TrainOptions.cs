@@ -57,6 +57,9 @@ public sealed record TrainOptions
     /// <summary>CPU threads for TorchSharp (0: its default). Fixed thread counts keep CPU runs bit-reproducible.</summary>
     public int Threads { get; init; }
 
+    /// <summary>Ranks of a data-parallel run (torchrun's WORLD_SIZE); above 1 the shards must divide into them evenly.</summary>
+    public int WorldSize { get; init; } = 1;
+
     public double? AuxLossCoefficient { get; init; }
 
     public double? BiasUpdateRate { get; init; }

@@ -15,6 +15,9 @@ using static TorchSharp.torch;
 namespace DataForge.Training.Training;
 
 /// <summary>How a run ended: steps done, the last training and evaluation losses, and throughput.</summary>
+/// <summary>A shard set to train on: its name in a blend (empty alone), its weight, and the sample set holding its media.</summary>
+public sealed record TrainingSet(string Name, IStorage Shards, double Weight, IStorage? Media);
+
 public sealed record TrainSummary(int Steps, double LastLoss, double? LastEvalLoss, double TokensPerSecond, string RunDirectory);
 
 /// <summary>
@@ -34,19 +37,43 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
     public const string InitialWeightsFile = "init.safetensors";
 
     /// <param name="media">the sample set the shards were packed from (its media/ feeds the image and audio encoders); null: placeholders keep their token embeddings</param>
-    public async Task<TrainSummary> RunAsync(IStorage shards, string runDirectory, bool resume, CancellationToken cancellationToken, IStorage? media = null)
+    public Task<TrainSummary> RunAsync(IStorage shards, string runDirectory, bool resume, CancellationToken cancellationToken, IStorage? media = null) =>
+        RunAsync([new TrainingSet(string.Empty, shards, 1, media)], runDirectory, resume, cancellationToken);
+
+    /// <summary>
+    /// Trains on one shard set or on a blend of several (<c>train --data 0.45 A 0.45 B 0.1 C</c>): every set must share
+    /// seq_len, tokenizer and layout; each holds out its own evaluation rows and brings its own media.
+    /// </summary>
+    public async Task<TrainSummary> RunAsync(IReadOnlyList<TrainingSet> sets, string runDirectory, bool resume, CancellationToken cancellationToken)
     {
         if (options.Threads > 0)
         {
             set_num_threads(options.Threads);
         }
 
-        var rows = await ShardRows.OpenAsync(shards, options.Seed, options.EvalRows, cancellationToken, options.ShuffleBufferRows);
-        if (rows.TrainRows < 1)
+        var opened = new List<ShardRows>();
+        foreach (var (set, number) in sets.Select((set, number) => (set, number)))
         {
-            throw new DataForgeException($"{shards.Uri} holds {rows.Index.Rows} rows; at least one is needed for training besides the {rows.EvalRows} held out");
+            var shardRows = await ShardRows.OpenAsync(set.Shards, options.Seed + number, options.EvalRows, cancellationToken, options.ShuffleBufferRows);
+            if (shardRows.TrainRows < 1)
+            {
+                throw new DataForgeException($"{set.Shards.Uri} holds {shardRows.Index.Rows} rows; at least one is needed for training besides the {shardRows.EvalRows} held out");
+            }
+
+            if (opened.Count > 0 && BlendProblem(opened[0].Index, shardRows.Index) is { } problem)
+            {
+                throw new UsageException($"--data: {set.Shards.Uri} and {sets[0].Shards.Uri} cannot train together: {problem}");
+            }
+
+            opened.Add(shardRows);
         }
 
+        if (options.WorldSize > 1)
+        {
+            CheckRanks(sets, opened, options.WorldSize);
+        }
+
+        var rows = opened[0];
         var config = ModelConfig.Preset(options.Preset, rows.Index.Tokenizer.VocabSize) with { };
         config = config with
         {
@@ -99,16 +126,26 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             }
         }
 
-        await File.WriteAllTextAsync(Path.Combine(runDirectory, ConfigFile), RunDescription(config, rows, shards.Uri).ToJsonString(DataForgeJson.Indented), cancellationToken);
-        var evalRows = await rows.EvalAsync(cancellationToken);
-        var mediaLoader = MediaLoader.For(media, rows.Index, Path.Combine(Path.GetTempPath(), "dataforge", $"train-{Guid.NewGuid():N}"));
-        var evalMedia = MediaLoader.For(media, rows.Index, Path.Combine(Path.GetTempPath(), "dataforge", $"eval-{Guid.NewGuid():N}"));
-        progress($"media: {(mediaLoader is null ? "none (placeholders train as tokens)" : media!.Uri)}");
-        progress($"model: {parameters.Sum(p => p.numel()):N0} parameters ({config.Layers} layers, d={config.Dim}, {config.Experts} experts top-{config.TopK} + 1 shared), {model.Precision.Name} matmuls on {device.type.ToString().ToLowerInvariant()}; {rows.TrainRows} training rows of {rows.Index.SeqLen} tokens, {evalRows.Count} held out{(rows.DevSplit is { } dev ? $" (the {dev} split, never trained on)" : string.Empty)}");
+        await File.WriteAllTextAsync(Path.Combine(runDirectory, ConfigFile), RunDescription(config, sets, opened).ToJsonString(DataForgeJson.Indented), cancellationToken);
+        var weights = sets.Sum(set => set.Weight);
+        var sources = new List<TrainingSource>();
+        var evalRows = new List<(ShardRow Row, MediaLoader? Media)>();
+        for (var s = 0; s < sets.Count; s++)
+        {
+            var mediaLoader = MediaLoader.For(sets[s].Media, opened[s].Index, Path.Combine(Path.GetTempPath(), "dataforge", $"train-{Guid.NewGuid():N}"));
+            var evalMedia = MediaLoader.For(sets[s].Media, opened[s].Index, Path.Combine(Path.GetTempPath(), "dataforge", $"eval-{Guid.NewGuid():N}"));
+            sources.Add(new TrainingSource(sets[s].Name, opened[s], sets[s].Weight / weights, mediaLoader));
+            evalRows.AddRange((await opened[s].EvalAsync(cancellationToken)).Select(row => (row, evalMedia)));
+            progress($"media{(sets.Count > 1 ? $" of {sets[s].Name}" : string.Empty)}: {(mediaLoader is null ? "none (placeholders train as tokens)" : sets[s].Media!.Uri)}");
+        }
+
+        var blend = sets.Count > 1 ? $"; a blend of {string.Join(", ", sources.Select(source => string.Create(CultureInfo.InvariantCulture, $"{source.Name} {source.Share:P1}")))} by tokens" : string.Empty;
+        progress($"model: {parameters.Sum(p => p.numel()):N0} parameters ({config.Layers} layers, d={config.Dim}, {config.Experts} experts top-{config.TopK} + 1 shared), {model.Precision.Name} matmuls on {device.type.ToString().ToLowerInvariant()}; {opened.Sum(set => set.TrainRows)} training rows of {rows.Index.SeqLen} tokens, {evalRows.Count} held out{(sets.Count == 1 && rows.DevSplit is { } dev ? $" (the {dev} split, never trained on)" : string.Empty)}{blend}");
 
         double lastLoss = double.NaN, tokensPerSecond = 0;
         double? lastEval = null;
-        await using var batches = new BatchStream(rows, options.BatchSize, state.Position, mediaLoader, pin: device.type == DeviceType.CUDA);
+        var trainingRows = sets.Count == 1 ? TrainingRows.SingleAsync(rows, state.Position, cancellationToken) : TrainingRows.BlendAsync(sources, state.Position, cancellationToken);
+        await using var batches = new BatchStream(trainingRows, sources, options.BatchSize, pin: device.type == DeviceType.CUDA);
         await using var metrics = new StreamWriter(metricsPath, append: true) { NewLine = "\n" };
         var moeLayers = model.MoeLayers.ToList();
         var position = state.Position;
@@ -126,11 +163,16 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             long tokens = 0, images = 0, recordings = 0;
             double flops = 0;
             var rowIds = new List<long>();
+            var sourceTokens = new long[sources.Count];
             for (var micro = 0; micro < options.Accumulation; micro++)
             {
                 var next = await batches.NextAsync(cancellationToken);
                 using var batch = next.Batch.To(device);
                 position = next.After;
+                for (var s = 0; s < sourceTokens.Length; s++)
+                {
+                    sourceTokens[s] += next.SourceTokens[s];
+                }
                 using var scope = NewDisposeScope();
                 var result = model.Forward(batch);
                 var aux = result.Routing.Count == 0 ? zeros([], device: device) : stack(result.Routing.Select(r => r.AuxLoss)).sum();
@@ -196,9 +238,20 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 ["recordings"] = recordings,
                 ["rows"] = new JsonArray([.. rowIds.Select(id => (JsonNode)JsonValue.Create(id))]),
             };
+            if (sources.Count > 1)
+            {
+                var bySource = new JsonObject();
+                for (var s = 0; s < sources.Count; s++)
+                {
+                    bySource[sources[s].Name] = sourceTokens[s];
+                }
+
+                line["source_tokens"] = bySource;
+            }
+
             if (evalRows.Count > 0 && ((step + 1) % options.EvalEvery == 0 || step + 1 == options.Steps))
             {
-                lastEval = Evaluate(model, evalRows, evalMedia, device);
+                lastEval = Evaluate(model, evalRows, device);
                 line["eval_loss"] = Round(lastEval.Value);
             }
 
@@ -228,12 +281,12 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         return nn.functional.cross_entropy(model.Logits(states), batch.TargetIds).MoveToOuterDisposeScope();
     }
 
-    private static double Evaluate(OmniMoeModel model, IReadOnlyList<ShardRow> rows, MediaLoader? media, Device device)
+    private static double Evaluate(OmniMoeModel model, IReadOnlyList<(ShardRow Row, MediaLoader? Media)> rows, Device device)
     {
         using var noGrad = no_grad();
         double total = 0;
         long count = 0;
-        foreach (var row in rows)
+        foreach (var (row, media) in rows)
         {
             using var scope = NewDisposeScope();
             using var batch = TrainingBatch.From([row], media).To(device);
@@ -274,17 +327,64 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         File.WriteAllText(path, kept.Count == 0 ? string.Empty : string.Join('\n', kept) + "\n");
     }
 
-    private JsonObject RunDescription(ModelConfig config, ShardRows rows, string shardsUri) => new()
+    private JsonObject RunDescription(ModelConfig config, IReadOnlyList<TrainingSet> sets, IReadOnlyList<ShardRows> opened)
     {
-        ["format"] = "dataforge.train-run",
-        ["dataforge_version"] = DataForgeJson.DataForgeVersion,
-        ["shards"] = shardsUri,
-        ["seq_len"] = rows.Index.SeqLen,
-        ["train_rows"] = rows.TrainRows,
-        ["eval_rows"] = rows.EvalRows,
-        ["eval_split"] = rows.DevSplit,
-        ["tokenizer"] = rows.Index.Tokenizer.Name,
-        ["model"] = JsonSerializer.SerializeToNode(config, TrainingJson.Options),
-        ["options"] = JsonSerializer.SerializeToNode(options, TrainingJson.Options),
-    };
+        var rows = opened[0];
+        var description = new JsonObject
+        {
+            ["format"] = "dataforge.train-run",
+            ["dataforge_version"] = DataForgeJson.DataForgeVersion,
+            ["shards"] = sets[0].Shards.Uri,
+            ["seq_len"] = rows.Index.SeqLen,
+            ["train_rows"] = opened.Sum(set => set.TrainRows),
+            ["eval_rows"] = opened.Sum(set => set.EvalRows),
+            ["eval_split"] = rows.DevSplit,
+            ["tokenizer"] = rows.Index.Tokenizer.Name,
+            ["model"] = JsonSerializer.SerializeToNode(config, TrainingJson.Options),
+            ["options"] = JsonSerializer.SerializeToNode(options, TrainingJson.Options),
+        };
+        if (sets.Count > 1)
+        {
+            var total = sets.Sum(set => set.Weight);
+            description["data"] = new JsonArray([.. sets.Select((set, s) => (JsonNode)new JsonObject
+            {
+                ["name"] = set.Name,
+                ["shards"] = set.Shards.Uri,
+                ["weight"] = set.Weight,
+                ["share"] = Math.Round(set.Weight / total, 6),
+                ["train_rows"] = opened[s].TrainRows,
+            })]);
+        }
+
+        return description;
+    }
+
+    /// <summary>Why two shard sets cannot be blended in one run (their rows would mean different things), or null.</summary>
+    public static string? BlendProblem(ShardIndex first, ShardIndex other) =>
+        first.SeqLen != other.SeqLen ? $"seq_len {other.SeqLen} and {first.SeqLen}"
+        : first.Tokenizer.Fingerprint != other.Tokenizer.Fingerprint ? $"tokenizer {other.Tokenizer.Name} and {first.Tokenizer.Name} (their fingerprints differ)"
+        : TokenLayout(first.Layout) != TokenLayout(other.Layout) ? $"layout (loss {other.Layout.Loss}, chat_template {other.Layout.ChatTemplate}) and (loss {first.Layout.Loss}, chat_template {first.Layout.ChatTemplate}) or their media settings"
+        : null;
+
+    /// <summary>The layout fields that decide what a row's tokens mean (how rows were filled does not), as canonical JSON.</summary>
+    private static string TokenLayout(LayoutInfo layout) =>
+        JsonSerializer.Serialize(layout with { Packing = string.Empty, PackingWindow = 0 }, DataForgeJson.Compact);
+
+    /// <summary>
+    /// A data-parallel run needs every rank to get the same number of rows, or one rank waits in a collective for the
+    /// others forever at the end of an epoch: a set that does not divide is refused by name (pack or mix with --ranks N).
+    /// </summary>
+    private static void CheckRanks(IReadOnlyList<TrainingSet> sets, IReadOnlyList<ShardRows> opened, int worldSize)
+    {
+        for (var s = 0; s < sets.Count; s++)
+        {
+            var trainingRows = opened[s].TrainingFileRows;
+            if (trainingRows % worldSize != 0)
+            {
+                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{sets[s].Shards.Uri}{(opened[s].Index.Splits is not null ? " (its train split and unsplit rows)" : string.Empty)}: {trainingRows:N0} training rows do not divide into {worldSize} ranks ({trainingRows % worldSize} left over); pack or mix with --ranks {worldSize}"));
+            }
+        }
+
+        throw new UsageException($"WORLD_SIZE={worldSize}: the shards divide evenly, but data-parallel training across ranks is not in this version (it trains on one device)");
+    }
 }
