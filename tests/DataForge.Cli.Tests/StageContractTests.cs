@@ -48,7 +48,7 @@ public sealed partial class StageContractTests : IDisposable
             foreach (var option in definition.Options)
             {
                 Assert.True(option.Description.Length >= 10, $"{definition.Name}.{option.Name}: '{option.Description}' is no description");
-                Assert.Matches("^(string|integer|number|boolean|list of strings|list of numbers|mapping|mapping of strings|mapping of lists)$", option.Type);
+                Assert.Matches("^(string|integer|number|boolean|list of strings|list of numbers|list of mappings|mapping|mapping of strings|mapping of lists)$", option.Type);
             }
 
             foreach (var reason in definition.Reasons)
@@ -134,7 +134,8 @@ public sealed partial class StageContractTests : IDisposable
             new("interleaved", "t", [new TextPart("A picture of a scene, then the sound of it.", Role.Context), new ImagePart(image, probe.Width, probe.Height, Role.Content), new AudioPart(audio, 1.5, 16_000, Role.Content), new TextPart("The scene as a caption for training.", Role.Target)]),
         ];
 
-        foreach (var definition in Registry.Definitions)
+        // mix reads only the sources its options name, and with none it refuses to run (MixTests): no samples of its own to check.
+        foreach (var definition in Registry.Definitions.Where(definition => !definition.IsWholeRunSource))
         {
             var rejects = new ListRejects();
             var scratch = _temp.Combine("scratch", definition.Name);

@@ -88,19 +88,14 @@ public sealed partial record MixOptions : IWholeRunSourceOptions
             yield return $"ranks must be 1..65536, not {Ranks}";
         }
 
-        if (Pack is { } pack && (pack.SeqLen != new PackOptions().SeqLen || pack.Tokenizer != new PackOptions().Tokenizer || pack.Path.Length > 0))
+        if (Pack is { } pack && (pack.SeqLen != new PackOptions().SeqLen || pack.Tokenizer != new PackOptions().Tokenizer || pack.Path.Length > 0 || pack.Ranks != 1))
         {
-            yield return "seq_len, tokenizer and path belong at the mixture's top level, not under pack";
+            yield return "seq_len, tokenizer, ranks and path belong at the mixture's top level, not under pack";
         }
 
         foreach (var problem in Layout.Validate())
         {
             yield return problem;
-        }
-
-        if (Sources.Count == 0)
-        {
-            yield return "a mixture needs at least one source";
         }
 
         var names = new HashSet<string>(StringComparer.Ordinal);

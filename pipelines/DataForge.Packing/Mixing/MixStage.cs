@@ -46,6 +46,12 @@ public sealed class MixStage(MixOptions options) : IStage
 
     private async Task MixAsync(StageContext context)
     {
+        if (options.Sources.Count == 0)
+        {
+            // Not a rule of the options record: its defaults (no sources) must bind, for the stage reference.
+            throw new UsageException("a mixture needs at least one source (sources: [{name, path, weight}, …])");
+        }
+
         var cancellationToken = context.CancellationToken;
         var run = new StageRun(context);
         var pack = options.Layout;

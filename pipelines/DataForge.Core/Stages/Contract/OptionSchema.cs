@@ -132,7 +132,7 @@ public sealed class OptionSchema
         {
             return element == typeof(string) ? ("list of strings", OptionValueKind.TextList)
                 : element == typeof(double) || element == typeof(int) || element == typeof(long) ? ("list of numbers", OptionValueKind.NumberList)
-                : ("list", OptionValueKind.Structured);
+                : ("list of mappings", OptionValueKind.Structured);
         }
 
         if (underlying.IsGenericType && underlying.GetGenericTypeDefinition() == typeof(IReadOnlyDictionary<,>))
