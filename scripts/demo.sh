@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then caption tables: captions.yaml, chats: chat.yaml, then the
+# Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then caption tables: captions.yaml, the MM1 mixture:
+# samples/mixtures/mm1.yaml, chats: chat.yaml, then the
 # speech set: asr.yaml) and shows what it wrote.
 # Needs the .NET SDK (everything else comes from NuGet on the first build) and, for the speech set, ffmpeg:
 # installed here with apt-get when it is missing.
@@ -17,6 +18,14 @@ dataforge inspect out/demo-run --html out/demo-run/report.html
 # Caption tables (a path,caption CSV and a JSON export of rows) over the bundled images: columns found by their names.
 dataforge run samples/pipelines/captions.yaml
 dataforge inspect out/captions --show 2
+# MM1's data recipe (45 % interleaved documents, 45 % image-caption pairs, 10 % text, by tokens) over three sample sets:
+# the shares every 1000 rows are checked and recorded in index.json; then a short training run on the mixture.
+dataforge run samples/pipelines/web.yaml
+dataforge run samples/pipelines/text.yaml
+rm -rf out/mm1 out/mm1-run
+dataforge mix samples/mixtures/mm1.yaml --out out/mm1
+dataforge inspect out/mm1 --html out/mm1/report.html
+dataforge train --shards out/mm1 --out out/mm1-run --steps 10 --eval-every 5 --checkpoint-every 10
 # Conversations (LLaVA, ShareGPT, OpenAI messages) packed under Qwen2's chat template: markers are special-token ids,
 # only assistant turns carry loss (the decode shows loss-free tokens inside ⟦ ⟧).
 dataforge run samples/pipelines/chat.yaml
