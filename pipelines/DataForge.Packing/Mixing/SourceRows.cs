@@ -33,7 +33,7 @@ public static class SourceRows
         for (var epoch = 0; epoch < plan.Passes; epoch++)
         {
             var unit = 0;
-            await foreach (var (file, row) in ShardReader.ReadRowsAsync<ShardRow>(source.Storage, source.Files, cancellationToken))
+            await foreach (var (file, row) in ShardReader.ReadRowsAsync(source.Storage, source.Files, null, cancellationToken))
             {
                 var at = unit++;
                 if (at >= units.Tokens.Length)

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using DataForge.Core.Model;
 using DataForge.Core.SampleSets;
 using DataForge.Core.Stages.Contract;
@@ -37,7 +36,7 @@ public sealed record SourceUnits(int[] Tokens, int[] Documents, long LeftOutOthe
                 await ShardReader.EnsureMatchesIndexAsync(source.Storage, file, cancellationToken);
             }
 
-            await foreach (var (_, row) in ShardReader.ReadRowsAsync<RowSize>(source.Storage, source.Files, cancellationToken))
+            await foreach (var (_, row) in ShardReader.ReadRowsAsync(source.Storage, source.Files, SizeColumns, cancellationToken))
             {
                 tokens.Add(row.CuSeqlens.Length == 0 ? 0 : row.CuSeqlens[^1]);
                 documents.Add(row.DocIds.Length);
@@ -85,13 +84,6 @@ public sealed record SourceUnits(int[] Tokens, int[] Documents, long LeftOutOthe
         }
     }
 
-    /// <summary>The two columns of a packed row the first pass needs (Parquet reads only these).</summary>
-    internal sealed class RowSize
-    {
-        [JsonPropertyName("cu_seqlens")]
-        public int[] CuSeqlens { get; set; } = [];
-
-        [JsonPropertyName("doc_ids")]
-        public string[] DocIds { get; set; } = [];
-    }
+    /// <summary>The two columns of a packed row the first pass needs (only these are read).</summary>
+    private static readonly IReadOnlySet<string> SizeColumns = new HashSet<string>(["cu_seqlens", "doc_ids"], StringComparer.Ordinal);
 }

@@ -54,32 +54,32 @@ public static class ShardReader
     /// read (shards from elsewhere, a damaged copy) stops the reading with a DataForgeException that names it.
     /// </summary>
     public static IAsyncEnumerable<(string File, ShardRow Row)> ReadRowsAsync(IStorage folder, ShardIndex index, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync<ShardRow>(folder, index.Files, cancellationToken);
+        ReadRowsAsync(folder, index.Files, null, cancellationToken);
 
     /// <summary>
-    /// The rows of the files named, in order, as <typeparamref name="TRow"/>: a class with some of <see cref="ShardRow"/>'s
-    /// columns reads only those (the mixer's first pass reads cu_seqlens and doc_ids).
+    /// The rows of the files named, in order; with <paramref name="columns"/>, only those columns are read (the mixer's
+    /// first pass reads cu_seqlens and doc_ids) and the others are left empty.
     /// </summary>
-    public static async IAsyncEnumerable<(string File, TRow Row)> ReadRowsAsync<TRow>(IStorage folder, IReadOnlyList<ShardFile> files, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        where TRow : class, new()
+    public static async IAsyncEnumerable<(string File, ShardRow Row)> ReadRowsAsync(IStorage folder, IReadOnlyList<ShardFile> files, IReadOnlySet<string>? columns, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var file in files)
         {
             await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
-            var rowGroups = await ReadGuardedAsync(folder, file.Name, async () =>
+            var reader = await ReadGuardedAsync(folder, file.Name, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken));
+            try
             {
-                await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
-                return reader.RowGroupCount;
-            });
-
-            for (var group = 0; group < rowGroups; group++)
-            {
-                stream.Position = 0;
-                var rows = await ReadGuardedAsync(folder, file.Name, async () => (await ParquetSerializer.DeserializeAsync<TRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken)).Data);
-                foreach (var row in rows)
+                for (var group = 0; group < reader.RowGroupCount; group++)
                 {
-                    yield return (file.Name, row);
+                    var rows = await ReadGuardedAsync(folder, file.Name, () => ShardRowGroups.ReadAsync(reader, stream, group, columns, cancellationToken));
+                    foreach (var row in rows)
+                    {
+                        yield return (file.Name, row);
+                    }
                 }
+            }
+            finally
+            {
+                await reader.DisposeAsync();
             }
         }
     }

@@ -1,7 +1,6 @@
 using DataForge.Core.Storage;
 using DataForge.Packing.Shards;
 using Parquet;
-using Parquet.Serialization;
 
 namespace DataForge.Training.Data;
 
@@ -166,18 +165,14 @@ public sealed class ShardRows
     private async Task<(IList<ShardRow> Rows, long FirstRow)> ReadGroupAsync(int file, int group, CancellationToken cancellationToken)
     {
         await using var stream = await folder.OpenReadAsync(_files[file].Name, cancellationToken);
+        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
         long firstRow = 0;
-        await using (var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken))
+        for (var g = 0; g < group; g++)
         {
-            for (var g = 0; g < group; g++)
-            {
-                firstRow += reader.RowGroups[g].RowCount;
-            }
+            firstRow += reader.RowGroups[g].RowCount;
         }
 
-        stream.Position = 0;
-        var rows = await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken);
-        return (rows.Data, firstRow);
+        return (await ShardRowGroups.ReadAsync(reader, stream, group, null, cancellationToken), firstRow);
     }
 
     /// <summary>The held-out rows, in file order.</summary>
@@ -242,17 +237,10 @@ public sealed class ShardRows
     private async IAsyncEnumerable<IList<ShardRow>> GroupsAsync(ShardFile file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
-        int groups;
-        await using (var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken))
+        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
+        for (var group = 0; group < reader.RowGroupCount; group++)
         {
-            groups = reader.RowGroupCount;
-        }
-
-        for (var group = 0; group < groups; group++)
-        {
-            stream.Position = 0;
-            var rows = await ParquetSerializer.DeserializeAsync<ShardRow>(stream, rowGroupIndex: group, cancellationToken: cancellationToken);
-            yield return rows.Data;
+            yield return await ShardRowGroups.ReadAsync(reader, stream, group, null, cancellationToken);
         }
     }
 }
