@@ -21,9 +21,10 @@ corpus=bench/out/corpus.jsonl
 [ -f "$corpus" ] || bash bench/make-corpus.sh "$corpus" 13
 # About 3.7 M cl100k tokens per copy of the 13 MB corpus.
 copies=$(( (tokens_m * 10 + 36) / 37 ))
-for copy in $(seq 1 "$copies"); do cat "$corpus"; done | node -e '
-  const rl = require("readline").createInterface({ input: process.stdin }); let i = 0;
-  rl.on("line", line => { if (!line) return; const doc = JSON.parse(line); doc.id = `d${i++}`; process.stdout.write(JSON.stringify(doc) + "\n"); });' > "$work/corpus.jsonl"
+for copy in $(seq 1 "$copies"); do cat "$corpus"; done | python3 -c '
+import json, sys
+for i, line in enumerate(filter(str.strip, sys.stdin)):
+    doc = json.loads(line); doc["id"] = f"d{i}"; sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")' > "$work/corpus.jsonl"
 echo "corpus: $(du -m "$work/corpus.jsonl" | cut -f1) MB ($copies copies)"
 $dataforge pack "$work/corpus.jsonl" --out "$work/A" --seq-len 4096 >/dev/null
 rm "$work/corpus.jsonl"
@@ -35,21 +36,31 @@ sources:
   - {name: b, path: B, weight: 0.45}
   - {name: c, path: C, weight: 0.10}
 YAML
-/usr/bin/time -f "%e %M" -o "$work/time.txt" $dataforge mix "$work/mixture.yaml" --out "$work/mixed" >"$work/mix.txt"
-read -r seconds rss_kb < "$work/time.txt"
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" $dataforge mix "$work/mixture.yaml" --out "$work/mixed" >"$work/mix.txt"
+  read -r seconds rss_kb < "$work/time.txt"
+else
+  started=$(date +%s.%N); $dataforge mix "$work/mixture.yaml" --out "$work/mixed" >"$work/mix.txt"
+  seconds=$(python3 -c "import sys,time; print(round(time.time() - float(sys.argv[1]), 2))" "$started"); rss_kb=0
+fi
 peer="skipped (no pyarrow)"
 if python3 -c "import pyarrow" 2>/dev/null; then
   peer=$(python3 bench/peers/mix/blend_peer.py "$work/peer" 0.45 "$work/A" 0.45 "$work/B" 0.10 "$work/C")
 fi
-node -e '
-  const [out, seconds, rssKb, peer] = process.argv.slice(1);
-  const index = JSON.parse(require("fs").readFileSync(out + "/index.json", "utf8"));
-  const rows = index.rows, perSecond = rows / seconds;
-  console.log(`dataforge mix: ${rows} rows (${(index.real_tokens / 1e6).toFixed(1)} M tokens) in ${seconds} s = ${perSecond.toFixed(0)} rows/s, ${(index.real_tokens / seconds / 1e6).toFixed(1)} M tokens/s, peak RSS ${(rssKb / 1024).toFixed(0)} MiB`);
-  console.log(`worst 1000-row window share error ${(index.mixture.worst_window_error * 100).toFixed(3)} points; ` + index.mixture.sources.map(s => `${s.name} ${(s.target_share * 100).toFixed(1)}% → ${(s.realised_share * 100).toFixed(2)}%`).join(", "));
-  if (peer.startsWith("{")) { const p = JSON.parse(peer); console.log(`pyarrow peer: ${p.rows} rows in ${p.seconds} s = ${p.rows_per_second} rows/s; dataforge ${(perSecond / p.rows_per_second).toFixed(2)}x`); }
-  else console.log(`pyarrow peer: ${peer}`);
-' "$work/mixed" "$seconds" "$rss_kb" "$peer"
+python3 - "$work/mixed" "$seconds" "$rss_kb" "$peer" <<'PY'
+import json, sys
+out, seconds, rss_kb, peer = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+index = json.load(open(out + "/index.json"))
+rows, per_second = index["rows"], index["rows"] / seconds
+print(f"dataforge mix: {rows} rows ({index['real_tokens'] / 1e6:.1f} M tokens) in {seconds} s = {per_second:.0f} rows/s, {index['real_tokens'] / seconds / 1e6:.1f} M tokens/s, peak RSS {rss_kb / 1024:.0f} MiB")
+mixture = index["mixture"]
+print(f"worst 1000-row window share error {mixture['worst_window_error'] * 100:.3f} points; " + ", ".join(f"{s['name']} {s['target_share'] * 100:.1f}% -> {s['realised_share'] * 100:.2f}%" for s in mixture["sources"]))
+if peer.startswith("{"):
+    p = json.loads(peer)
+    print(f"pyarrow peer: {p['rows']} rows in {p['seconds']} s = {p['rows_per_second']} rows/s; dataforge {per_second / p['rows_per_second']:.2f}x")
+else:
+    print(f"pyarrow peer: {peer}")
+PY
 rm -rf "$work/mixed" "$work/peer"
 
 # The trainer with and without a blend, same steps (CPU, tiny).
@@ -58,9 +69,11 @@ for mode in single blend; do
   if [ "$mode" = single ]; then data=(--shards "$work/A"); else data=(--data 0.45 "$work/A" 0.45 "$work/B" 0.10 "$work/C"); fi
   $dataforge train "${data[@]}" --out "$run" --steps "$steps" --eval-every 1000 --checkpoint-every 1000 --no-media >/dev/null 2>&1
 done
-node -e '
-  const fs = require("fs");
-  const median = run => { const t = fs.readFileSync(run + "/metrics.jsonl", "utf8").split("\n").filter(Boolean).map(l => JSON.parse(l).tokens_per_second).slice(3).sort((a, b) => a - b); return t[Math.floor(t.length / 2)]; };
-  const [single, blend] = process.argv.slice(1).map(median);
-  console.log(`train tokens/s (median after step 3): --shards ${single.toFixed(0)}, --data blend ${blend.toFixed(0)} (${(blend / single).toFixed(3)}x)`);
-' "$work/run-single" "$work/run-blend"
+python3 - "$work/run-single" "$work/run-blend" <<'PY'
+import json, statistics, sys
+def median(run):
+    lines = [json.loads(line) for line in open(run + "/metrics.jsonl") if line.strip()]
+    return statistics.median(line["tokens_per_second"] for line in lines[3:])
+single, blend = (median(run) for run in sys.argv[1:3])
+print(f"train tokens/s (median after step 3): --shards {single:.0f}, --data blend {blend:.0f} ({blend / single:.3f}x)")
+PY
