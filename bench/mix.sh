@@ -7,7 +7,8 @@
 # where python3 has no pyarrow). Then the trainer: tokens/s of `train --shards A` against `train --data 0.45 A 0.45 B
 # 0.1 C` (tiny preset, CPU, the same steps), the median over steps after the first three: the blend should cost
 # nothing measurable.
-# Usage: bash bench/mix.sh [TOKENS_M] [TRAIN_STEPS]
+# Usage: bash bench/mix.sh [TOKENS_M] [TRAIN_STEPS]   (TRAIN_DEVICE=cuda TRAIN_PRESET=small on the GPU machine;
+# DATAFORGE=path/to/dataforge to use a published binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tokens_m=${1:-256}
@@ -18,7 +19,7 @@ dataforge="${DATAFORGE:-dotnet cli/DataForge.Cli/bin/Release/net10.0/dataforge.d
 work=bench/out/mix
 rm -rf "$work" && mkdir -p "$work"
 corpus=bench/out/corpus.jsonl
-[ -f "$corpus" ] || bash bench/make-corpus.sh "$corpus" 13
+[ -f "$corpus" ] || { [ -f artifacts/gpu/corpus.jsonl.xz ] && xz -dc artifacts/gpu/corpus.jsonl.xz > "$corpus"; } || bash bench/make-corpus.sh "$corpus" 13
 # About 3.7 M cl100k tokens per copy of the 13 MB corpus.
 copies=$(( (tokens_m * 10 + 36) / 37 ))
 for copy in $(seq 1 "$copies"); do cat "$corpus"; done | python3 -c '
@@ -67,7 +68,8 @@ rm -rf "$work/mixed" "$work/peer"
 for mode in single blend; do
   run="$work/run-$mode"
   if [ "$mode" = single ]; then data=(--shards "$work/A"); else data=(--data 0.45 "$work/A" 0.45 "$work/B" 0.10 "$work/C"); fi
-  $dataforge train "${data[@]}" --out "$run" --steps "$steps" --eval-every 1000 --checkpoint-every 1000 --no-media >/dev/null 2>&1
+  $dataforge train "${data[@]}" --out "$run" --steps "$steps" --eval-every 1000 --checkpoint-every 1000 --no-media \
+    --device "${TRAIN_DEVICE:-cpu}" --preset "${TRAIN_PRESET:-tiny}" >"$run.log" 2>&1 || { tail -5 "$run.log"; exit 1; }
 done
 python3 - "$work/run-single" "$work/run-blend" <<'PY'
 import json, statistics, sys

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DataForge.Core;
 using DataForge.Core.Model;
+using DataForge.Core.Pipeline;
 using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Packing.Layout;
@@ -70,7 +71,8 @@ public sealed class MixStage(MixOptions options) : IStage
 
         var plans = MixturePlan.Compute(options, sources, units);
         var shares = sources.Select(source => source.Share).ToArray();
-        var streams = sources.Select((source, s) => SourceRows.ReadAsync(source, plans[s], units[s], pack, layout, tokenizer, context.Workers, cancellationToken)).ToList();
+        // Each source decodes (or lays out and packs) on its own task, a few row groups ahead of the blend.
+        var streams = sources.Select((source, s) => ReadAhead.Of(SourceRows.ReadAsync(source, plans[s], units[s], pack, layout, tokenizer, context.Workers, cancellationToken), 256, cancellationToken)).ToList();
         var folder = PackStage.ShardFolder(context.Output, pack);
         var window = new WindowShares(shares, MixOptions.WindowRows, options.BySamples);
         var given = sources.Select(_ => new SourceTally()).ToArray();
@@ -78,28 +80,53 @@ public sealed class MixStage(MixOptions options) : IStage
         var alignment = new RankAlignment<MixRow>(options.Ranks);
         await using var writer = new ShardWriter(folder, "shard-", pack.RowsPerShard, pack.RowGroupSize);
 
-        async Task KeepAsync(MixRow row)
-        {
-            await media.CopyAsync(row, sources[row.Source], cancellationToken);
-            await writer.WriteAsync(row.Row, cancellationToken);
-            window.Add(row);
-            given[row.Source].Add(row);
-        }
-
-        await foreach (var row in RowBlender.BlendAsync(streams, shares, options.BySamples, options.TotalRows, cancellationToken))
-        {
-            if (alignment.Add(row, out var released))
+        // Rows are encoded and written on a task of their own while the blend goes on (the order is the channel's).
+        var kept = System.Threading.Channels.Channel.CreateBounded<MixRow>(new System.Threading.Channels.BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
+        var writing = Task.Run(
+            async () =>
             {
-                await KeepAsync(released);
+                try
+                {
+                    await foreach (var row in kept.Reader.ReadAllAsync(cancellationToken))
+                    {
+                        await media.CopyAsync(row, sources[row.Source], cancellationToken);
+                        await writer.WriteAsync(row.Row, cancellationToken);
+                        window.Add(row);
+                        given[row.Source].Add(row);
+                    }
+                }
+                catch (Exception e)
+                {
+                    // Close the channel so the blend stops instead of waiting on a writer that is gone.
+                    kept.Writer.TryComplete(e);
+                    throw;
+                }
+            },
+            cancellationToken);
+
+        IReadOnlyList<MixRow> dropped;
+        try
+        {
+            await foreach (var row in RowBlender.BlendAsync(streams, shares, options.BySamples, options.TotalRows, cancellationToken))
+            {
+                if (alignment.Add(row, out var released))
+                {
+                    await HandOverAsync(kept.Writer, released, writing, cancellationToken);
+                }
+            }
+
+            (var last, dropped) = alignment.Complete();
+            foreach (var row in last)
+            {
+                await HandOverAsync(kept.Writer, row, writing, cancellationToken);
             }
         }
-
-        var (kept, dropped) = alignment.Complete();
-        foreach (var row in kept)
+        finally
         {
-            await KeepAsync(row);
+            kept.Writer.TryComplete();
         }
 
+        await writing;
         window.Complete();
         var files = await writer.CompleteAsync(cancellationToken);
         if (writer.Stats.Rows == 0)
@@ -162,6 +189,20 @@ public sealed class MixStage(MixOptions options) : IStage
         context.Logger.LogInformation("mix: {Rows} rows, worst window share error {Error:P2}, {Media} media copied", writer.Stats.Rows, window.WorstError, media.Copied);
         run.Publish(JsonSerializer.SerializeToNode(new MixReport(files, writer.Stats, tokenizerInfo, info, ranks), DataForgeJson.Compact)!);
         run.PublishReport();
+    }
+
+    /// <summary>Hands a row to the writing task; if that task failed, its own exception, not the channel's.</summary>
+    private static async ValueTask HandOverAsync(System.Threading.Channels.ChannelWriter<MixRow> channel, MixRow row, Task writing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await channel.WriteAsync(row, cancellationToken);
+        }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            await writing;
+            throw;
+        }
     }
 
     private static async Task FinishAsync(MixOptions options, StageFinishContext context)
