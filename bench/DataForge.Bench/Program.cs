@@ -18,6 +18,28 @@ using DataForge.Packing.Tokenization;
 //   GPU ids against CPU ids on the corpus and on FUZZED documents mutated from it.
 // DataForge.Bench export-tiktoken ENCODING FILE: the encoding's ranks as a .tiktoken file (for Python tiktoken offline).
 // DataForge.Bench resize DIR MAX_SIDE [QUALITY]: decode + fit + encode on one thread (ResizeBench.cs), against sharp.
+// DataForge.Bench long-piece N [LETTER] [TOKENIZER]: one document of N identical letters on one thread (tiktoken's own
+//   tests have this case); the best of three passes after a warm-up, and the ids' count and sha256.
+if (args.Length >= 2 && args[0] == "long-piece")
+{
+    var letters = new string(args.Length > 2 ? args[2][0] : 'a', int.Parse(args[1], CultureInfo.InvariantCulture));
+    var longTokenizer = TokenizerCatalog.Load(args.Length > 3 ? args[3] : "cl100k_base", Directory.GetCurrentDirectory());
+    var pieceIds = new List<int>();
+    var best = double.MaxValue;
+    for (var pass = 0; pass < 4; pass++)
+    {
+        pieceIds.Clear();
+        var session = longTokenizer.CreateSession(); // a fresh one: a session's piece cache would answer the later passes
+        var clock = Stopwatch.StartNew();
+        session.Encode(letters, pieceIds);
+        best = pass == 0 ? best : Math.Min(best, clock.Elapsed.TotalSeconds);
+    }
+
+    var digest = Convert.ToHexStringLower(SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pieceIds))));
+    Console.WriteLine(JsonSerializer.Serialize(new { letters = letters.Length, tokens = pieceIds.Count, seconds = Math.Round(best, 4), sha256 = digest }));
+    return 0;
+}
+
 if (args.Length >= 3 && args[0] == "resize")
 {
     return ResizeBench.Run(args);

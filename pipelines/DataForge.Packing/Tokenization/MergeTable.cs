@@ -157,7 +157,7 @@ public sealed class MergeTable
         var previous = new int[n];
         var ranks = new int[n];
         var merged = new int[n];
-        var heap = new PriorityQueue<int, (int Rank, int Position)>();
+        var heap = new PairHeap(n);
         for (var k = 0; k < n; k++)
         {
             symbols[k] = ByteIds[(byte)widenedBytes[k]];
@@ -171,7 +171,7 @@ public sealed class MergeTable
             (ranks[left], merged[left]) = right < 0 ? (int.MaxValue, -1) : Lookup(symbols[left], symbols[right]);
             if (ranks[left] != int.MaxValue)
             {
-                heap.Enqueue(left, (ranks[left], left));
+                heap.Push(((long)ranks[left] << 32) | (uint)left);
             }
         }
 
@@ -181,10 +181,11 @@ public sealed class MergeTable
         }
 
         ranks[n - 1] = int.MaxValue;
-        while (heap.TryDequeue(out var left, out var key))
+        while (heap.TryPop(out var key))
         {
+            var left = (int)(key & uint.MaxValue);
             // Stale when the part was merged into its left neighbour (symbols -1) or its pair has been looked up again since.
-            if (symbols[left] < 0 || ranks[left] != key.Rank || next[left] < 0)
+            if (symbols[left] < 0 || ranks[left] != (int)(key >> 32) || next[left] < 0)
             {
                 continue;
             }
@@ -208,6 +209,77 @@ public sealed class MergeTable
         for (var k = 0; k >= 0; k = next[k])
         {
             output.Add(symbols[k]);
+        }
+    }
+
+    /// <summary>
+    /// A binary min-heap of (rank, position) packed in one long (rank in the high half: ranks and positions are
+    /// non-negative ints, so the long order is the pair's order, leftmost among equal ranks). A third the cost of
+    /// PriorityQueue with a tuple priority on one piece of 1 000 000 letters (bench: DataForge.Bench long-piece).
+    /// </summary>
+    private sealed class PairHeap(int capacity)
+    {
+        private long[] _items = new long[Math.Max(16, capacity)];
+        private int _count;
+
+        public void Push(long item)
+        {
+            if (_count == _items.Length)
+            {
+                Array.Resize(ref _items, _items.Length * 2);
+            }
+
+            var at = _count++;
+            while (at > 0)
+            {
+                var parent = (at - 1) >> 1;
+                if (_items[parent] <= item)
+                {
+                    break;
+                }
+
+                _items[at] = _items[parent];
+                at = parent;
+            }
+
+            _items[at] = item;
+        }
+
+        public bool TryPop(out long item)
+        {
+            if (_count == 0)
+            {
+                item = 0;
+                return false;
+            }
+
+            item = _items[0];
+            var last = _items[--_count];
+            var at = 0;
+            while (true)
+            {
+                var child = (2 * at) + 1;
+                if (child >= _count)
+                {
+                    break;
+                }
+
+                if (child + 1 < _count && _items[child + 1] < _items[child])
+                {
+                    child++;
+                }
+
+                if (_items[child] >= last)
+                {
+                    break;
+                }
+
+                _items[at] = _items[child];
+                at = child;
+            }
+
+            _items[at] = last;
+            return true;
         }
     }
 
