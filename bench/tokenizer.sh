@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tokenizer benchmark (issue 3): DataForge's CPU tokenizer against Hugging Face tokenizers (npm, native, all
 # cores), OpenAI tiktoken (npm, WASM) and Microsoft.ML.Tokenizers, on one corpus, one encoding, one machine, one
-# run. Every line carries a sha256 over all ids: equal hashes mean identical ids.
+# run, each given one warm-up pass and the median of BENCH_PASSES (5) passes. Every line carries a sha256 over all
+# ids: equal hashes mean identical ids.
 # Usage: bash bench/tokenizer.sh [CORPUS.jsonl]   (default: builds bench/out/corpus.jsonl with make-corpus.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
