@@ -74,7 +74,8 @@ public sealed class MergeTable
         }
 
         int[]? rented = null;
-        Span<int> buffer = n <= StackBytes ? stackalloc int[3 * StackBytes] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(3 * n));
+        // 3n ints, not 3 × StackBytes: stackalloc zeroes what it takes, and zeroing 3 KB per piece was 12 % of pack's CPU.
+        Span<int> buffer = n <= StackBytes ? stackalloc int[3 * n] : (rented = System.Buffers.ArrayPool<int>.Shared.Rent(3 * n));
         try
         {
             var symbols = buffer[..n];
