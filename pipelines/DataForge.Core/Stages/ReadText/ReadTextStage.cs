@@ -31,7 +31,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
 
     protected override IAsyncEnumerable<StageOutcome> ReadFileAsync(InputFile file, StageRun run) => Format(file.Path) switch
     {
-        TextFormat.Jsonl => ReadJsonlAsync(file, run.CancellationToken),
+        TextFormat.Jsonl => ReadJsonlAsync(file, run),
         TextFormat.Parquet => ReadParquetAsync(file, run.CancellationToken),
         TextFormat.Plain => ReadPlainAsync(file, run.CancellationToken),
         _ => Single(StageOutcome.Reject(file.Uri, CoreRejectReasons.InputUnsupportedFormat, "read-text reads .jsonl and .json (each optionally .gz or .zst), .parquet, .txt and .md files")),
@@ -57,14 +57,26 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
         _ => TextFormat.Unsupported,
     };
 
-    private async IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Lines are read and split in order on one thread; turning each into a sample (JSON, surrogate repair, meta) runs on
+    /// the stage's workers, outcomes in line order: on one thread this parse was pack's serial bottleneck on many cores
+    /// (issue 21's profile).
+    /// </summary>
+    private IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, StageRun run) =>
+        JsonlItemsAsync(file, run.CancellationToken).SelectOrderedAsync(
+            (item, _) => ValueTask.FromResult(item.Ready ?? ParseRecord(item.Line!, item.Source!)), run.Context.Workers, run.CancellationToken);
+
+    /// <summary>An outcome known without parsing (a reject of the file or the line), or a line to parse.</summary>
+    private readonly record struct JsonlItem(StageOutcome? Ready, string? Line, string? Source);
+
+    private async IAsyncEnumerable<JsonlItem> JsonlItemsAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var kind = FileFormats.Of(file.Path);
         if (kind.Format == FileFormat.Json && await OpensWithBracketAsync(file, kind.Compression, cancellationToken))
         {
             await foreach (var outcome in ReadJsonArrayAsync(file, cancellationToken))
             {
-                yield return outcome;
+                yield return new JsonlItem(outcome, null, null);
             }
 
             yield break;
@@ -93,7 +105,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
 
             if (unreadable is not null)
             {
-                yield return unreadable;
+                yield return new JsonlItem(unreadable, null, null);
                 yield break;
             }
 
@@ -106,9 +118,12 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
             if (lineRead.TooLong || lineRead.InvalidUtf8)
             {
                 var where = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{lineNumber}");
-                yield return lineRead.TooLong
-                    ? StageOutcome.Reject(where, CoreRejectReasons.RecordTooLarge, $"the line is longer than max_record_bytes ({options.MaxRecordBytes})")
-                    : StageOutcome.Reject(where, CoreRejectReasons.TextInvalidUtf8, "the line is not valid UTF-8");
+                yield return new JsonlItem(
+                    lineRead.TooLong
+                        ? StageOutcome.Reject(where, CoreRejectReasons.RecordTooLarge, $"the line is longer than max_record_bytes ({options.MaxRecordBytes})")
+                        : StageOutcome.Reject(where, CoreRejectReasons.TextInvalidUtf8, "the line is not valid UTF-8"),
+                    null,
+                    null);
                 continue;
             }
 
@@ -118,8 +133,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
                 continue;
             }
 
-            var source = string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{lineNumber}");
-            yield return ParseRecord(line, source);
+            yield return new JsonlItem(null, line, string.Create(CultureInfo.InvariantCulture, $"{file.Uri}#{lineNumber}"));
         }
     }
 
