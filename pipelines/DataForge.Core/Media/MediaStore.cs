@@ -34,4 +34,38 @@ public sealed class MediaStore(IStorage root)
 
     public Task<bool> ContainsAsync(MediaRef media, CancellationToken cancellationToken = default) =>
         root.ExistsAsync(PathOf(media), cancellationToken);
+
+    /// <summary>
+    /// The path of the medium with this sha256 under <paramref name="root"/>'s media/, whatever its extension, or null.
+    /// Listing the two-hex folder works the same on disk and in Azure (a name prefix is not a local listing).
+    /// </summary>
+    public static async Task<string?> FindAsync(IStorage root, string sha256, CancellationToken cancellationToken = default)
+    {
+        await foreach (var item in root.ListAsync($"{Folder}/{sha256[..2]}", cancellationToken))
+        {
+            if (StoragePaths.FileName(item.Path).StartsWith(sha256 + ".", StringComparison.Ordinal))
+            {
+                return item.Path;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="root"/> holds a media/ folder with anything in it.</summary>
+    public static async Task<bool> HasMediaAsync(IStorage root, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await foreach (var _ in root.ListAsync($"{Folder}/", cancellationToken))
+            {
+                return true;
+            }
+        }
+        catch (Exception e) when (e is StorageNotFoundException or DirectoryNotFoundException)
+        {
+        }
+
+        return false;
+    }
 }

@@ -27,17 +27,7 @@ public sealed class MediaCopier(IStorage output)
             }
 
             var root = source.MediaRoot ?? throw new DataForgeException($"{source.Label}: its rows name media (first {sha}) but no media/ was found in the set or beside it");
-            var folder = $"{MediaStore.Folder}/{sha[..2]}";
-            string? path = null;
-            await foreach (var item in root.ListAsync(folder, cancellationToken))
-            {
-                if (StoragePaths.FileName(item.Path).StartsWith(sha + ".", StringComparison.Ordinal))
-                {
-                    path = item.Path;
-                    break;
-                }
-            }
-
+            var path = await MediaStore.FindAsync(root, sha, cancellationToken);
             if (path is null)
             {
                 throw new DataForgeException($"{source.Label}: medium {sha} is not in {StoragePaths.Join(root.Uri, MediaStore.Folder)}");

@@ -66,7 +66,7 @@ public sealed record MixSource(
             var index = await ShardReader.ReadIndexAsync(folder, cancellationToken);
             CheckSame(label, "seq_len", index.SeqLen.ToString(System.Globalization.CultureInfo.InvariantCulture), seqLen.ToString(System.Globalization.CultureInfo.InvariantCulture));
             CheckSame(label, "tokenizer", $"{index.Tokenizer.Name} ({index.Tokenizer.Fingerprint[..Math.Min(12, index.Tokenizer.Fingerprint.Length)]})", $"{tokenizer.Name} ({tokenizer.Fingerprint[..Math.Min(12, tokenizer.Fingerprint.Length)]})");
-            CheckSame(label, "layout", Describe(index.Layout), Describe(layout));
+            CheckSame(label, "layout", index.Layout.TokenMeaning(), layout.TokenMeaning());
             var elsewhere = index.Splits?.Where(pair => pair.Key != SplitNames.Training).SelectMany(pair => pair.Value.Files).ToHashSet(StringComparer.Ordinal) ?? [];
             var files = index.Files.Where(file => !elsewhere.Contains(file.Name)).ToList();
             return new MixSource(number, spec, share, folder, index, files, [], await MediaRootAsync(folder, storage, cancellationToken));
@@ -86,10 +86,6 @@ public sealed record MixSource(
         return new MixSource(number, spec, share, folder, null, [], parts, folder);
     }
 
-    /// <summary>The layout fields that decide a row's tokens (how rows were filled does not).</summary>
-    private static string Describe(LayoutInfo layout) => System.FormattableString.Invariant(
-        $"loss {layout.Loss}, chat_template {layout.ChatTemplate}, end_of_document {layout.EndOfDocument}, split_long_text {layout.SplitLongText}, image_patch {layout.ImagePatch}, image_pixels {layout.ImageMinPixels}..{layout.ImageMaxPixels}, audio_tokens_per_second {layout.AudioTokensPerSecond}");
-
     private static void CheckSame(string label, string what, string theirs, string ours)
     {
         if (theirs != ours)
@@ -101,28 +97,12 @@ public sealed record MixSource(
     /// <summary>A shard set's media: in its own folder (dataforge mix) or its parent's (a pipeline's shards/ beside the sample set).</summary>
     private static async Task<IStorage?> MediaRootAsync(IStorage folder, StorageFactory storage, CancellationToken cancellationToken)
     {
-        if (await HasMediaAsync(folder, cancellationToken))
+        if (await MediaStore.HasMediaAsync(folder, cancellationToken))
         {
             return folder;
         }
 
         var parent = StoragePaths.Directory(folder.Uri.TrimEnd('/'));
-        return parent.Length > 0 && parent != folder.Uri && storage.Open(parent) is var up && await HasMediaAsync(up, cancellationToken) ? up : null;
-    }
-
-    private static async Task<bool> HasMediaAsync(IStorage folder, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var _ in folder.ListAsync($"{MediaStore.Folder}/", cancellationToken))
-            {
-                return true;
-            }
-        }
-        catch (Exception e) when (e is StorageNotFoundException or DirectoryNotFoundException)
-        {
-        }
-
-        return false;
+        return parent.Length > 0 && parent != folder.Uri && storage.Open(parent) is var up && await MediaStore.HasMediaAsync(up, cancellationToken) ? up : null;
     }
 }

@@ -3,11 +3,9 @@ using System.Runtime.CompilerServices;
 namespace DataForge.Packing.Mixing;
 
 /// <summary>
-/// Interleaves the sources' rows by their shares (deterministically: a rule of counts, never of timing): the next row
-/// comes from the source furthest behind its share, the one with the least given / share, ties to the earlier source
-/// in the mixture file. Every prefix of the output then holds each source's share to within about one row, so no
+/// Interleaves the sources' rows by their shares with the <see cref="GreatestDeficit"/> rule. Every prefix of the output then holds each source's share to within about one row, so no
 /// window is source-blocked, and since every quota is its share of one total, the sources run out together (no
-/// source's tail at the end). Megatron's BlendedDataset picks samples by the same greatest-deficit rule.
+/// source's tail at the end).
 /// </summary>
 public static class RowBlender
 {
@@ -15,21 +13,14 @@ public static class RowBlender
     {
         var readers = sources.Select(source => source.GetAsyncEnumerator(cancellationToken)).ToArray();
         var given = new double[readers.Length];
+        var shareArray = shares.ToArray();
         var open = Enumerable.Repeat(true, readers.Length).ToArray();
         long rows = 0;
         try
         {
             while (maxRows is null || rows < maxRows)
             {
-                var next = -1;
-                for (var s = 0; s < readers.Length; s++)
-                {
-                    if (open[s] && (next < 0 || given[s] / shares[s] < given[next] / shares[next]))
-                    {
-                        next = s;
-                    }
-                }
-
+                var next = GreatestDeficit.Next(given, shareArray, open);
                 if (next < 0)
                 {
                     yield break;

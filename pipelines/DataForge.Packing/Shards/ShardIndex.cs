@@ -103,4 +103,12 @@ public sealed record LayoutInfo(
     [property: JsonPropertyName("audio_tokens_per_second")] double AudioTokensPerSecond,
     [property: JsonPropertyName("packing")] string Packing,
     [property: JsonPropertyName("packing_window")] int PackingWindow,
-    [property: JsonPropertyName("chat_template")] string ChatTemplate = "none");
+    [property: JsonPropertyName("chat_template")] string ChatTemplate = "none")
+{
+    /// <summary>
+    /// The fields that decide what a row's tokens mean, as one line (how rows were filled, packing and its window, does
+    /// not): two shard sets can be mixed or trained together only when these are equal.
+    /// </summary>
+    public string TokenMeaning() => FormattableString.Invariant(
+        $"loss {Loss}, chat_template {ChatTemplate}, end_of_document {EndOfDocument}, split_long_text {SplitLongText}, ignore_index {IgnoreIndex}, modality_codes {string.Join(",", ModalityCodes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))}, image_patch {ImagePatch}, image_pixels {ImageMinPixels}..{ImageMaxPixels}, audio_tokens_per_second {AudioTokensPerSecond}");
+}

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using DataForge.Core;
+using DataForge.Packing.Mixing;
 using DataForge.Training.Media;
 
 namespace DataForge.Training.Data;
@@ -12,9 +13,8 @@ public sealed record PositionedRow(NumberedRow Row, int Source, DataPosition Aft
 
 /// <summary>
 /// The endless sequence of training rows: one shard set epoch after epoch, or a blend of several, each cycling through
-/// its own epochs (a small source repeats sooner, as in Megatron's blended datasets). A blend takes its next row from
-/// the source furthest behind its share of real tokens (the least given / share; ties to the earlier source), the rule
-/// <c>dataforge mix</c> interleaves by, so every prefix of training holds the shares to within about a row. Everything
+/// its own epochs (a small source repeats sooner, as in Megatron's blended datasets). A blend takes its next row by
+/// <see cref="GreatestDeficit"/> over real tokens, the rule <c>dataforge mix</c> interleaves by, so every prefix of training holds the shares to within about a row. Everything
 /// depends on counts, never on timing, and the position after each row says where to pick up: a resumed run replays
 /// each source's epoch order to its place and the blend's counts from the checkpoint.
 /// </summary>
@@ -38,19 +38,14 @@ public static class TrainingRows
 
         var readers = sources.Select((source, s) => EndlessAsync(source.Rows, positions[s].Epoch, positions[s].Rows, cancellationToken).GetAsyncEnumerator(cancellationToken)).ToArray();
         var total = start.Rows;
+        var given = positions.Select(position => (double)position.Tokens).ToArray();
+        var shares = sources.Select(source => source.Share).ToArray();
+        var open = Enumerable.Repeat(true, sources.Count).ToArray(); // every source cycles its epochs: none runs out
         try
         {
             while (true)
             {
-                var next = 0;
-                for (var s = 1; s < sources.Count; s++)
-                {
-                    if (positions[s].Tokens / sources[s].Share < positions[next].Tokens / sources[next].Share)
-                    {
-                        next = s;
-                    }
-                }
-
+                var next = GreatestDeficit.Next(given, shares, open);
                 if (!await readers[next].MoveNextAsync())
                 {
                     yield break;
@@ -58,6 +53,7 @@ public static class TrainingRows
 
                 var (row, epoch, consumed) = readers[next].Current;
                 positions[next] = new SourcePosition(sources[next].Name, epoch, consumed, positions[next].Tokens + RealTokens(row));
+                given[next] = positions[next].Tokens;
                 total++;
                 yield return new PositionedRow(row, next, new DataPosition(0, total, [.. positions]));
             }

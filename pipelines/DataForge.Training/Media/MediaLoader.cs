@@ -79,13 +79,9 @@ public sealed class MediaLoader(IStorage sampleSet, int imagePadId, int audioPad
         return sampleSet.ReadAllBytesAsync(path).GetAwaiter().GetResult();
     }
 
-    private string Find(string sha)
-    {
-        // Listing the two-hex folder works the same on disk and in Azure (a name prefix is not a local listing).
-        var folder = $"{MediaStore.Folder}/{sha[..2]}";
-        var match = sampleSet.ListAsync(folder).ToBlockingEnumerable().FirstOrDefault(item => StoragePaths.FileName(item.Path).StartsWith(sha + ".", StringComparison.Ordinal));
-        return match is not null ? match.Path : throw new DataForgeException($"media {sha} is not in {StoragePaths.Join(sampleSet.Uri, MediaStore.Folder)} (--media names the sample set the shards were packed from)");
-    }
+    private string Find(string sha) =>
+        MediaStore.FindAsync(sampleSet, sha).GetAwaiter().GetResult()
+        ?? throw new DataForgeException($"media {sha} is not in {StoragePaths.Join(sampleSet.Uri, MediaStore.Folder)} (--media names the sample set the shards were packed from)");
 
     private static float[] Patches(byte[] bytes, int rows, int columns, string sha)
     {

@@ -61,7 +61,7 @@ public static class TrainingSetup
 
         // dataforge mix writes media/ beside its shards; a pipeline's shards/ sit inside the sample set that holds it.
         var own = factory.Open(shardsUri);
-        await foreach (var _ in own.ListAsync($"{MediaStore.Folder}/", cancellationToken))
+        if (await MediaStore.HasMediaAsync(own, cancellationToken))
         {
             return own;
         }
@@ -78,11 +78,6 @@ public static class TrainingSetup
         }
 
         var set = factory.Open(parent);
-        await foreach (var _ in set.ListAsync($"{MediaStore.Folder}/", cancellationToken))
-        {
-            return set;
-        }
-
-        return null;
+        return await MediaStore.HasMediaAsync(set, cancellationToken) ? set : null;
     }
 }

@@ -363,12 +363,8 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
     public static string? BlendProblem(ShardIndex first, ShardIndex other) =>
         first.SeqLen != other.SeqLen ? $"seq_len {other.SeqLen} and {first.SeqLen}"
         : first.Tokenizer.Fingerprint != other.Tokenizer.Fingerprint ? $"tokenizer {other.Tokenizer.Name} and {first.Tokenizer.Name} (their fingerprints differ)"
-        : TokenLayout(first.Layout) != TokenLayout(other.Layout) ? $"layout (loss {other.Layout.Loss}, chat_template {other.Layout.ChatTemplate}) and (loss {first.Layout.Loss}, chat_template {first.Layout.ChatTemplate}) or their media settings"
+        : first.Layout.TokenMeaning() != other.Layout.TokenMeaning() ? $"layout ({other.Layout.TokenMeaning()}) and ({first.Layout.TokenMeaning()})"
         : null;
-
-    /// <summary>The layout fields that decide what a row's tokens mean (how rows were filled does not), as canonical JSON.</summary>
-    private static string TokenLayout(LayoutInfo layout) =>
-        JsonSerializer.Serialize(layout with { Packing = string.Empty, PackingWindow = 0 }, DataForgeJson.Compact);
 
     /// <summary>
     /// A data-parallel run needs every rank to get the same number of rows, or one rank waits in a collective for the
