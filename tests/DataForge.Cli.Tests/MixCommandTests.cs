@@ -110,6 +110,16 @@ public sealed class MixCommandTests : IDisposable
         Assert.Contains("does not exist", missing.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", missing.Stderr, StringComparison.Ordinal);
 
+        // An empty file, a truncated one and a key of the wrong type: one line each, naming the place.
+        foreach (var (body, message) in new[] { ("", "a mixture needs at least one source"), ("sources: [{name: a, path: x", "invalid YAML"), ("sources: 5\n", "must be a list of mappings, not 5") })
+        {
+            await File.WriteAllTextAsync(file, body);
+            var refused = await CliProcess.RunAsync("mix", file, "--out", _temp.Combine("o0"));
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains(message, refused.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", refused.Stderr, StringComparison.Ordinal);
+        }
+
         await File.WriteAllTextAsync(file, "sources:\n  - {name: a, path: nowhere, weight: -1}\n");
         var weight = await CliProcess.RunAsync("mix", file, "--out", _temp.Combine("o2"));
         Assert.Equal(2, weight.ExitCode);

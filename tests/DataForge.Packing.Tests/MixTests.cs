@@ -20,7 +20,7 @@ public sealed class MixTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>A finished sample set of <paramref name="documents"/> text documents of about <paramref name="words"/> words, ids "PREFIX-N".</summary>
-    private async Task<string> SampleSetAsync(string prefix, int documents, int words, string? split = null)
+    private async Task<string> SampleSetAsync(string prefix, int documents, int words, string? split = null, bool everyFifth = true)
     {
         var input = _temp.Combine($"{prefix}.jsonl");
         var random = new Random(prefix.GetHashCode(StringComparison.Ordinal) & 0xffff);
@@ -32,7 +32,7 @@ public sealed class MixTests : IDisposable
                 ["id"] = $"{prefix}-{d}",
                 ["text"] = string.Join(' ', Enumerable.Range(0, words + random.Next(words / 2)).Select(_ => vocabulary[random.Next(vocabulary.Length)])),
             };
-            if (split is not null && d % 5 == 0)
+            if (split is not null && (!everyFifth || d % 5 == 0))
             {
                 row["split"] = split;
             }
@@ -216,6 +216,11 @@ public sealed class MixTests : IDisposable
         tokenizer["tokenizer"] = "o200k_base";
         var refused = await Assert.ThrowsAsync<UsageException>(() => MixAsync(tokenizer, _temp.Combine("m6")));
         Assert.Contains("tokenizer cl100k_base", refused.Message, StringComparison.Ordinal);
+
+        // A source whose every sample is of another split gives nothing to mix: refused, not an empty share.
+        var devOnly = await SampleSetAsync("d", 10, 20, split: "dev", everyFifth: false);
+        var nothing = await Assert.ThrowsAsync<DataForgeException>(() => MixAsync(Mixture(null, ("a", a, 1, 1), ("d", devOnly, 1, 1)), _temp.Combine("m8")));
+        Assert.Contains("holds no tokens to mix", nothing.Message, StringComparison.Ordinal);
 
         var unknown = Mixture(null, ("a", a, 1, 1));
         ((JsonObject)unknown["sources"]![0]!)["wieght"] = 2;
