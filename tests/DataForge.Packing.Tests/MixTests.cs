@@ -23,7 +23,7 @@ public sealed class MixTests : IDisposable
     private async Task<string> SampleSetAsync(string prefix, int documents, int words, string? split = null, bool everyFifth = true)
     {
         var input = _temp.Combine($"{prefix}.jsonl");
-        var random = new Random(prefix.GetHashCode(StringComparison.Ordinal) & 0xffff);
+        var random = new Random(prefix.Sum(letter => letter)); // string.GetHashCode differs per process: the data would too
         string[] vocabulary = ["mixture", "weights", "tokens", "rows", "share", "window", "source", "blend", "data", "seed"];
         await File.WriteAllLinesAsync(input, Enumerable.Range(0, documents).Select(d =>
         {
@@ -92,7 +92,7 @@ public sealed class MixTests : IDisposable
         }
 
         Assert.True(worst <= 0.01, $"worst window error {worst:P2}");
-        Assert.Equal(worst, index.Mixture!.WorstWindowError, 5);
+        Assert.InRange(index.Mixture!.WorstWindowError - worst, -1e-6, 1e-6);
 
         // Never source-blocked: no source gives more than a few rows in a row, and the end holds every source.
         var sourcesOfRows = rows.Select(row => SourceOf(row.DocIds[0])).ToList();
@@ -109,7 +109,7 @@ public sealed class MixTests : IDisposable
             Assert.Equal(tokens.Sum(row => row[s]), info.Tokens);
             Assert.Equal(ids.Count, info.Documents);
             Assert.Equal(ids.Count - ids.Distinct().Count(), info.Repeats);
-            Assert.Equal(info.Tokens / (double)index.RealTokens, info.RealisedShare, 5);
+            Assert.InRange(info.RealisedShare - (info.Tokens / (double)index.RealTokens), -1e-6, 1e-6); // index.json rounds to 6 places
             Assert.True(Math.Abs(info.RealisedShare - targets[s]) < 0.005, $"{names[s]}: {info.RealisedShare}");
         }
 
@@ -221,6 +221,10 @@ public sealed class MixTests : IDisposable
         var devOnly = await SampleSetAsync("d", 10, 20, split: "dev", everyFifth: false);
         var nothing = await Assert.ThrowsAsync<DataForgeException>(() => MixAsync(Mixture(null, ("a", a, 1, 1), ("d", devOnly, 1, 1)), _temp.Combine("m8")));
         Assert.Contains("holds no tokens to mix", nothing.Message, StringComparison.Ordinal);
+
+        // A total that would read a tiny source billions of times is refused, not an overflow or a job without end.
+        var endless = await Assert.ThrowsAsync<UsageException>(() => MixAsync(Mixture(1_000_000_000_000_000, ("a", a, 1, 1e300)), _temp.Combine("m9")));
+        Assert.Contains("at most 1,000,000 passes", endless.Message, StringComparison.Ordinal);
 
         var unknown = Mixture(null, ("a", a, 1, 1));
         ((JsonObject)unknown["sources"]![0]!)["wieght"] = 2;

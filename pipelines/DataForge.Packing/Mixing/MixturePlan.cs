@@ -20,6 +20,9 @@ public sealed record SourcePlan(long Available, long Quota, int FullEpochs, bool
 
 public static class MixturePlan
 {
+    /// <summary>Whole passes over one source a mixture may take: far past any recipe, and below int overflow.</summary>
+    public const int MaxPasses = 1_000_000;
+
     public static IReadOnlyList<SourcePlan> Compute(MixOptions options, IReadOnlyList<MixSource> sources, IReadOnlyList<SourceUnits> units)
     {
         var unit = options.BySamples ? "documents" : "tokens";
@@ -52,8 +55,8 @@ public static class MixturePlan
         for (var s = 0; s < sources.Count; s++)
         {
             var source = sources[s];
-            var quota = (long)Math.Round(source.Share * total, MidpointRounding.ToEven);
-            var most = (long)Math.Floor(available[s] * source.Spec.MaxEpochs);
+            var quota = Saturated(Math.Round(source.Share * total, MidpointRounding.ToEven));
+            var most = Saturated(Math.Floor(available[s] * source.Spec.MaxEpochs));
             if (quota > most)
             {
                 var needed = Math.Ceiling(quota * 100.0 / available[s]) / 100;
@@ -67,8 +70,16 @@ public static class MixturePlan
         return problems.Count > 0 ? throw new UsageException($"the sources cannot give this mixture: {string.Join("; ", problems)}") : plans;
     }
 
+    /// <summary>A count as a long, at most long.MaxValue (a max_epochs of 1e300 is a request for "as many as it takes").</summary>
+    private static long Saturated(double count) => count >= long.MaxValue ? long.MaxValue : (long)count;
+
     private static SourcePlan Select(long seed, string name, SourceUnits units, bool bySamples, long available, long quota)
     {
+        if (quota / available > MaxPasses)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"source '{name}': its quota of {quota:N0} would read its {available:N0} units {quota / available:N0} times; at most {MaxPasses:N0} passes (lower max_epochs or the total)"));
+        }
+
         var full = (int)(quota / available);
         var remainder = quota - (full * available);
         if (remainder == 0)
