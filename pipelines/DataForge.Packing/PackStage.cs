@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using DataForge.Core;
 using DataForge.Core.Model;
 using DataForge.Core.Pipeline;
@@ -46,7 +45,9 @@ public sealed class PackStage(PackOptions options) : IStage
         // One packer and one writer per split (DESIGN.md §3, issue 19): rows never mix splits; samples without a
         // split are packed at the shard folder's top, as they always were.
         var packers = new Dictionary<string, BestFitPacker>(StringComparer.Ordinal);
-        var writers = new SortedDictionary<string, ShardWriter>(StringComparer.Ordinal);
+        var writers = new SortedDictionary<string, ShardWriter<PackedRow>>(StringComparer.Ordinal);
+        var alignments = new Dictionary<string, RankAlignment<PackedRow>>(StringComparer.Ordinal);
+        var columns = new PackedRowColumns(options.SeqLen, padId);
         BestFitPacker PackerFor(string split)
         {
             if (!packers.TryGetValue(split, out var packer))
@@ -57,6 +58,33 @@ public sealed class PackStage(PackOptions options) : IStage
             return packer;
         }
 
+        // Shard files are encoded on tasks of their own, a few at once, each holding up to a whole file of rows, so
+        // packing runs ahead of encoding (one encoder was the ceiling on 16 cores, issue 21).
+        var parallelFiles = Math.Clamp(context.Workers / 3, 1, 6);
+        async ValueTask EmitAsync(string split, PackedRow row)
+        {
+            if (!alignments.TryGetValue(split, out var alignment))
+            {
+                alignments[split] = alignment = new RankAlignment<PackedRow>(options.Ranks);
+            }
+
+            if (alignment.Add(row, out var released))
+            {
+                await WriterFor(split).WriteAsync(released, cancellationToken);
+            }
+        }
+
+        ShardWriter<PackedRow> WriterFor(string split)
+        {
+            if (!writers.TryGetValue(split, out var writer))
+            {
+                writers[split] = writer = new ShardWriter<PackedRow>(
+                    split.Length == 0 ? folder : folder.At(split), prefix, options.RowsPerShard, options.RowGroupSize, columns, parallelFiles, options.RowsPerShard);
+            }
+
+            return writer;
+        }
+
         using var gpu = OpenGpu(context, tokenizer);
         var laidOut = gpu is not null
             ? GpuBatchLayout.LayOutAsync(input, gpu, layout, cancellationToken)
@@ -64,115 +92,53 @@ public sealed class PackStage(PackOptions options) : IStage
 
         try
         {
-            // Rows are assembled and written on their own task, so tokenization goes on while a window's rows are written.
-            var assembling = TimeSpan.Zero;
-            var alignments = new Dictionary<string, RankAlignment<ShardRow>>(StringComparer.Ordinal);
+            await foreach (var (sample, result) in laidOut)
+            {
+                if (result.RejectReason is { } reason)
+                {
+                    await run.RejectAsync(new Rejection(sample.Id, reason, result.RejectMessage ?? reason));
+                }
+                else if (SplitNames.Problem(sample.Split) is { } problem)
+                {
+                    await run.RejectAsync(new Rejection(sample.Id, PackRejectReasons.PackInvalidSplit, problem));
+                }
+                else
+                {
+                    var split = sample.Split ?? string.Empty;
+                    var packer = PackerFor(split);
+                    foreach (var document in result.Documents)
+                    {
+                        foreach (var row in packer.Add(document))
+                        {
+                            await EmitAsync(split, row);
+                        }
+                    }
+                }
+
+                yield return sample;
+            }
+
+            foreach (var (split, packer) in packers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                foreach (var row in packer.Flush())
+                {
+                    await EmitAsync(split, row);
+                }
+            }
+
+            // Each split's rows divide by ranks: the last rows (best-fit's emptiest) that do not are dropped.
             var droppedBySplit = new Dictionary<string, (long Rows, long Tokens)>(StringComparer.Ordinal);
-            var rows = Channel.CreateBounded<(string Split, PackedRow Row)>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-            var writing = Task.Run(
-                async () =>
-                {
-                    try
-                    {
-                        await foreach (var (split, row) in rows.Reader.ReadAllAsync(cancellationToken))
-                        {
-                            var started = context.Clock.GetTimestamp();
-                            var assembled = RowAssembler.Assemble(row, options.SeqLen, padId);
-                            assembling += context.Clock.GetElapsedTime(started);
-                            if (!writers.TryGetValue(split, out var writer))
-                            {
-                                writers[split] = writer = new ShardWriter(split.Length == 0 ? folder : folder.At(split), prefix, options.RowsPerShard, options.RowGroupSize);
-                            }
-
-                            if (!alignments.TryGetValue(split, out var alignment))
-                            {
-                                alignments[split] = alignment = new RankAlignment<ShardRow>(options.Ranks);
-                            }
-
-                            if (alignment.Add(assembled, out var released))
-                            {
-                                await writer.WriteAsync(released, cancellationToken);
-                            }
-                        }
-
-                        // Each split's rows divide by ranks: the last rows (best-fit's emptiest) that do not are dropped.
-                        foreach (var (split, alignment) in alignments)
-                        {
-                            var (kept, dropped) = alignment.Complete();
-                            foreach (var row in kept)
-                            {
-                                await writers[split].WriteAsync(row, cancellationToken);
-                            }
-
-                            droppedBySplit[split] = (dropped.Count, dropped.Sum(row => (long)row.CuSeqlens[^1]));
-                        }
-                    }
-                    catch (Exception e)
-                    {
-                        // Close the channel so the packing loop stops instead of waiting on a reader that is gone.
-                        rows.Writer.TryComplete(e);
-                        throw;
-                    }
-                },
-                cancellationToken);
-
-            async ValueTask EmitAsync(string split, PackedRow row)
+            foreach (var (split, alignment) in alignments.OrderBy(pair => pair.Key, StringComparer.Ordinal))
             {
-                try
+                var (kept, dropped) = alignment.Complete();
+                foreach (var row in kept)
                 {
-                    await rows.Writer.WriteAsync((split, row), cancellationToken);
+                    await WriterFor(split).WriteAsync(row, cancellationToken);
                 }
-                catch (ChannelClosedException)
-                {
-                    await writing; // the writer's own exception, not the channel's
-                    throw;
-                }
+
+                droppedBySplit[split] = (dropped.Count, dropped.Sum(row => (long)row.Tokens));
             }
 
-            try
-            {
-                await foreach (var (sample, result) in laidOut)
-                {
-                    if (result.RejectReason is { } reason)
-                    {
-                        await run.RejectAsync(new Rejection(sample.Id, reason, result.RejectMessage ?? reason));
-                    }
-                    else if (SplitNames.Problem(sample.Split) is { } problem)
-                    {
-                        await run.RejectAsync(new Rejection(sample.Id, PackRejectReasons.PackInvalidSplit, problem));
-                    }
-                    else
-                    {
-                        var split = sample.Split ?? string.Empty;
-                        var packer = PackerFor(split);
-                        foreach (var document in result.Documents)
-                        {
-                            foreach (var row in packer.Add(document))
-                            {
-                                await EmitAsync(split, row);
-                            }
-                        }
-                    }
-
-                    yield return sample;
-                }
-
-                foreach (var (split, packer) in packers.OrderBy(pair => pair.Key, StringComparer.Ordinal))
-                {
-                    foreach (var row in packer.Flush())
-                    {
-                        await EmitAsync(split, row);
-                    }
-                }
-            }
-            finally
-            {
-                rows.Writer.TryComplete();
-            }
-
-            await writing;
-
-            context.Logger.LogInformation("pack: {Rows} rows laid out in {Milliseconds:F0} ms", writers.Values.Sum(writer => writer.Stats.Rows), assembling.TotalMilliseconds);
             if (gpu is { CpuPieces: > 0 })
             {
                 context.Logger.LogInformation("pack: {Pieces} pieces longer than the GPU kernel takes were merged on the CPU", gpu.CpuPieces);
@@ -182,13 +148,15 @@ public sealed class PackStage(PackOptions options) : IStage
             foreach (var (split, writer) in writers)
             {
                 var (droppedRows, droppedTokens) = droppedBySplit.GetValueOrDefault(split);
-                sets[split] = new TaskShardSet(await writer.CompleteAsync(cancellationToken), writer.Stats, droppedRows, droppedTokens);
+                var (files, stats) = await writer.CompleteAsync();
+                sets[split] = new TaskShardSet(files, stats, droppedRows, droppedTokens);
                 if (droppedRows > 0)
                 {
                     context.Logger.LogInformation("pack: dropped the last {Rows} rows ({Tokens} tokens) of {Split} so its rows divide into {Ranks} ranks", droppedRows, droppedTokens, split.Length == 0 ? "the shards" : split, options.Ranks);
                 }
             }
 
+            context.Logger.LogInformation("pack: {Rows} rows written in {Files} files", sets.Values.Sum(set => set.Stats.Rows), sets.Values.Sum(set => set.Files.Count));
             var report = new TaskPackReport(sets, Describe(tokenizer, padId));
             run.Publish(JsonSerializer.SerializeToNode(report, DataForgeJson.Compact)!);
             run.PublishReport();

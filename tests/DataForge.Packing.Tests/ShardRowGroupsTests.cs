@@ -44,14 +44,14 @@ public sealed class ShardRowGroupsTests : IDisposable
         var random = new Random(11);
         var rows = Enumerable.Range(0, 300).Select(_ => Row(random, 96)).ToList();
         var folder = new LocalStorage(_temp.Path);
-        await using (var writer = new ShardWriter(folder, "shard-", 1000, 64))
+        await using (var writer = new ShardWriter<ShardRow>(folder, "shard-", 1000, 64, ShardRowColumns.Instance))
         {
             foreach (var row in rows)
             {
                 await writer.WriteAsync(row, CancellationToken.None);
             }
 
-            await writer.CompleteAsync(CancellationToken.None);
+            await writer.CompleteAsync();
         }
 
         await using var stream = File.OpenRead(_temp.Combine("shard-00000.parquet"));

@@ -72,4 +72,32 @@ public static class OrderedParallel
             await producer.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
+
+    /// <summary>
+    /// Like <see cref="SelectOrderedAsync{TIn, TOut}"/>, for cheap items: consecutive items go to a worker in batches of
+    /// <paramref name="batchSize"/>, so the hand-off (a task, a semaphore, a channel slot) is paid once a batch instead
+    /// of once an item; on 16 cores that per-item hand-off cost more than parsing a JSON line (issue 21). The selector
+    /// maps a whole batch (one tokenizer session per batch, say) and must return one result per item, in order.
+    /// </summary>
+    public static IAsyncEnumerable<TOut> SelectOrderedBatchesAsync<TIn, TOut>(
+        this IAsyncEnumerable<TIn> source,
+        Func<IReadOnlyList<TIn>, TOut[]> selector,
+        int degree,
+        int batchSize,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        return source.Chunk(batchSize)
+            .SelectOrderedAsync(
+                (batch, _) =>
+                {
+                    var results = selector(batch);
+                    return results.Length == batch.Length
+                        ? ValueTask.FromResult(results)
+                        : throw new InvalidOperationException($"a batch of {batch.Length} items gave {results.Length} results");
+                },
+                degree,
+                cancellationToken)
+            .SelectMany(results => results.ToAsyncEnumerable());
+    }
 }

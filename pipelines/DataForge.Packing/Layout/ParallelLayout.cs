@@ -11,18 +11,27 @@ namespace DataForge.Packing.Layout;
 /// </summary>
 public static class ParallelLayout
 {
+    /// <summary>Samples a worker lays out per hand-off (a few dozen KB of web text).</summary>
+    public const int BatchSamples = 32;
+
     /// <param name="samples">each sample with its order: the number its documents are sorted by when packed</param>
     public static IAsyncEnumerable<(Sample Sample, LayoutResult Result)> LayOutAsync(
         IAsyncEnumerable<(Sample Sample, long Order)> samples, DocumentLayout layout, ITextTokenizer tokenizer, int workers, CancellationToken cancellationToken)
     {
         var sessions = new ConcurrentBag<ITokenizerSession>();
-        return samples.SelectOrderedAsync(
-            (item, _) =>
+        return samples.SelectOrderedBatchesAsync(
+            batch =>
             {
                 var session = sessions.TryTake(out var pooled) ? pooled : tokenizer.CreateSession();
                 try
                 {
-                    return ValueTask.FromResult((item.Sample, layout.Lay(item.Sample, session, item.Order)));
+                    var results = new (Sample, LayoutResult)[batch.Count];
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        results[i] = (batch[i].Sample, layout.Lay(batch[i].Sample, session, batch[i].Order));
+                    }
+
+                    return results;
                 }
                 finally
                 {
@@ -30,6 +39,7 @@ public static class ParallelLayout
                 }
             },
             workers,
+            BatchSamples,
             cancellationToken);
     }
 }

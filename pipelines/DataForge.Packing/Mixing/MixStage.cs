@@ -78,7 +78,8 @@ public sealed class MixStage(MixOptions options) : IStage
         var given = sources.Select(_ => new SourceTally()).ToArray();
         var media = new MediaCopier(context.Output);
         var alignment = new RankAlignment<MixRow>(options.Ranks);
-        await using var writer = new ShardWriter(folder, "shard-", pack.RowsPerShard, pack.RowGroupSize);
+        // Mixed rows are whole columns already (ShardRow, 28 bytes a token): one file at a time, a few row groups ahead.
+        await using var writer = new ShardWriter<ShardRow>(folder, "shard-", pack.RowsPerShard, pack.RowGroupSize, ShardRowColumns.Instance);
 
         // Rows are encoded and written on a task of their own while the blend goes on (the order is the channel's).
         var kept = System.Threading.Channels.Channel.CreateBounded<MixRow>(new System.Threading.Channels.BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
@@ -128,15 +129,15 @@ public sealed class MixStage(MixOptions options) : IStage
 
         await writing;
         window.Complete();
-        var files = await writer.CompleteAsync(cancellationToken);
-        if (writer.Stats.Rows == 0)
+        var (files, stats) = await writer.CompleteAsync();
+        if (stats.Rows == 0)
         {
             throw new DataForgeException($"the mixture made no rows{(dropped.Count > 0 ? $" ({dropped.Count} dropped to divide by ranks {options.Ranks})" : string.Empty)}");
         }
 
-        if (options.TotalRows is { } wanted && writer.Stats.Rows + dropped.Count < wanted)
+        if (options.TotalRows is { } wanted && stats.Rows + dropped.Count < wanted)
         {
-            context.Logger.LogWarning("mix: total_rows {Wanted} asked, the sources gave {Rows} (their quotas assume full rows; the rows are {Fill:P1} full)", wanted, writer.Stats.Rows + dropped.Count, writer.Stats.FillRatio);
+            context.Logger.LogWarning("mix: total_rows {Wanted} asked, the sources gave {Rows} (their quotas assume full rows; the rows are {Fill:P1} full)", wanted, stats.Rows + dropped.Count, stats.FillRatio);
         }
 
         var unitTotal = (double)given.Sum(tally => options.BySamples ? tally.Documents : tally.Tokens);
@@ -180,14 +181,14 @@ public sealed class MixStage(MixOptions options) : IStage
             context.Logger.LogWarning("mix: the worst window of {Rows} rows (from row {First}) misses a target share by {Error:P2}: documents this long for rows this few cannot hold the shares closer", MixOptions.WindowRows, window.WorstFirstRow, window.WorstError);
         }
 
-        var ranks = options.Ranks > 1 ? new RanksInfo(options.Ranks, writer.Stats.Rows / options.Ranks, dropped.Count, dropped.Sum(row => row.Tokens)) : null;
+        var ranks = options.Ranks > 1 ? new RanksInfo(options.Ranks, stats.Rows / options.Ranks, dropped.Count, dropped.Sum(row => row.Tokens)) : null;
         if (dropped.Count > 0)
         {
-            context.Logger.LogInformation("mix: dropped the last {Rows} rows ({Tokens} tokens) so {Kept} rows divide into {Ranks} ranks", dropped.Count, ranks!.DroppedRealTokens, writer.Stats.Rows, options.Ranks);
+            context.Logger.LogInformation("mix: dropped the last {Rows} rows ({Tokens} tokens) so {Kept} rows divide into {Ranks} ranks", dropped.Count, ranks!.DroppedRealTokens, stats.Rows, options.Ranks);
         }
 
-        context.Logger.LogInformation("mix: {Rows} rows, worst window share error {Error:P2}, {Media} media copied", writer.Stats.Rows, window.WorstError, media.Copied);
-        run.Publish(JsonSerializer.SerializeToNode(new MixReport(files, writer.Stats, tokenizerInfo, info, ranks), DataForgeJson.Compact)!);
+        context.Logger.LogInformation("mix: {Rows} rows, worst window share error {Error:P2}, {Media} media copied", stats.Rows, window.WorstError, media.Copied);
+        run.Publish(JsonSerializer.SerializeToNode(new MixReport(files, stats, tokenizerInfo, info, ranks), DataForgeJson.Compact)!);
         run.PublishReport();
     }
 

@@ -6,7 +6,7 @@ namespace DataForge.Packing.Shards;
 
 /// <summary>
 /// Reads a row group of a shard file column by column with Parquet.Net's raw reader (values plus Dremel repetition
-/// and definition levels), the mirror of <see cref="ShardWriter"/>. ParquetSerializer's object reader took about 6 s
+/// and definition levels), the mirror of <see cref="ShardFileEncoder"/>. ParquetSerializer's object reader took about 6 s
 /// for one 128-row group of L = 4096 (22 rows/s, measured by bench/mix.sh); this reads the same rows in milliseconds.
 /// A file of another layout (lists of nullable elements, as pyarrow may write) goes through ParquetSerializer.
 /// </summary>

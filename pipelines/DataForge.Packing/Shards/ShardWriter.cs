@@ -1,170 +1,113 @@
-using DataForge.Core.Hashing;
+using System.Threading.Channels;
 using DataForge.Core.Storage;
-using Parquet;
 
 namespace DataForge.Packing.Shards;
 
 /// <summary>
 /// Writes rows into <c>shard-NNNNN.parquet</c> files (with a task prefix when the run has several tasks), rolling
-/// after a number of rows; each file is published atomically when full or at the end. Columns are written with
-/// Parquet.Net's low-level writer from flat buffers (values plus Dremel repetition and definition levels): the
-/// same bytes as its object serializer, at a fraction of the cost on L-long lists.
+/// after <c>rowsPerShard</c> rows. Each file is encoded on a task of its own (<see cref="ShardFileEncoder"/>), so up to
+/// <c>parallelFiles</c> files are encoded at once while rows go on arriving: on many cores one encoder was pack's
+/// ceiling (issue 21). A file's rows are always rows <c>k × rowsPerShard …</c> of the stream, so the bytes never
+/// depend on how many files were in flight. Memory: at most <c>pendingRows</c> rows wait per open file.
 /// </summary>
-public sealed class ShardWriter(IStorage folder, string namePrefix, int rowsPerShard, int rowGroupSize) : IAsyncDisposable
+public sealed class ShardWriter<TRow> : IAsyncDisposable
 {
-    /// <summary>Definition levels: an optional list with entries (2), its optional string elements present (3), or empty (1).</summary>
-    private const int IntPresent = 2;
-    private const int StringPresent = 3;
-    private const int EmptyList = 1;
-
-    private readonly List<ShardRow> _pending = [];
-    private readonly List<ShardFile> _files = [];
-    private IAtomicWrite? _current;
-    private ParquetWriter? _parquet;
-    private string _currentName = string.Empty;
+    private readonly IStorage _folder;
+    private readonly string _namePrefix;
+    private readonly int _rowsPerShard;
+    private readonly int _rowGroupSize;
+    private readonly int _pendingRows;
+    private readonly IShardColumns<TRow> _columns;
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task<(ShardFile File, ShardStats Stats)>> _files = [];
+    private Channel<TRow>? _current;
     private long _rowsInCurrent;
-    private long _tokensInCurrent;
 
-    public ShardStats Stats { get; } = new();
-
-    public IReadOnlyList<ShardFile> Files => _files;
+    /// <param name="parallelFiles">files encoded at once</param>
+    /// <param name="pendingRows">rows that may wait for an open file's encoder (a whole file lets the rows run ahead of it)</param>
+    public ShardWriter(IStorage folder, string namePrefix, int rowsPerShard, int rowGroupSize, IShardColumns<TRow> columns, int parallelFiles = 1, int? pendingRows = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelFiles, 1);
+        (_folder, _namePrefix, _rowsPerShard, _rowGroupSize, _columns) = (folder, namePrefix, rowsPerShard, rowGroupSize, columns);
+        _pendingRows = Math.Max(1, pendingRows ?? 2 * rowGroupSize);
+        _slots = new SemaphoreSlim(parallelFiles);
+    }
 
     public static string ShardName(string prefix, int index) => $"{prefix}{index:D5}.parquet";
 
-    public async ValueTask WriteAsync(ShardRow row, CancellationToken cancellationToken)
+    /// <summary>Rows given so far.</summary>
+    public long Rows { get; private set; }
+
+    public async ValueTask WriteAsync(TRow row, CancellationToken cancellationToken)
     {
         if (_current is null)
         {
-            _currentName = ShardName(namePrefix, _files.Count);
-            _current = await folder.BeginWriteAsync(_currentName, cancellationToken);
-            _parquet = await ParquetWriter.CreateAsync(ShardSchema.Schema, _current.Stream, cancellationToken: cancellationToken);
-            _rowsInCurrent = 0;
-            _tokensInCurrent = 0;
+            await _slots.WaitAsync(cancellationToken);
+            var rows = Channel.CreateBounded<TRow>(new BoundedChannelOptions(_pendingRows) { SingleReader = true, SingleWriter = true });
+            var name = ShardName(_namePrefix, _files.Count);
+            _files.Add(Task.Run(() => EncodeAsync(name, rows), CancellationToken.None));
+            (_current, _rowsInCurrent) = (rows, 0);
         }
 
-        _pending.Add(row);
-        Stats.Add(row);
-        _rowsInCurrent++;
-        _tokensInCurrent += row.CuSeqlens[^1];
-        if (_pending.Count >= rowGroupSize)
+        await _current.Writer.WriteAsync(row, cancellationToken); // throws the encoder's exception if it failed
+        Rows++;
+        if (++_rowsInCurrent >= _rowsPerShard)
         {
-            await FlushRowGroupAsync(cancellationToken);
-        }
-
-        if (_rowsInCurrent >= rowsPerShard)
-        {
-            await CompleteFileAsync(cancellationToken);
+            _current.Writer.Complete();
+            _current = null;
         }
     }
 
-    public async Task<IReadOnlyList<ShardFile>> CompleteAsync(CancellationToken cancellationToken)
+    /// <summary>Closes the last file and waits for every encoder; the files in order with their accounting.</summary>
+    public async Task<(IReadOnlyList<ShardFile> Files, ShardStats Stats)> CompleteAsync()
     {
-        if (_current is not null)
+        _current?.Writer.Complete();
+        _current = null;
+        var done = await Task.WhenAll(_files);
+        var stats = new ShardStats();
+        foreach (var (_, fileStats) in done)
         {
-            await CompleteFileAsync(cancellationToken);
+            stats.Add(fileStats);
         }
 
-        return _files;
+        return ([.. done.Select(file => file.File)], stats);
     }
 
+    private async Task<(ShardFile File, ShardStats Stats)> EncodeAsync(string name, Channel<TRow> rows)
+    {
+        try
+        {
+            return await ShardFileEncoder.WriteAsync(_folder, name, rows.Reader, _columns, _rowGroupSize, _stop.Token);
+        }
+        catch (Exception e)
+        {
+            // The row stream's writer sees this exception instead of waiting on an encoder that is gone.
+            rows.Writer.TryComplete(e);
+            throw;
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Stops encoders still running (a failed or cancelled run): their files are discarded, not published.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_parquet is not null)
+        // Cancel before closing the open file's rows, so its encoder abandons the file instead of publishing it short.
+        await _stop.CancelAsync();
+        _current?.Writer.TryComplete(new OperationCanceledException("the shard writer was disposed before the rows ended"));
+        try
         {
-            await _parquet.DisposeAsync();
+            await Task.WhenAll(_files);
+        }
+        catch (Exception)
+        {
+            // Already reported by CompleteAsync or WriteAsync, or the run is being abandoned.
         }
 
-        if (_current is not null)
-        {
-            await _current.DisposeAsync();
-        }
-    }
-
-    private async Task FlushRowGroupAsync(CancellationToken cancellationToken)
-    {
-        var fields = ShardSchema.Schema.GetDataFields();
-        using var group = _parquet!.CreateRowGroup();
-        for (var column = 0; column < ShardSchema.IntColumns.Length; column++)
-        {
-            var total = 0;
-            foreach (var row in _pending)
-            {
-                total += Math.Max(1, ShardSchema.IntColumn(row, column).Length);
-            }
-
-            var values = new int[total];
-            var repetition = new int[total];
-            var definition = new int[total];
-            var levels = 0;
-            var valueCount = 0;
-            foreach (var row in _pending)
-            {
-                var list = ShardSchema.IntColumn(row, column);
-                if (list.Length == 0)
-                {
-                    definition[levels++] = EmptyList;
-                    continue;
-                }
-
-                list.CopyTo(values, valueCount);
-                valueCount += list.Length;
-                for (var i = 0; i < list.Length; i++)
-                {
-                    repetition[levels] = i == 0 ? 0 : 1;
-                    definition[levels++] = IntPresent;
-                }
-            }
-
-            await group.WriteAllPartsAsync<int>(fields[column], values.AsMemory(0, valueCount), definition.AsMemory(0, levels), repetition.AsMemory(0, levels), cancellationToken);
-        }
-
-        for (var column = 0; column < ShardSchema.StringColumns.Length; column++)
-        {
-            var values = new List<ReadOnlyMemory<char>>();
-            var repetition = new List<int>();
-            var definition = new List<int>();
-            foreach (var row in _pending)
-            {
-                var list = ShardSchema.StringColumn(row, column);
-                if (list.Length == 0)
-                {
-                    repetition.Add(0);
-                    definition.Add(EmptyList);
-                }
-
-                for (var i = 0; i < list.Length; i++)
-                {
-                    values.Add(list[i].AsMemory());
-                    repetition.Add(i == 0 ? 0 : 1);
-                    definition.Add(StringPresent);
-                }
-            }
-
-            await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(
-                fields[ShardSchema.IntColumns.Length + column], values.ToArray(), definition.ToArray(), repetition.ToArray(), cancellationToken);
-        }
-
-        _pending.Clear();
-    }
-
-    private async Task CompleteFileAsync(CancellationToken cancellationToken)
-    {
-        if (_pending.Count > 0)
-        {
-            await FlushRowGroupAsync(cancellationToken);
-        }
-
-        await _parquet!.DisposeAsync();
-        _parquet = null;
-        var stream = _current!.Stream;
-        await stream.FlushAsync(cancellationToken);
-        var bytes = stream.Length;
-        stream.Position = 0;
-        var sha256 = await Hashes.Sha256HexAsync(stream, cancellationToken);
-        stream.Position = bytes;
-        await _current.CommitAsync(cancellationToken);
-        await _current.DisposeAsync();
-        _current = null;
-        _files.Add(new ShardFile(_currentName, _rowsInCurrent, _tokensInCurrent, bytes, sha256));
+        _stop.Dispose();
+        _slots.Dispose();
     }
 }

@@ -63,8 +63,8 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
     /// (issue 21's profile).
     /// </summary>
     private IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, StageRun run) =>
-        JsonlItemsAsync(file, run.CancellationToken).SelectOrderedAsync(
-            (item, _) => ValueTask.FromResult(item.Ready ?? ParseRecord(item.Line!, item.Source!)), run.Context.Workers, run.CancellationToken);
+        JsonlItemsAsync(file, run.CancellationToken).SelectOrderedBatchesAsync(
+            lines => lines.Select(item => item.Ready ?? ParseRecord(item.Line!, item.Source!)).ToArray(), run.Context.Workers, 64, run.CancellationToken);
 
     /// <summary>An outcome known without parsing (a reject of the file or the line), or a line to parse.</summary>
     private readonly record struct JsonlItem(StageOutcome? Ready, string? Line, string? Source);
