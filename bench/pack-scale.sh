@@ -6,7 +6,7 @@
 # and whether the two devices' shards are the same bytes. Also the tokenizer alone (DataForge.Bench tokenize, all
 # cores), for the share of it that pack reaches.
 # Needs artifacts/gpu/dataforge.tar.gz (bench/gpu/publish.sh) and artifacts/gpu/corpus.jsonl.xz (or bench/out/corpus.jsonl).
-# Usage: bash bench/pack-scale.sh [COPIES]   (default 85: about 1 GB)
+# Usage: bash bench/pack-scale.sh [COPIES]   (default 85: about 1 GB; PEER=0 leaves the Python peer out, WORK=DIR keeps the corpus)
 set -euo pipefail
 copies=${1:-85}
 work=${WORK:-$(mktemp -d)}
@@ -31,7 +31,11 @@ for device in cpu cuda; do
   rss[$device]=$(echo "$line" | python3 -c "import json,sys; print(json.loads(sys.stdin.read())['peak_rss_mib'])")
   echo "pack --device $device: $line"
 done
-line=$(python3 bench/peers/pack/timed.py python3 bench/peers/pack/pack_peer.py "$work/big.jsonl" "$work/cl100k.tiktoken" "$work/pack-python")
+if [ "${PEER:-1}" = 1 ]; then
+  line=$(python3 bench/peers/pack/timed.py python3 bench/peers/pack/pack_peer.py "$work/big.jsonl" "$work/cl100k.tiktoken" "$work/pack-python")
+else
+  line='{"exit": 0, "seconds": 0, "peak_rss_mib": 0}' # PEER=0: DataForge alone (profiling runs)
+fi
 echo "python peer: $line"
 seconds[python]=$(echo "$line" | python3 -c "import json,sys; print(json.loads(sys.stdin.read())['seconds'])")
 rss[python]=$(echo "$line" | python3 -c "import json,sys; print(json.loads(sys.stdin.read())['peak_rss_mib'])")
@@ -45,6 +49,6 @@ print("| | MB/s end to end | seconds | peak RSS MiB |\n|---|---:|---:|---:|")
 print(f"| DataForge tokenizer alone, all cores | {alone} | | |")
 print(f"| dataforge pack --device cpu | {mb / cpu:.1f} | {cpu} | {rss_cpu} |")
 print(f"| dataforge pack --device cuda | {mb / cuda:.1f} | {cuda} | {rss_cuda} |")
-print(f"| Python: tiktoken + best-fit-decreasing + pyarrow | {mb / python:.1f} | {python} | {rss_python} |")
+print(f"| Python: tiktoken + best-fit-decreasing + pyarrow | {mb / python if python else 0:.1f} | {python} | {rss_python} |")
 print(f"cuda / cpu {cpu / cuda:.2f}x; cpu / Python {python / cpu:.2f}x; pack cpu = {100 * mb / cpu / alone:.0f} % of the tokenizer alone; shards of the two devices: {sys.argv[9]}")
 PY

@@ -57,4 +57,25 @@ public sealed class OrderedParallelTests
         Assert.Equal([0, 1, 2, 3, 4], first);
         Assert.True(Volatile.Read(ref produced) < 1000);
     }
+
+    [Fact]
+    public async Task Batches_give_one_result_per_item_in_input_order_for_any_batch_size()
+    {
+        await Gen.Select(Gen.Int[0, 300], Gen.Int[1, 8], Gen.Int[1, 70]).SampleAsync(
+            async (count, degree, batchSize) =>
+            {
+                var results = await Enumerable.Range(0, count).ToAsyncEnumerable()
+                    .SelectOrderedBatchesAsync(batch => batch.Select(item => item * 3).ToArray(), degree, batchSize).ToListAsync();
+                Assert.Equal(Enumerable.Range(0, count).Select(item => item * 3), results);
+            },
+            iter: 40);
+    }
+
+    [Fact]
+    public async Task A_batch_that_drops_a_result_is_an_error_not_a_shorter_stream()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await Enumerable.Range(0, 10).ToAsyncEnumerable().SelectOrderedBatchesAsync(batch => batch.Skip(1).ToArray(), 2, 4).ToListAsync());
+        Assert.Contains("gave 3 results", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -73,4 +73,46 @@ public sealed class ReadTextGuardTests : IDisposable
             Assert.Equal(expected, read);
         });
     }
+
+    [Fact]
+    public async Task Meta_ids_and_text_read_from_the_bytes_equal_what_system_text_json_nodes_make_of_each_line()
+    {
+        // Lines with every kind of value, escapes, non-ASCII keys and numbers in forms a re-serialiser could rewrite;
+        // the expected meta is JsonNode's (the reader's earlier path): the same bytes.
+        string[] lines =
+        [
+            """{"text":"caf\u00e9 \"q\" \ud83d\ude00","id":"a1","url":"http://x/?a=1&b=<2>","n":1e3,"f":1.50,"big":123456789012345678901234,"neg":-0.0}""",
+            """{"id":42,"text":"数字","nested":{"k":[1,"two",null,true,{"deep":"\u2028"}]},"ключ":"значение","esc":"tab\there\u0007"}""",
+            """{"text":"id is a float","id":3.5,"arr":[]}""",
+            """{"text":"empty id","id":"","obj":{}}""",
+            """{"text":"no id"}""",
+            "   \u3000  ",
+        ];
+        var folder = Directory.CreateDirectory(_temp.Combine("meta")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "meta.jsonl"), string.Join("\n", lines) + "\n");
+        var harness = new StageHarness(_temp.Combine("out"), _temp.Combine("scratch"));
+        var samples = await harness.RunAsync(new ReadTextStage(new ReadTextOptions()), await StageHarness.InputsAsync(folder));
+
+        Assert.Empty(harness.Rejects.Items);
+        Assert.Equal(5, samples.Count);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var node = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(lines[i])!;
+            var meta = new System.Text.Json.Nodes.JsonObject();
+            foreach (var (key, value) in node)
+            {
+                if (key is not ("text" or "id"))
+                {
+                    meta[key] = value?.DeepClone();
+                }
+            }
+
+            Assert.Equal(meta.ToJsonString(DataForgeJson.Compact), samples[i].Meta);
+            Assert.Equal(node["text"]!.GetValue<string>(), ((DataForge.Core.Model.TextPart)samples[i].Parts[0]).Text);
+        }
+
+        Assert.Equal("a1", samples[0].Id);
+        Assert.Equal("42", samples[1].Id);
+        Assert.All(samples.Skip(2), sample => Assert.Matches("^[0-9a-f]{16}$", sample.Id));
+    }
 }
