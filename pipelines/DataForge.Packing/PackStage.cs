@@ -79,7 +79,7 @@ public sealed class PackStage(PackOptions options) : IStage
             if (!writers.TryGetValue(split, out var writer))
             {
                 writers[split] = writer = new ShardWriter<PackedRow>(
-                    split.Length == 0 ? folder : folder.At(split), prefix, options.RowsPerShard, options.RowGroupSize, columns, parallelFiles, options.RowsPerShard);
+                    split.Length == 0 ? folder : folder.At(split), prefix, options.RowsPerShard, ShardEncoding.Of(options), columns, parallelFiles, options.RowsPerShard);
             }
 
             return writer;
@@ -137,6 +137,12 @@ public sealed class PackStage(PackOptions options) : IStage
                 }
 
                 droppedBySplit[split] = (dropped.Count, dropped.Sum(row => (long)row.Tokens));
+            }
+
+            if (gpu is not null)
+            {
+                var timings = gpu.Timings;
+                context.Logger.LogInformation("pack: GPU tokenizer time: prepare {Prepare:F2} s, upload {Upload:F2} s, kernel {Kernel:F2} s, download {Download:F2} s, gather {Gather:F2} s", timings.Prepare, timings.Upload, timings.Kernel, timings.Download, timings.Gather);
             }
 
             if (gpu is { CpuPieces: > 0 })

@@ -44,7 +44,7 @@ public sealed class ShardRowGroupsTests : IDisposable
         var random = new Random(11);
         var rows = Enumerable.Range(0, 300).Select(_ => Row(random, 96)).ToList();
         var folder = new LocalStorage(_temp.Path);
-        await using (var writer = new ShardWriter<ShardRow>(folder, "shard-", 1000, 64, ShardRowColumns.Instance))
+        await using (var writer = new ShardWriter<ShardRow>(folder, "shard-", 1000, new ShardEncoding(64, "snappy"), ShardRowColumns.Instance))
         {
             foreach (var row in rows)
             {

@@ -50,7 +50,7 @@ public sealed class ShardWriterTests : IDisposable
     private async Task<Dictionary<string, byte[]>> WriteAsync<TRow>(string name, IEnumerable<TRow> rows, IShardColumns<TRow> columns, int parallelFiles, int pendingRows)
     {
         var folder = new LocalStorage(_temp.Combine(name));
-        await using (var writer = new ShardWriter<TRow>(folder, "shard-", 100, 16, columns, parallelFiles, pendingRows))
+        await using (var writer = new ShardWriter<TRow>(folder, "shard-", 100, new ShardEncoding(16, "zstd"), columns, parallelFiles, pendingRows))
         {
             foreach (var row in rows)
             {
@@ -96,7 +96,7 @@ public sealed class ShardWriterTests : IDisposable
     public async Task A_writer_disposed_mid_file_publishes_no_short_file_and_leaves_no_temporary()
     {
         var folder = new LocalStorage(_temp.Combine("stopped"));
-        await using (var writer = new ShardWriter<PackedRow>(folder, "shard-", 100, 16, new PackedRowColumns(SeqLen, 7), 3, 100))
+        await using (var writer = new ShardWriter<PackedRow>(folder, "shard-", 100, new ShardEncoding(16, "zstd"), new PackedRowColumns(SeqLen, 7), 3, 100))
         {
             foreach (var row in Rows(250))
             {

@@ -79,7 +79,7 @@ public sealed class MixStage(MixOptions options) : IStage
         var media = new MediaCopier(context.Output);
         var alignment = new RankAlignment<MixRow>(options.Ranks);
         // Mixed rows are whole columns already (ShardRow, 28 bytes a token): one file at a time, a few row groups ahead.
-        await using var writer = new ShardWriter<ShardRow>(folder, "shard-", pack.RowsPerShard, pack.RowGroupSize, ShardRowColumns.Instance);
+        await using var writer = new ShardWriter<ShardRow>(folder, "shard-", pack.RowsPerShard, ShardEncoding.Of(pack), ShardRowColumns.Instance);
 
         // Rows are encoded and written on a task of their own while the blend goes on (the order is the channel's).
         var kept = System.Threading.Channels.Channel.CreateBounded<MixRow>(new System.Threading.Channels.BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });

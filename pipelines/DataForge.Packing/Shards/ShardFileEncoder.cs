@@ -20,13 +20,14 @@ internal static class ShardFileEncoder
     private const int EmptyList = 1;
 
     public static async Task<(ShardFile File, ShardStats Stats)> WriteAsync<TRow>(
-        IStorage folder, string name, ChannelReader<TRow> rows, IShardColumns<TRow> columns, int rowGroupSize, CancellationToken cancellationToken)
+        IStorage folder, string name, ChannelReader<TRow> rows, IShardColumns<TRow> columns, ShardEncoding encoding, CancellationToken cancellationToken)
     {
+        var rowGroupSize = encoding.RowGroupSize;
         var stats = new ShardStats();
         long tokens = 0;
         var pending = new List<TRow>(rowGroupSize);
         await using var file = await folder.BeginWriteAsync(name, cancellationToken);
-        var parquet = await ParquetWriter.CreateAsync(ShardSchema.Schema, file.Stream, cancellationToken: cancellationToken);
+        var parquet = await ParquetWriter.CreateAsync(ShardSchema.Schema, file.Stream, encoding.ParquetOptions(), cancellationToken: cancellationToken);
         await using (parquet)
         {
             await foreach (var row in rows.ReadAllAsync(cancellationToken))

@@ -15,7 +15,7 @@ public sealed class ShardWriter<TRow> : IAsyncDisposable
     private readonly IStorage _folder;
     private readonly string _namePrefix;
     private readonly int _rowsPerShard;
-    private readonly int _rowGroupSize;
+    private readonly ShardEncoding _encoding;
     private readonly int _pendingRows;
     private readonly IShardColumns<TRow> _columns;
     private readonly SemaphoreSlim _slots;
@@ -26,11 +26,11 @@ public sealed class ShardWriter<TRow> : IAsyncDisposable
 
     /// <param name="parallelFiles">files encoded at once</param>
     /// <param name="pendingRows">rows that may wait for an open file's encoder (a whole file lets the rows run ahead of it)</param>
-    public ShardWriter(IStorage folder, string namePrefix, int rowsPerShard, int rowGroupSize, IShardColumns<TRow> columns, int parallelFiles = 1, int? pendingRows = null)
+    public ShardWriter(IStorage folder, string namePrefix, int rowsPerShard, ShardEncoding encoding, IShardColumns<TRow> columns, int parallelFiles = 1, int? pendingRows = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parallelFiles, 1);
-        (_folder, _namePrefix, _rowsPerShard, _rowGroupSize, _columns) = (folder, namePrefix, rowsPerShard, rowGroupSize, columns);
-        _pendingRows = Math.Max(1, pendingRows ?? 2 * rowGroupSize);
+        (_folder, _namePrefix, _rowsPerShard, _encoding, _columns) = (folder, namePrefix, rowsPerShard, encoding, columns);
+        _pendingRows = Math.Max(1, pendingRows ?? 2 * encoding.RowGroupSize);
         _slots = new SemaphoreSlim(parallelFiles);
     }
 
@@ -78,7 +78,7 @@ public sealed class ShardWriter<TRow> : IAsyncDisposable
     {
         try
         {
-            return await ShardFileEncoder.WriteAsync(_folder, name, rows.Reader, _columns, _rowGroupSize, _stop.Token);
+            return await ShardFileEncoder.WriteAsync(_folder, name, rows.Reader, _columns, _encoding, _stop.Token);
         }
         catch (Exception e)
         {
