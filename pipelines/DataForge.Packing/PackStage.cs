@@ -275,7 +275,7 @@ public sealed class PackStage(PackOptions options) : IStage
             allDroppedTokens += ranks?.DroppedRealTokens ?? 0;
             splits[split] = new SplitSummary(stats.Rows, stats.RealTokens, stats.Documents, stats.LossTokens, [.. files.Select(file => $"{split}/{file.Name}")]);
             all.Add(stats);
-            allFiles.AddRange(files.Select(file => file with { Name = $"{split}/{file.Name}" }));
+            allFiles.AddRange(files.Select(file => file with { Name = $"{split}/{file.Name}", Arrow = file.Arrow is { } twin ? twin with { Name = $"{split}/{twin.Name}" } : null }));
         }
 
         var (top, topFiles, topRanks) = Merge(string.Empty);
@@ -309,6 +309,7 @@ public sealed class PackStage(PackOptions options) : IStage
         Layout = LayoutOf(options),
         ConfigHash = context.ConfigHash,
         Files = files,
+        ShardFormat = options.Format,
         Splits = splits,
     };
 

@@ -52,6 +52,36 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(18, (await File.ReadAllLinesAsync(Path.Combine(run, "metrics.jsonl"))).Length);
     }
 
+    [Fact]
+    public async Task Arrow_shards_train_to_the_parquet_runs_losses_with_their_images_and_a_missing_format_is_an_error()
+    {
+        var set = _temp.Combine("demo");
+        Assert.Equal(0, (await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--output", set)).ExitCode);
+        var both = _temp.Combine("both");
+        var pack = await CliProcess.RunAsync("pack", set, "--out", both, "--format", "both", "--seq-len", "1024");
+        Assert.True(pack.ExitCode == 0, pack.Stderr);
+        var index = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(both, "index.json")))!;
+        Assert.Equal("both", (string)index["shard_format"]!);
+        Assert.All(index["files"]!.AsArray(), file => Assert.True(File.Exists(Path.Combine(both, (string)file!["arrow"]!["name"]!))));
+
+        async Task<List<string>> TrainAsync(string format)
+        {
+            var run = _temp.Combine($"run-{format}");
+            var train = await CliProcess.RunAsync("train", "--shards", both, "--out", run, "--steps", "4", "--threads", "2", "--shard-format", format, "--media", set);
+            Assert.True(train.ExitCode == 0, train.Stderr);
+            var lines = (await File.ReadAllLinesAsync(Path.Combine(run, "metrics.jsonl"))).Select(line => JsonNode.Parse(line)!).ToList();
+            Assert.All(lines, line => Assert.True((double)line["data_wait_seconds"]! >= 0));
+            Assert.True(lines.Sum(line => (long)line["images"]!) > 0, "the demo's images train from either format");
+            return [.. lines.Select(line => $"{line["loss"]}|{line["grad_norm"]}|{line["rows"]!.ToJsonString()}")];
+        }
+
+        Assert.Equal(await TrainAsync("parquet"), await TrainAsync("arrow"));
+
+        var parquetOnly = await CliProcess.RunAsync("train", "--shards", Path.Combine(set, "shards"), "--out", _temp.Combine("run-none"), "--steps", "1", "--shard-format", "arrow");
+        Assert.Equal(1, parquetOnly.ExitCode);
+        Assert.Contains("has no arrow shard files", parquetOnly.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--preset", "huge", "use tiny or small")]
     [InlineData("--steps", "0", "must be positive")]

@@ -42,11 +42,12 @@ public static class TrainCommand
         var precision = new Option<string>("--precision") { Description = "matmul precision: auto (bf16 on cuda, fp32 on cpu), bf16 or fp32", DefaultValueFactory = _ => "auto" };
         var warmup = new Option<int?>("--warmup") { Description = "warm-up steps before the cosine decay (default 10)" };
         var shuffleBuffer = new Option<int?>("--shuffle-buffer") { Description = "rows in the buffer that mixes row groups each epoch (default 1024; 0: row-group order)" };
+        var shardFormat = new Option<string?>("--shard-format") { Description = "which shard files to read: auto (the Arrow files when the set has them: memory-mapped, nothing to decode), parquet or arrow" };
         var lossChunk = new Option<int?>("--loss-chunk") { Description = "target positions per chunk of the output head and loss (default 8192; 0: all at once)" };
         var saveInit = new Option<bool>("--save-init") { Description = "write OUT/init.safetensors, the weights before the first step (to start another implementation from them)" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, data, mixture, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit, shuffleBuffer, lossChunk,
+            shards, data, mixture, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit, shuffleBuffer, shardFormat, lossChunk,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -70,6 +71,7 @@ public static class TrainCommand
                 WarmupSteps = parse.GetValue(warmup) ?? defaults.WarmupSteps,
                 SaveInitialWeights = parse.GetValue(saveInit),
                 ShuffleBufferRows = parse.GetValue(shuffleBuffer) ?? defaults.ShuffleBufferRows,
+                ShardFormat = parse.GetValue(shardFormat) ?? defaults.ShardFormat,
                 LossChunk = parse.GetValue(lossChunk) ?? defaults.LossChunk,
                 WorldSize = TrainingData.WorldSize(app.Environment),
             };

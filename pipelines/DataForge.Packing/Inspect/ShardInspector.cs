@@ -31,6 +31,12 @@ public static class ShardInspector
             {
                 problems.Add($"{file.Name}: sha256 differs from index.json; not read");
             }
+
+            // With format both, the Arrow twin is checked too (the trainer reads it in preference).
+            if (file.Arrow is { } twin && !await ShardReader.MatchesIndexAsync(folder, file.In(ShardFormats.Arrow)!, cancellationToken))
+            {
+                problems.Add($"{twin.Name}: sha256 differs from index.json");
+            }
         }
 
         await foreach (var (file, row) in ShardReader.ReadRowsAsync(folder, index with { Files = matching }, cancellationToken))

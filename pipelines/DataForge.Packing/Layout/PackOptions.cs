@@ -33,6 +33,9 @@ public sealed record PackOptions : IStageOptions
     [Option("Rows per Parquet row group.")]
     public int RowGroupSize { get; init; } = 128;
 
+    [Option("Shard files: parquet (compressed, for any reader), arrow (Arrow IPC files, uncompressed: the trainer maps them and decodes nothing) or both (each shard in both, the same rows; index.json lists the Parquet file with its Arrow twin).")]
+    public string Format { get; init; } = "parquet";
+
     [Option("Compression of Parquet shard pages: zstd (its fastest level), snappy or none. Chosen by measurement (bench/README.md): zstd made shards 6.4x smaller than snappy at the same pack speed.")]
     public string ParquetCompression { get; init; } = "zstd";
 
@@ -89,6 +92,11 @@ public sealed record PackOptions : IStageOptions
         if (ImagePatch < 1 || ImageMinPixels < ImagePatch * ImagePatch || ImageMaxPixels < ImageMinPixels)
         {
             yield return "image bounds must satisfy patch² <= image_min_pixels <= image_max_pixels";
+        }
+
+        if (!Shards.ShardFormats.All.Contains(Format))
+        {
+            yield return $"format must be parquet, arrow or both, not '{Format}'";
         }
 
         if (ParquetCompression is not ("zstd" or "snappy" or "none"))

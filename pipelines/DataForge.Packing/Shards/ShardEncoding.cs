@@ -10,9 +10,10 @@ namespace DataForge.Packing.Shards;
 /// 342 MB, at the same speed (none was slower: three times the bytes to write and hash); zstd's default level took 10x the
 /// time for 12.7 MB. pyarrow, DuckDB and Parquet.Net read all three.
 /// </summary>
-public sealed record ShardEncoding(int RowGroupSize, string Compression)
+/// <param name="Format">parquet, arrow or both (<see cref="ShardFormats"/>): which files each shard is written as.</param>
+public sealed record ShardEncoding(int RowGroupSize, string Compression, string Format = ShardFormats.Parquet)
 {
-    public static ShardEncoding Of(PackOptions options) => new(options.RowGroupSize, options.ParquetCompression);
+    public static ShardEncoding Of(PackOptions options) => new(options.RowGroupSize, options.ParquetCompression, options.Format);
 
     public ParquetOptions ParquetOptions() => new()
     {

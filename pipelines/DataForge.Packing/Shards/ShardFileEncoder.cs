@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Threading.Channels;
+using Apache.Arrow;
+using Apache.Arrow.Ipc;
 using DataForge.Core.Hashing;
 using DataForge.Core.Storage;
 using Parquet;
@@ -7,10 +9,12 @@ using Parquet;
 namespace DataForge.Packing.Shards;
 
 /// <summary>
-/// Writes one shard file from its rows, in order: row groups of <c>rowGroupSize</c> rows, each column written with
-/// Parquet.Net's low-level writer from flat buffers (values plus Dremel repetition and definition levels), which gives
-/// the same bytes as its object serializer at a fraction of the cost on L-long lists. The file is published atomically
-/// with its sha256 when the rows end; a failure or cancellation leaves nothing visible.
+/// Writes one shard from its rows, in order, as a Parquet file, an Arrow IPC file or both: row groups (record batches)
+/// of <c>RowGroupSize</c> rows whose columns are filled once into flat buffers and handed to each format. Parquet gets
+/// values plus Dremel repetition and definition levels through Parquet.Net's low-level writer (the bytes of its object
+/// serializer at a fraction of the cost on L-long lists); Arrow gets the same values with list offsets, uncompressed, so
+/// the trainer can map the file. Each file is published atomically with its sha256 when the rows end; a failure or
+/// cancellation leaves nothing visible.
 /// </summary>
 internal static class ShardFileEncoder
 {
@@ -19,35 +23,59 @@ internal static class ShardFileEncoder
     private const int StringPresent = 3;
     private const int EmptyList = 1;
 
+    /// <param name="stem">the shard's name without extension (shard-00000)</param>
     public static async Task<(ShardFile File, ShardStats Stats)> WriteAsync<TRow>(
-        IStorage folder, string name, ChannelReader<TRow> rows, IShardColumns<TRow> columns, ShardEncoding encoding, CancellationToken cancellationToken)
+        IStorage folder, string stem, ChannelReader<TRow> rows, IShardColumns<TRow> columns, ShardEncoding encoding, CancellationToken cancellationToken)
     {
-        var rowGroupSize = encoding.RowGroupSize;
         var stats = new ShardStats();
         long tokens = 0;
-        var pending = new List<TRow>(rowGroupSize);
-        await using var file = await folder.BeginWriteAsync(name, cancellationToken);
-        var parquet = await ParquetWriter.CreateAsync(ShardSchema.Schema, file.Stream, encoding.ParquetOptions(), cancellationToken: cancellationToken);
-        await using (parquet)
+        var pending = new List<TRow>(encoding.RowGroupSize);
+        await using var parquetFile = ShardFormats.WritesParquet(encoding.Format) ? await folder.BeginWriteAsync($"{stem}.parquet", cancellationToken) : null;
+        await using var arrowFile = ShardFormats.WritesArrow(encoding.Format) ? await folder.BeginWriteAsync($"{stem}.arrow", cancellationToken) : null;
+        var parquet = parquetFile is null ? null : await ParquetWriter.CreateAsync(ShardSchema.Schema, parquetFile.Stream, encoding.ParquetOptions(), cancellationToken: cancellationToken);
+        var arrow = arrowFile is null ? null : new ArrowFileWriter(arrowFile.Stream, ShardArrow.Schema, leaveOpen: true);
+        try
         {
             await foreach (var row in rows.ReadAllAsync(cancellationToken))
             {
                 pending.Add(row);
                 columns.Count(row, stats);
                 tokens += columns.RealTokens(row);
-                if (pending.Count >= rowGroupSize)
+                if (pending.Count >= encoding.RowGroupSize)
                 {
-                    await WriteRowGroupAsync(parquet, pending, columns, cancellationToken);
+                    await WriteGroupAsync(parquet, arrow, pending, columns, cancellationToken);
                     pending.Clear();
                 }
             }
 
             if (pending.Count > 0)
             {
-                await WriteRowGroupAsync(parquet, pending, columns, cancellationToken);
+                await WriteGroupAsync(parquet, arrow, pending, columns, cancellationToken);
+            }
+
+            if (arrow is not null)
+            {
+                await arrow.WriteEndAsync(cancellationToken);
             }
         }
+        finally
+        {
+            if (parquet is not null)
+            {
+                await parquet.DisposeAsync();
+            }
 
+            arrow?.Dispose();
+        }
+
+        var parquetCopy = parquetFile is null ? null : await PublishAsync(parquetFile, $"{stem}.parquet", cancellationToken);
+        var arrowCopy = arrowFile is null ? null : await PublishAsync(arrowFile, $"{stem}.arrow", cancellationToken);
+        var primary = parquetCopy ?? arrowCopy!;
+        return (new ShardFile(primary.Name, stats.Rows, tokens, primary.Bytes, primary.Sha256, parquetCopy is null ? null : arrowCopy), stats);
+    }
+
+    private static async Task<ShardFileCopy> PublishAsync(IAtomicWrite file, string name, CancellationToken cancellationToken)
+    {
         var stream = file.Stream;
         await stream.FlushAsync(cancellationToken);
         var bytes = stream.Length;
@@ -55,13 +83,14 @@ internal static class ShardFileEncoder
         var sha256 = await Hashes.Sha256HexAsync(stream, cancellationToken);
         stream.Position = bytes;
         await file.CommitAsync(cancellationToken);
-        return (new ShardFile(name, stats.Rows, tokens, bytes, sha256), stats);
+        return new ShardFileCopy(name, bytes, sha256);
     }
 
-    private static async Task WriteRowGroupAsync<TRow>(ParquetWriter parquet, List<TRow> rows, IShardColumns<TRow> columns, CancellationToken cancellationToken)
+    private static async Task WriteGroupAsync<TRow>(ParquetWriter? parquet, ArrowFileWriter? arrow, List<TRow> rows, IShardColumns<TRow> columns, CancellationToken cancellationToken)
     {
         var fields = ShardSchema.Schema.GetDataFields();
-        using var group = parquet.CreateRowGroup();
+        using var group = parquet?.CreateRowGroup();
+        var arrays = new IArrowArray[ShardSchema.IntColumns.Length + ShardSchema.StringColumns.Length];
         for (var column = 0; column < ShardSchema.IntColumns.Length; column++)
         {
             var total = 0;
@@ -74,13 +103,15 @@ internal static class ShardFileEncoder
             var values = ArrayPool<int>.Shared.Rent(total);
             var repetition = ArrayPool<int>.Shared.Rent(total);
             var definition = ArrayPool<int>.Shared.Rent(total);
+            var offsets = ArrayPool<int>.Shared.Rent(rows.Count + 1);
             try
             {
                 var levels = 0;
                 var valueCount = 0;
-                foreach (var row in rows)
+                for (var r = 0; r < rows.Count; r++)
                 {
-                    var length = columns.IntLength(row, column);
+                    offsets[r] = valueCount;
+                    var length = columns.IntLength(rows[r], column);
                     if (length == 0)
                     {
                         repetition[levels] = 0;
@@ -88,7 +119,7 @@ internal static class ShardFileEncoder
                         continue;
                     }
 
-                    columns.CopyInts(row, column, values.AsSpan(valueCount, length));
+                    columns.CopyInts(rows[r], column, values.AsSpan(valueCount, length));
                     valueCount += length;
                     repetition[levels] = 0;
                     repetition.AsSpan(levels + 1, length - 1).Fill(1);
@@ -96,40 +127,64 @@ internal static class ShardFileEncoder
                     levels += length;
                 }
 
-                await group.WriteAllPartsAsync<int>(fields[column], values.AsMemory(0, valueCount), definition.AsMemory(0, levels), repetition.AsMemory(0, levels), cancellationToken);
+                offsets[rows.Count] = valueCount;
+                if (group is not null)
+                {
+                    await group.WriteAllPartsAsync<int>(fields[column], values.AsMemory(0, valueCount), definition.AsMemory(0, levels), repetition.AsMemory(0, levels), cancellationToken);
+                }
+
+                if (arrow is not null)
+                {
+                    arrays[column] = ShardArrow.IntColumn(column, values.AsSpan(0, valueCount), offsets.AsSpan(0, rows.Count + 1));
+                }
             }
             finally
             {
                 ArrayPool<int>.Shared.Return(values);
                 ArrayPool<int>.Shared.Return(repetition);
                 ArrayPool<int>.Shared.Return(definition);
+                ArrayPool<int>.Shared.Return(offsets);
             }
         }
 
         for (var column = 0; column < ShardSchema.StringColumns.Length; column++)
         {
-            var values = new List<ReadOnlyMemory<char>>();
-            var repetition = new List<int>();
-            var definition = new List<int>();
-            foreach (var row in rows)
+            var lists = rows.Select(row => columns.Strings(row, column)).ToList();
+            if (group is not null)
             {
-                var list = columns.Strings(row, column);
-                if (list.Length == 0)
+                var values = new List<ReadOnlyMemory<char>>();
+                var repetition = new List<int>();
+                var definition = new List<int>();
+                foreach (var list in lists)
                 {
-                    repetition.Add(0);
-                    definition.Add(EmptyList);
+                    if (list.Length == 0)
+                    {
+                        repetition.Add(0);
+                        definition.Add(EmptyList);
+                    }
+
+                    for (var i = 0; i < list.Length; i++)
+                    {
+                        values.Add(list[i].AsMemory());
+                        repetition.Add(i == 0 ? 0 : 1);
+                        definition.Add(StringPresent);
+                    }
                 }
 
-                for (var i = 0; i < list.Length; i++)
-                {
-                    values.Add(list[i].AsMemory());
-                    repetition.Add(i == 0 ? 0 : 1);
-                    definition.Add(StringPresent);
-                }
+                await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(
+                    fields[ShardSchema.IntColumns.Length + column], values.ToArray(), definition.ToArray(), repetition.ToArray(), cancellationToken);
             }
 
-            await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(
-                fields[ShardSchema.IntColumns.Length + column], values.ToArray(), definition.ToArray(), repetition.ToArray(), cancellationToken);
+            if (arrow is not null)
+            {
+                arrays[ShardSchema.IntColumns.Length + column] = ShardArrow.StringColumn(column, lists);
+            }
+        }
+
+        if (arrow is not null)
+        {
+            using var batch = new RecordBatch(ShardArrow.Schema, arrays, rows.Count);
+            await arrow.WriteRecordBatchAsync(batch, cancellationToken);
         }
     }
 }

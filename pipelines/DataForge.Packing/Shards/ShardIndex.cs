@@ -54,6 +54,30 @@ public sealed record ShardIndex
     public required IReadOnlyList<ShardFile> Files { get; init; }
 
     /// <summary>
+    /// The files each shard is written as: parquet, arrow (Arrow IPC files) or both (each entry of <see cref="Files"/> is
+    /// the Parquet file, with its Arrow twin under <c>arrow</c>). Sets written before it existed are Parquet.
+    /// </summary>
+    [JsonPropertyName("shard_format")]
+    public string ShardFormat { get; init; } = ShardFormats.Parquet;
+
+    /// <summary>The entries of <see cref="Files"/> to read in <paramref name="format"/> (parquet or arrow); null when the set lacks that format.</summary>
+    public IReadOnlyList<ShardFile>? FilesIn(string format)
+    {
+        var files = new List<ShardFile>(Files.Count);
+        foreach (var file in Files)
+        {
+            if (file.In(format) is not { } entry)
+            {
+                return null;
+            }
+
+            files.Add(entry);
+        }
+
+        return files;
+    }
+
+    /// <summary>
     /// With samples of several splits: each split's rows, tokens and files (as named in <see cref="Files"/>); its folder
     /// holds a complete shard set of its own. Absent (not written) when no sample had a split.
     /// </summary>

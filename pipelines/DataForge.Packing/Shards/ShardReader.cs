@@ -64,13 +64,12 @@ public static class ShardReader
     {
         foreach (var file in files)
         {
-            await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
-            var reader = await ReadGuardedAsync(folder, file.Name, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken));
+            var reader = await ReadGuardedAsync(folder, file.Name, () => ShardFileReader.OpenAsync(folder, file.Name, cancellationToken));
             try
             {
-                for (var group = 0; group < reader.RowGroupCount; group++)
+                for (var group = 0; group < reader.GroupCount; group++)
                 {
-                    var rows = await ReadGuardedAsync(folder, file.Name, () => ShardRowGroups.ReadAsync(reader, stream, group, columns, cancellationToken));
+                    var rows = await ReadGuardedAsync(folder, file.Name, () => reader.ReadGroupAsync(group, columns, cancellationToken));
                     foreach (var row in rows)
                     {
                         yield return (file.Name, row);

@@ -75,10 +75,29 @@ public sealed class ShardStats
     }
 }
 
-/// <summary>A published shard file.</summary>
+/// <summary>
+/// A published shard file. With pack's <c>format: both</c> the entry is the Parquet file and <see cref="Arrow"/> names
+/// its Arrow IPC twin (the same rows, in the same order); with <c>arrow</c> alone the entry is the .arrow file itself.
+/// </summary>
 public sealed record ShardFile(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("rows")] long Rows,
     [property: JsonPropertyName("real_tokens")] long RealTokens,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("sha256")] string Sha256,
+    [property: JsonPropertyName("arrow"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ShardFileCopy? Arrow = null)
+{
+    /// <summary>The entry of the file to read in <paramref name="format"/> (parquet or arrow), or null when the set has no such file.</summary>
+    public ShardFile? In(string format) => format switch
+    {
+        ShardFormats.Arrow when ShardFormats.IsArrow(Name) => this,
+        ShardFormats.Arrow => Arrow is { } copy ? this with { Name = copy.Name, Bytes = copy.Bytes, Sha256 = copy.Sha256, Arrow = null } : null,
+        _ => ShardFormats.IsArrow(Name) ? null : this,
+    };
+}
+
+/// <summary>A shard file's twin in another format: its name (in the same folder), size and sha256.</summary>
+public sealed record ShardFileCopy(
+    [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("bytes")] long Bytes,
     [property: JsonPropertyName("sha256")] string Sha256);

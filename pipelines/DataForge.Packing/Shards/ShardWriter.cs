@@ -4,7 +4,7 @@ using DataForge.Core.Storage;
 namespace DataForge.Packing.Shards;
 
 /// <summary>
-/// Writes rows into <c>shard-NNNNN.parquet</c> files (with a task prefix when the run has several tasks), rolling
+/// Writes rows into <c>shard-NNNNN.parquet</c> (and/or <c>.arrow</c>) files (with a task prefix when the run has several tasks), rolling
 /// after <c>rowsPerShard</c> rows. Each file is encoded on a task of its own (<see cref="ShardFileEncoder"/>), so up to
 /// <c>parallelFiles</c> files are encoded at once while rows go on arriving: on many cores one encoder was pack's
 /// ceiling (issue 21). A file's rows are always rows <c>k × rowsPerShard …</c> of the stream, so the bytes never
@@ -34,7 +34,8 @@ public sealed class ShardWriter<TRow> : IAsyncDisposable
         _slots = new SemaphoreSlim(parallelFiles);
     }
 
-    public static string ShardName(string prefix, int index) => $"{prefix}{index:D5}.parquet";
+    /// <summary>A shard's name without its extension (.parquet, .arrow).</summary>
+    public static string ShardStem(string prefix, int index) => $"{prefix}{index:D5}";
 
     /// <summary>Rows given so far.</summary>
     public long Rows { get; private set; }
@@ -45,7 +46,7 @@ public sealed class ShardWriter<TRow> : IAsyncDisposable
         {
             await _slots.WaitAsync(cancellationToken);
             var rows = Channel.CreateBounded<TRow>(new BoundedChannelOptions(_pendingRows) { SingleReader = true, SingleWriter = true });
-            var name = ShardName(_namePrefix, _files.Count);
+            var name = ShardStem(_namePrefix, _files.Count);
             _files.Add(Task.Run(() => EncodeAsync(name, rows), CancellationToken.None));
             (_current, _rowsInCurrent) = (rows, 0);
         }

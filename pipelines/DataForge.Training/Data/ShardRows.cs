@@ -1,6 +1,5 @@
 using DataForge.Core.Storage;
 using DataForge.Packing.Shards;
-using Parquet;
 
 namespace DataForge.Training.Data;
 
@@ -48,7 +47,8 @@ public sealed class ShardRows
 
     private int[]? _rowGroups;
 
-    public ShardRows(IStorage folder, ShardIndex index, long seed, int evalRows, int shuffleBufferRows = DefaultShuffleBuffer, TimeSpan? readTimeout = null)
+    /// <param name="shardFormat">auto (the Arrow files when the set has them, else Parquet), parquet or arrow</param>
+    public ShardRows(IStorage folder, ShardIndex index, long seed, int evalRows, int shuffleBufferRows = DefaultShuffleBuffer, TimeSpan? readTimeout = null, string shardFormat = AutoFormat)
     {
         this.folder = folder;
         this.index = index;
@@ -71,12 +71,35 @@ public sealed class ShardRows
             _files = index.Files;
         }
 
+        // Files are chosen by their Parquet names (splits list those); then each entry is the file of the format read.
+        Format = ResolveFormat(folder, index, shardFormat);
+        _files = [.. _files.Select(file => file.In(Format)!)];
+        _dev = _dev?.Select(file => file.In(Format)!).ToList();
         _evalRows = _dev is not null
             ? (int)Math.Min(MaxDevRows, _dev.Sum(file => file.Rows))
             : (int)Math.Min(evalRows, Math.Max(0, _files.Sum(file => file.Rows) - 1));
     }
 
     public ShardIndex Index => index;
+
+    public const string AutoFormat = "auto";
+
+    /// <summary>The format read: parquet or arrow.</summary>
+    public string Format { get; }
+
+    private static string ResolveFormat(IStorage folder, ShardIndex index, string shardFormat)
+    {
+        var hasArrow = index.FilesIn(ShardFormats.Arrow) is not null;
+        var hasParquet = index.FilesIn(ShardFormats.Parquet) is not null;
+        return shardFormat switch
+        {
+            AutoFormat => hasArrow ? ShardFormats.Arrow : ShardFormats.Parquet,
+            ShardFormats.Arrow when hasArrow => ShardFormats.Arrow,
+            ShardFormats.Parquet when hasParquet => ShardFormats.Parquet,
+            ShardFormats.Arrow or ShardFormats.Parquet => throw new DataForge.Core.DataForgeException($"{folder.Uri} has no {shardFormat} shard files (its index.json says shard_format {index.ShardFormat}; pack it with --format {shardFormat} or both)"),
+            _ => throw new ArgumentException($"shard format must be auto, parquet or arrow, not '{shardFormat}'", nameof(shardFormat)),
+        };
+    }
 
     /// <summary>The split the held-out loss comes from, or null when it is the last rows of the training files.</summary>
     public string? DevSplit { get; }
@@ -88,10 +111,10 @@ public sealed class ShardRows
     /// <summary>Rows of the training files, held-out rows included: what a distributed run splits among its ranks.</summary>
     public long TrainingFileRows => _files.Sum(file => file.Rows);
 
-    public static async Task<ShardRows> OpenAsync(IStorage folder, long seed, int evalRows, CancellationToken cancellationToken, int shuffleBufferRows = DefaultShuffleBuffer, TimeSpan? readTimeout = null)
+    public static async Task<ShardRows> OpenAsync(IStorage folder, long seed, int evalRows, CancellationToken cancellationToken, int shuffleBufferRows = DefaultShuffleBuffer, TimeSpan? readTimeout = null, string shardFormat = AutoFormat)
     {
         var index = await ShardReader.ReadIndexAsync(folder, cancellationToken);
-        return new ShardRows(folder, index, seed, evalRows, shuffleBufferRows, readTimeout);
+        return new ShardRows(folder, index, seed, evalRows, shuffleBufferRows, readTimeout, shardFormat);
     }
 
     /// <summary>The training rows of one epoch, in its seeded order.</summary>
@@ -149,9 +172,8 @@ public sealed class ShardRows
             await ShardReader.EnsureMatchesIndexAsync(folder, _files[file], cancellationToken);
             counts[file] = await ReadingAsync(_files[file], async () =>
             {
-                await using var stream = await folder.OpenReadAsync(_files[file].Name, cancellationToken);
-                await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
-                return reader.RowGroupCount;
+                await using var reader = await ShardFileReader.OpenAsync(folder, _files[file].Name, cancellationToken);
+                return reader.GroupCount;
             });
         }
 
@@ -162,17 +184,34 @@ public sealed class ShardRows
     private Task<(IList<ShardRow> Rows, long FirstRow)> GroupAsync(int file, int group, CancellationToken cancellationToken) =>
         ReadingAsync(_files[file], () => ReadGroupAsync(file, group, cancellationToken));
 
+    private long _readTicks;
+
+    /// <summary>Time spent opening shard files and reading row groups for training so far (the loader's data-loading cost).</summary>
+    public TimeSpan ReadTime => TimeSpan.FromTicks(Interlocked.Read(ref _readTicks));
+
     private async Task<(IList<ShardRow> Rows, long FirstRow)> ReadGroupAsync(int file, int group, CancellationToken cancellationToken)
     {
-        await using var stream = await folder.OpenReadAsync(_files[file].Name, cancellationToken);
-        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await ReadGroupUntimedAsync(file, group, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Add(ref _readTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks);
+        }
+    }
+
+    private async Task<(IList<ShardRow> Rows, long FirstRow)> ReadGroupUntimedAsync(int file, int group, CancellationToken cancellationToken)
+    {
+        await using var reader = await ShardFileReader.OpenAsync(folder, _files[file].Name, cancellationToken);
         long firstRow = 0;
         for (var g = 0; g < group; g++)
         {
-            firstRow += reader.RowGroups[g].RowCount;
+            firstRow += reader.GroupRows(g);
         }
 
-        return (await ShardRowGroups.ReadAsync(reader, stream, group, null, cancellationToken), firstRow);
+        return (await reader.ReadGroupAsync(group, null, cancellationToken), firstRow);
     }
 
     /// <summary>The held-out rows, in file order.</summary>
@@ -236,11 +275,10 @@ public sealed class ShardRows
 
     private async IAsyncEnumerable<IList<ShardRow>> GroupsAsync(ShardFile file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var stream = await folder.OpenReadAsync(file.Name, cancellationToken);
-        await using var reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken);
-        for (var group = 0; group < reader.RowGroupCount; group++)
+        await using var reader = await ShardFileReader.OpenAsync(folder, file.Name, cancellationToken);
+        for (var group = 0; group < reader.GroupCount; group++)
         {
-            yield return await ShardRowGroups.ReadAsync(reader, stream, group, null, cancellationToken);
+            yield return await reader.ReadGroupAsync(group, null, cancellationToken);
         }
     }
 }

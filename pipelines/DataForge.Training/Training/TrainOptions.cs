@@ -49,6 +49,9 @@ public sealed record TrainOptions
     /// <summary>Rows in the shuffle buffer that mixes row groups (see ShardRows); 0 keeps row-group order.</summary>
     public int ShuffleBufferRows { get; init; } = Data.ShardRows.DefaultShuffleBuffer;
 
+    /// <summary>Which shard files to read: auto (Arrow when the set has them), parquet or arrow.</summary>
+    public string ShardFormat { get; init; } = Data.ShardRows.AutoFormat;
+
     public int EvalEvery { get; init; } = 25;
 
     /// <summary>Rows held out from the end of the last shard file for the evaluation loss.</summary>
@@ -76,6 +79,11 @@ public sealed record TrainOptions
         if (Precision is not ("auto" or "fp32" or "bf16"))
         {
             yield return $"precision must be auto, fp32 or bf16 (not '{Precision}')";
+        }
+
+        if (ShardFormat is not (Data.ShardRows.AutoFormat or "parquet" or "arrow"))
+        {
+            yield return $"--shard-format must be auto, parquet or arrow, not '{ShardFormat}'";
         }
 
         if (Steps < 1 || BatchSize < 1 || Accumulation < 1 || CheckpointEvery < 1 || EvalEvery < 1 || EvalRows < 0 || WarmupSteps < 0 || Threads < 0 || ShuffleBufferRows < 0 || LossChunk < 0)

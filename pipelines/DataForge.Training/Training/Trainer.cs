@@ -54,7 +54,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         var opened = new List<ShardRows>();
         foreach (var (set, number) in sets.Select((set, number) => (set, number)))
         {
-            var shardRows = await ShardRows.OpenAsync(set.Shards, options.Seed + number, options.EvalRows, cancellationToken, options.ShuffleBufferRows);
+            var shardRows = await ShardRows.OpenAsync(set.Shards, options.Seed + number, options.EvalRows, cancellationToken, options.ShuffleBufferRows, shardFormat: options.ShardFormat);
             if (shardRows.TrainRows < 1)
             {
                 throw new DataForgeException($"{set.Shards.Uri} holds {shardRows.Index.Rows} rows; at least one is needed for training besides the {shardRows.EvalRows} held out");
@@ -149,9 +149,11 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         await using var metrics = new StreamWriter(metricsPath, append: true) { NewLine = "\n" };
         var moeLayers = model.MoeLayers.ToList();
         var position = state.Position;
+        var readBefore = opened.Sum(set => set.ReadTime.TotalSeconds);
         for (var step = state.Step; step < options.Steps; step++)
         {
             var clock = Stopwatch.StartNew();
+            var dataWait = TimeSpan.Zero;
             var learningRate = LearningRateSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, options.MinLearningRateRatio);
             optimizer.ZeroGrad();
             // Disposed by hand, not by a dispose scope: TorchSharp's scopes are per thread, and the awaits below may
@@ -166,7 +168,9 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             var sourceTokens = new long[sources.Count];
             for (var micro = 0; micro < options.Accumulation; micro++)
             {
+                var waitStarted = Stopwatch.GetTimestamp();
                 var next = await batches.NextAsync(cancellationToken);
+                dataWait += Stopwatch.GetElapsedTime(waitStarted);
                 using var batch = next.Batch.To(device);
                 position = next.After;
                 for (var s = 0; s < sourceTokens.Length; s++)
@@ -230,6 +234,10 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 ["tokens_per_second"] = Math.Round(tokensPerSecond, 1),
                 ["model_tflops"] = Math.Round(flops / Math.Max(1e-9, clock.Elapsed.TotalSeconds) / 1e12, 3),
                 ["step_seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 6),
+                // Data loading: the step's wait for its batches, and the loader's time reading shards since the last step
+                // (read ahead on its own task, so it overlaps the step unless the wait shows it).
+                ["data_wait_seconds"] = Math.Round(dataWait.TotalSeconds, 6),
+                ["data_read_seconds"] = Math.Round(opened.Sum(set => set.ReadTime.TotalSeconds) - readBefore, 6),
                 ["expert_load"] = new JsonArray([.. loadCounts.Select(counts => (JsonNode)new JsonArray([.. counts.Select(c => JsonValue.Create(c))]))]),
                 ["expert_load_cv"] = new JsonArray([.. loadCounts.Select(counts => JsonValue.Create(Round(CoefficientOfVariation(counts))))]),
                 ["modality_expert_tokens"] = new JsonArray([.. modalityCounts.Select(counts => (JsonNode)new JsonArray([.. counts.Chunk(config.Experts).Select(row => (JsonNode)new JsonArray([.. row.Select(c => JsonValue.Create(c))]))]))]),
@@ -255,6 +263,7 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
                 line["eval_loss"] = Round(lastEval.Value);
             }
 
+            readBefore = opened.Sum(set => set.ReadTime.TotalSeconds);
             await metrics.WriteLineAsync(line.ToJsonString(DataForgeJson.Compact));
             await metrics.FlushAsync(cancellationToken);
             progress(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}  loss {lmLoss:0.0000}  aux {auxLoss:0.000}  lr {learningRate:0.00e0}  grad {norm:0.00}  {tokensPerSecond:0} tok/s  load cv {string.Join(" ", loadCounts.Select(c => CoefficientOfVariation(c).ToString("0.00", CultureInfo.InvariantCulture)))}{(line["eval_loss"] is { } shownEval ? $"  eval {shownEval}" : string.Empty)}"));
