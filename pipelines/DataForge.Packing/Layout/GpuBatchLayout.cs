@@ -10,7 +10,7 @@ namespace DataForge.Packing.Layout;
 /// <summary>
 /// Lays out samples with their text tokenized on a GPU: samples are gathered into batches of about
 /// <see cref="BatchChars"/> characters, each batch's text parts go to the device in one call, and the samples are then
-/// laid out with those ids, in input order. While one batch is laid out the next is on the device. The ids equal the
+/// laid out with those ids, in input order. While one batch is on the device, others are prepared, gathered and laid out on the host. The ids equal the
 /// CPU tokenizer's, so the shards are the same bytes as a CPU pack.
 /// </summary>
 internal static class GpuBatchLayout
@@ -18,12 +18,15 @@ internal static class GpuBatchLayout
     public const int BatchChars = 8 << 20;
     public const int BatchSamples = 65_536;
 
+    /// <summary>One batch on the device while the others are prepared, gathered or laid out on the host.</summary>
+    public const int BatchesInFlight = 3;
+
     public static IAsyncEnumerable<(Sample Sample, LayoutResult Result)> LayOutAsync(
         IAsyncEnumerable<Sample> input, GpuTextEncoder gpu, DocumentLayout layout, CancellationToken cancellationToken) =>
         Batches(input, cancellationToken)
             .SelectOrderedAsync(
                 (batch, _) => ValueTask.FromResult(LayOut(batch.Samples, batch.FirstOrder, gpu, layout)),
-                2,
+                BatchesInFlight,
                 cancellationToken)
             .SelectMany(results => results.ToAsyncEnumerable());
 

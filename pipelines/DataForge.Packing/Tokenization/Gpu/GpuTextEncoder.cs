@@ -39,8 +39,8 @@ public sealed class GpuTextEncoder : IDisposable
     private MemoryBuffer1D<int, Stride1D.Dense>? _ids;
     private MemoryBuffer1D<int, Stride1D.Dense>? _docOffsets;
     private MemoryBuffer1D<int, Stride1D.Dense>? _docFirstChunk;
-    private byte[] _hostText = [];
-    private int[] _hostIds = [];
+    private readonly Lock _timingsGate = new();
+    private GpuTimings _timings;
     private long _cpuPieces;
 
     private GpuTextEncoder(Context context, Accelerator accelerator, IByteLevelTokenizer tokenizer)
@@ -75,7 +75,24 @@ public sealed class GpuTextEncoder : IDisposable
     public string DeviceName { get; }
 
     /// <summary>Where the time went so far.</summary>
-    public GpuTimings Timings { get; private set; }
+    public GpuTimings Timings
+    {
+        get
+        {
+            lock (_timingsGate)
+            {
+                return _timings;
+            }
+        }
+    }
+
+    private void AddTimings(GpuTimings timings)
+    {
+        lock (_timingsGate)
+        {
+            _timings += timings;
+        }
+    }
 
     /// <summary>Pieces longer than the kernel's limit, merged on the host so far.</summary>
     public long CpuPieces => Interlocked.Read(ref _cpuPieces);
@@ -136,13 +153,12 @@ public sealed class GpuTextEncoder : IDisposable
     }
 
     /// <summary>Each text's ids, as the tokenizer's CPU session would give them.</summary>
-    public int[][] Encode(IReadOnlyList<string> texts)
-    {
-        lock (_gate)
-        {
-            return EncodeBatch(texts);
-        }
-    }
+    /// <summary>
+    /// The ids of each text. Safe to call from several threads: only the device's part (upload, kernel, download) runs
+    /// under a lock, so one batch's UTF-8 preparation and gather on the host overlap another's time on the device (they
+    /// were all serial under one lock, issue 21).
+    /// </summary>
+    public int[][] Encode(IReadOnlyList<string> texts) => EncodeBatch(texts);
 
     public void Dispose()
     {
@@ -166,7 +182,7 @@ public sealed class GpuTextEncoder : IDisposable
             lengths[i] = Encoding.UTF8.GetByteCount(normalized[i]);
         });
 
-        Timings += new GpuTimings(clock.Elapsed.TotalSeconds, 0, 0, 0, 0);
+        AddTimings(new GpuTimings(clock.Elapsed.TotalSeconds, 0, 0, 0, 0));
         var result = new int[texts.Count][];
         for (var first = 0; first < texts.Count;)
         {
@@ -210,45 +226,52 @@ public sealed class GpuTextEncoder : IDisposable
         }
 
         var total = offsets[documents];
-        if (_hostText.Length < total)
+        // Host buffers of the batch's own (pooled), so that the next batch can be prepared while this one is gathered.
+        var hostText = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(1, total));
+        var hostIds = System.Buffers.ArrayPool<int>.Shared.Rent(Math.Max(1, total));
+        try
         {
-            _hostText = new byte[total];
-            _hostIds = new int[total];
-        }
-
-        var hostText = _hostText;
-        Parallel.For(0, documents, d => Encoding.UTF8.GetBytes(texts[first + d], hostText.AsSpan(offsets[d], lengths[first + d])));
-        var prepare = Lap();
-        double upload = 0, kernel = 0, download = 0;
-        var chunks = firstChunk[documents];
-        if (chunks > 0)
-        {
-            _text = Ensure(_text, total);
-            _ids = Ensure(_ids, total);
-            _docOffsets = Ensure(_docOffsets, documents + 1);
-            _docFirstChunk = Ensure(_docFirstChunk, documents + 1);
-            _text.View.BaseView.SubView(0, total).CopyFromCPU(new ReadOnlySpan<byte>(hostText, 0, total));
-            _docOffsets.View.BaseView.SubView(0, documents + 1).CopyFromCPU(new ReadOnlySpan<int>(offsets));
-            _docFirstChunk.View.BaseView.SubView(0, documents + 1).CopyFromCPU(new ReadOnlySpan<int>(firstChunk));
-            upload = Lap();
-            var batch = new DeviceBatch
+            Parallel.For(0, documents, d => Encoding.UTF8.GetBytes(texts[first + d], hostText.AsSpan(offsets[d], lengths[first + d])));
+            var prepare = Lap();
+            double upload = 0, kernel = 0, download = 0;
+            var chunks = firstChunk[documents];
+            if (chunks > 0)
             {
-                Text = _text.View.BaseView.SubView(0, total),
-                DocOffsets = _docOffsets.View.BaseView.SubView(0, documents + 1),
-                DocFirstChunk = _docFirstChunk.View.BaseView.SubView(0, documents + 1),
-                Ids = _ids.View.BaseView.SubView(0, total),
-                Documents = documents,
-            };
-            _kernel(chunks, _tables, batch);
-            _accelerator.Synchronize();
-            kernel = Lap();
-            _ids.View.BaseView.SubView(0, total).CopyToCPU(new Span<int>(_hostIds, 0, total));
-            download = Lap();
-        }
+                lock (_gate)
+                {
+                    clock.Restart();
+                    _text = Ensure(_text, total);
+                    _ids = Ensure(_ids, total);
+                    _docOffsets = Ensure(_docOffsets, documents + 1);
+                    _docFirstChunk = Ensure(_docFirstChunk, documents + 1);
+                    _text.View.BaseView.SubView(0, total).CopyFromCPU(new ReadOnlySpan<byte>(hostText, 0, total));
+                    _docOffsets.View.BaseView.SubView(0, documents + 1).CopyFromCPU(new ReadOnlySpan<int>(offsets));
+                    _docFirstChunk.View.BaseView.SubView(0, documents + 1).CopyFromCPU(new ReadOnlySpan<int>(firstChunk));
+                    upload = Lap();
+                    var batch = new DeviceBatch
+                    {
+                        Text = _text.View.BaseView.SubView(0, total),
+                        DocOffsets = _docOffsets.View.BaseView.SubView(0, documents + 1),
+                        DocFirstChunk = _docFirstChunk.View.BaseView.SubView(0, documents + 1),
+                        Ids = _ids.View.BaseView.SubView(0, total),
+                        Documents = documents,
+                    };
+                    _kernel(chunks, _tables, batch);
+                    _accelerator.Synchronize();
+                    kernel = Lap();
+                    _ids.View.BaseView.SubView(0, total).CopyToCPU(new Span<int>(hostIds, 0, total));
+                    download = Lap();
+                }
+            }
 
-        var hostIds = _hostIds;
-        Parallel.For(0, documents, d => result[first + d] = Gather(hostText, hostIds, offsets[d], offsets[d + 1]));
-        Timings += new GpuTimings(prepare, upload, kernel, download, Lap());
+            Parallel.For(0, documents, d => result[first + d] = Gather(hostText, hostIds, offsets[d], offsets[d + 1]));
+            AddTimings(new GpuTimings(prepare, upload, kernel, download, Lap()));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(hostText);
+            System.Buffers.ArrayPool<int>.Shared.Return(hostIds);
+        }
     }
 
     /// <summary>A document's ids from the kernel's one-int-per-byte output, merging on the host the pieces it left.</summary>
