@@ -115,4 +115,17 @@ public sealed class ReadTextGuardTests : IDisposable
         Assert.Equal("42", samples[1].Id);
         Assert.All(samples.Skip(2), sample => Assert.Matches("^[0-9a-f]{16}$", sample.Id));
     }
+
+    [Fact]
+    public void Ids_from_a_reused_hasher_are_the_one_shot_ids()
+    {
+        using var sha256 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var source in new[] { "file:///a.jsonl#1", "az://c/b.jsonl.gz#123456", "ü/数据.jsonl#7", string.Empty })
+        {
+            Assert.Equal(DataForge.Core.Model.SampleIds.FromSource(source), DataForge.Core.Model.SampleIds.FromSource(source, sha256));
+        }
+
+        // sha256("") is e3b0c442…: the id is its first 16 hex digits (FIPS 180-4's empty-message digest).
+        Assert.Equal("e3b0c44298fc1c14", DataForge.Core.Model.SampleIds.FromSource(string.Empty, sha256));
+    }
 }

@@ -64,7 +64,15 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
     /// </summary>
     private IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, StageRun run) =>
         JsonlItemsAsync(file, run.CancellationToken)
-            .SelectOrderedBatchesAsync(lines => lines.Select(item => item.Ready ?? ParseRecord(item.Line!, item.Source!)).ToArray(), run.Context.Workers, 64, run.CancellationToken)
+            .SelectOrderedBatchesAsync(
+                lines =>
+                {
+                    using var sha256 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                    return lines.Select(item => item.Ready ?? ParseRecord(item.Line!, item.Source!, sha256)).ToArray();
+                },
+                run.Context.Workers,
+                64,
+                run.CancellationToken)
             .Where(outcome => outcome is not null)
             .Select(outcome => outcome!);
 
@@ -248,7 +256,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
     /// skipped like an empty line. Lone surrogate escapes become U+FFFD, counted. Parsed from the line's UTF-8 bytes
     /// into a pooled JsonDocument: decoding to a string first and building JsonNode objects was most of read-text's cost.
     /// </summary>
-    private StageOutcome? ParseRecord(byte[] line, string source)
+    private StageOutcome? ParseRecord(byte[] line, string source, System.Security.Cryptography.IncrementalHash sha256)
     {
         if (!System.Text.Unicode.Utf8.IsValid(line))
         {
@@ -262,11 +270,11 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
             replaced = LoneSurrogateEscapes.Repair(line, ref state, final: true, out _);
         }
 
-        var outcome = ParseRepaired(line, source);
+        var outcome = ParseRepaired(line, source, sha256);
         return replaced == 0 || outcome is null ? outcome : outcome with { Counters = [KeyValuePair.Create(LoneSurrogatesReplaced, (long)replaced)] };
     }
 
-    private StageOutcome? ParseRepaired(byte[] line, string source)
+    private StageOutcome? ParseRepaired(byte[] line, string source, System.Security.Cryptography.IncrementalHash sha256)
     {
         JsonDocument document;
         try
@@ -288,7 +296,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
         using (document)
         {
             return document.RootElement.ValueKind == JsonValueKind.Object
-                ? FromElement(document.RootElement, source, line)
+                ? FromElement(document.RootElement, source, line, sha256)
                 : StageOutcome.Reject(source, CoreRejectReasons.JsonlNotAnObject, "each line must be one JSON object");
         }
     }
@@ -334,7 +342,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
     private static readonly JsonWriterOptions MetaWriter = new() { Encoder = DataForgeJson.Compact.Encoder, Indented = false };
 
     /// <summary>What <see cref="FromRecord"/> makes of the same record, read from a JsonDocument (meta: the same bytes).</summary>
-    private StageOutcome FromElement(JsonElement record, string source, byte[] json)
+    private StageOutcome FromElement(JsonElement record, string source, byte[] json, System.Security.Cryptography.IncrementalHash sha256)
     {
         if (!record.TryGetProperty(options.TextField, out var textValue) || textValue.ValueKind != JsonValueKind.String)
         {
@@ -368,7 +376,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
             writer.WriteEndObject();
         }
 
-        return StageOutcome.Of(new Sample(id ?? SampleIds.FromSource(source), source, ImmutableArray.Create<Part>(new TextPart(text, _role)), Encoding.UTF8.GetString(meta.WrittenSpan)));
+        return StageOutcome.Of(new Sample(id ?? SampleIds.FromSource(source, sha256), source, ImmutableArray.Create<Part>(new TextPart(text, _role)), Encoding.UTF8.GetString(meta.WrittenSpan)));
     }
 
     /// <summary>The stage_stats counter of lone surrogates replaced by U+FFFD (as tiktoken encodes them).</summary>
