@@ -1,7 +1,6 @@
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using DataForge.Core.Storage;
-using DataForge.Packing.Layout;
 using DataForge.Packing.Packing;
 using DataForge.Packing.Shards;
 using DataForge.Testing;
@@ -19,35 +18,7 @@ public sealed class ArrowShardTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static List<PackedRow> Rows(int count, int seed)
-    {
-        var random = new Random(seed);
-        var rows = new List<PackedRow>();
-        for (var r = 0; r < count; r++)
-        {
-            var documents = new List<TokenizedDocument>();
-            var room = SeqLen - random.Next(0, 9);
-            while (room > 0)
-            {
-                var length = Math.Min(room, random.Next(1, 20));
-                var image = random.Next(4) == 0;
-                documents.Add(new TokenizedDocument(
-                    $"doc-{r}-{documents.Count}-ü",
-                    r,
-                    documents.Count,
-                    [.. Enumerable.Range(0, length).Select(_ => random.Next(0, 100_000))],
-                    [.. Enumerable.Range(0, length).Select(_ => random.Next(3) > 0)],
-                    [.. Enumerable.Range(0, length).Select(i => image && i > 0 ? Modality.Image : Modality.Text)],
-                    image ? [.. Enumerable.Range(0, length).Select(i => (i, i / 4, i % 4))] : null,
-                    image ? [$"{r:x64}"] : []));
-                room -= length;
-            }
-
-            rows.Add(new PackedRow(documents));
-        }
-
-        return rows;
-    }
+    private static List<PackedRow> Rows(int count, int seed) => PackedRowSamples.Rows(count, seed, SeqLen, 20, "-ü");
 
     private async Task<(LocalStorage Folder, IReadOnlyList<ShardFile> Files)> WriteBothAsync(string name, int rows)
     {

@@ -1,5 +1,4 @@
 using DataForge.Core.Storage;
-using DataForge.Packing.Layout;
 using DataForge.Packing.Packing;
 using DataForge.Packing.Shards;
 using DataForge.Testing;
@@ -17,35 +16,7 @@ public sealed class ShardWriterTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static List<PackedRow> Rows(int count)
-    {
-        var random = new Random(5);
-        var rows = new List<PackedRow>();
-        for (var r = 0; r < count; r++)
-        {
-            var documents = new List<TokenizedDocument>();
-            var room = SeqLen - random.Next(0, 9);
-            while (room > 0)
-            {
-                var length = Math.Min(room, random.Next(1, 30));
-                var image = random.Next(4) == 0;
-                documents.Add(new TokenizedDocument(
-                    $"doc-{r}-{documents.Count}",
-                    r,
-                    documents.Count,
-                    [.. Enumerable.Range(0, length).Select(_ => random.Next(0, 100_000))],
-                    [.. Enumerable.Range(0, length).Select(_ => random.Next(3) > 0)],
-                    [.. Enumerable.Range(0, length).Select(i => image && i > 0 ? Modality.Image : Modality.Text)],
-                    image ? [.. Enumerable.Range(0, length).Select(i => (i, i / 4, i % 4))] : null,
-                    image ? [$"{r:x64}"] : []));
-                room -= length;
-            }
-
-            rows.Add(new PackedRow(documents));
-        }
-
-        return rows;
-    }
+    private static List<PackedRow> Rows(int count) => PackedRowSamples.Rows(count, 5, SeqLen, 30);
 
     private async Task<Dictionary<string, byte[]>> WriteAsync<TRow>(string name, IEnumerable<TRow> rows, IShardColumns<TRow> columns, int parallelFiles, int pendingRows)
     {

@@ -56,13 +56,7 @@ public sealed class SampleSetWriter : IAsyncDisposable
             await FlushRowGroupAsync(cancellationToken);
         }
 
-        var stream = _write.Stream;
-        await stream.FlushAsync(cancellationToken);
-        var bytes = stream.Length;
-        stream.Position = 0;
-        var sha256 = await Hashes.Sha256HexAsync(stream, cancellationToken);
-        stream.Position = bytes;
-        await _write.CommitAsync(cancellationToken);
+        var (bytes, sha256) = await _write.CommitHashedAsync(cancellationToken);
         return new SampleFileInfo(_name, _samples, bytes, sha256, _parts);
     }
 

@@ -202,7 +202,7 @@ internal sealed class ArrowShardFile : IDisposable
             {
                 var list = new int[offsets[r + 1] - offsets[r]];
                 _bytes.Read(valuesAt + (4L * offsets[r]), MemoryMarshal.AsBytes(list.AsSpan()));
-                SetInts(rows[r], column, list);
+                ShardSchema.SetIntColumn(rows[r], column, list);
             }
         }
 
@@ -283,36 +283,5 @@ internal sealed class ArrowShardFile : IDisposable
         }
 
         return offsets;
-    }
-
-    private static void SetInts(ShardRow row, int column, int[] values)
-    {
-        switch (column)
-        {
-            case 0:
-                row.InputIds = values;
-                break;
-            case 1:
-                row.Labels = values;
-                break;
-            case 2:
-                row.Modality = values;
-                break;
-            case 3:
-                row.PositionIds = values;
-                break;
-            case 4:
-                row.RopeT = values;
-                break;
-            case 5:
-                row.RopeH = values;
-                break;
-            case 6:
-                row.RopeW = values;
-                break;
-            default:
-                row.CuSeqlens = values;
-                break;
-        }
     }
 }

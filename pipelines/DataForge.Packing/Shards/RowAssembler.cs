@@ -1,60 +1,26 @@
-using DataForge.Packing.Layout;
 using DataForge.Packing.Packing;
 
 namespace DataForge.Packing.Shards;
 
-/// <summary>Lays a packed row out as its L-long columns; padding sits at the end (label -100, modality 255).</summary>
+/// <summary>
+/// A packed row as its L-long columns in one <see cref="ShardRow"/> (the mixer's rows, tests), laid out by
+/// <see cref="PackedRowColumns"/>, the layout pack's shard writer uses: padding at the end (label -100, modality 255).
+/// </summary>
 public static class RowAssembler
 {
     public const int IgnoreIndex = -100;
 
     public static ShardRow Assemble(PackedRow row, int seqLen, int padId)
     {
-        var ids = new int[seqLen];
-        var labels = new int[seqLen];
-        var modality = new int[seqLen];
-        var positions = new int[seqLen];
-        var ropeT = new int[seqLen];
-        var ropeH = new int[seqLen];
-        var ropeW = new int[seqLen];
-        var cuSeqlens = new int[row.Documents.Count + 1];
-        var offset = 0;
-        for (var d = 0; d < row.Documents.Count; d++)
+        var columns = new PackedRowColumns(seqLen, padId);
+        var assembled = new ShardRow { DocIds = columns.Strings(row, 0), Media = columns.Strings(row, 1) };
+        for (var column = 0; column < ShardSchema.IntColumns.Length; column++)
         {
-            var document = row.Documents[d];
-            for (var i = 0; i < document.Length; i++)
-            {
-                var at = offset + i;
-                ids[at] = document.Ids[i];
-                labels[at] = document.Loss[i] ? document.Ids[i] : IgnoreIndex;
-                modality[at] = document.Modality[i];
-                positions[at] = i;
-                (ropeT[at], ropeH[at], ropeW[at]) = document.RopeAt(i);
-            }
-
-            offset += document.Length;
-            cuSeqlens[d + 1] = offset;
+            var values = new int[columns.IntLength(row, column)];
+            columns.CopyInts(row, column, values);
+            ShardSchema.SetIntColumn(assembled, column, values);
         }
 
-        for (var at = offset; at < seqLen; at++)
-        {
-            ids[at] = padId;
-            labels[at] = IgnoreIndex;
-            modality[at] = Modality.Padding;
-        }
-
-        return new ShardRow
-        {
-            InputIds = ids,
-            Labels = labels,
-            Modality = modality,
-            PositionIds = positions,
-            RopeT = ropeT,
-            RopeH = ropeH,
-            RopeW = ropeW,
-            CuSeqlens = cuSeqlens,
-            DocIds = [.. row.Documents.Select(document => document.DocId)],
-            Media = [.. row.Documents.SelectMany(document => document.Media)],
-        };
+        return assembled;
     }
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Threading.Channels;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
-using DataForge.Core.Hashing;
 using DataForge.Core.Storage;
 using Parquet;
 
@@ -76,13 +75,7 @@ internal static class ShardFileEncoder
 
     private static async Task<ShardFileCopy> PublishAsync(IAtomicWrite file, string name, CancellationToken cancellationToken)
     {
-        var stream = file.Stream;
-        await stream.FlushAsync(cancellationToken);
-        var bytes = stream.Length;
-        stream.Position = 0;
-        var sha256 = await Hashes.Sha256HexAsync(stream, cancellationToken);
-        stream.Position = bytes;
-        await file.CommitAsync(cancellationToken);
+        var (bytes, sha256) = await file.CommitHashedAsync(cancellationToken);
         return new ShardFileCopy(name, bytes, sha256);
     }
 

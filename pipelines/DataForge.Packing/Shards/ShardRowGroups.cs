@@ -29,8 +29,9 @@ public static class ShardRowGroups
             rows[r] = new ShardRow();
         }
 
-        foreach (var name in ShardSchema.IntColumns)
+        for (var column = 0; column < ShardSchema.IntColumns.Length; column++)
         {
+            var name = ShardSchema.IntColumns[column];
             if (columns is not null && !columns.Contains(name))
             {
                 continue;
@@ -45,7 +46,7 @@ public static class ShardRowGroups
             var lists = Split<int>(values, repetition, definition, rows.Length, field.MaxDefinitionLevel);
             for (var r = 0; r < rows.Length; r++)
             {
-                Assign(rows[r], name, lists[r]);
+                ShardSchema.SetIntColumn(rows[r], column, lists[r]);
             }
         }
 
@@ -133,20 +134,5 @@ public static class ShardRowGroups
         }
 
         return lists;
-    }
-
-    private static void Assign(ShardRow row, string column, int[] values)
-    {
-        switch (column)
-        {
-            case "input_ids": row.InputIds = values; break;
-            case "labels": row.Labels = values; break;
-            case "modality": row.Modality = values; break;
-            case "position_ids": row.PositionIds = values; break;
-            case "rope_t": row.RopeT = values; break;
-            case "rope_h": row.RopeH = values; break;
-            case "rope_w": row.RopeW = values; break;
-            default: row.CuSeqlens = values; break;
-        }
     }
 }

@@ -32,6 +32,40 @@ internal static class ShardSchema
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 
+    /// <summary>Sets int column <paramref name="column"/> (an index into <see cref="IntColumns"/>) of a row being read.</summary>
+    public static void SetIntColumn(ShardRow row, int column, int[] values)
+    {
+        switch (column)
+        {
+            case 0:
+                row.InputIds = values;
+                break;
+            case 1:
+                row.Labels = values;
+                break;
+            case 2:
+                row.Modality = values;
+                break;
+            case 3:
+                row.PositionIds = values;
+                break;
+            case 4:
+                row.RopeT = values;
+                break;
+            case 5:
+                row.RopeH = values;
+                break;
+            case 6:
+                row.RopeW = values;
+                break;
+            case 7:
+                row.CuSeqlens = values;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(column));
+        }
+    }
+
     public static string[] StringColumn(ShardRow row, int column) => column switch
     {
         0 => row.DocIds,

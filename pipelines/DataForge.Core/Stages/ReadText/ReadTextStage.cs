@@ -341,8 +341,12 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
 
     private static readonly JsonWriterOptions MetaWriter = new() { Encoder = DataForgeJson.Compact.Encoder, Indented = false };
 
-    /// <summary>What <see cref="FromRecord"/> makes of the same record, read from a JsonDocument (meta: the same bytes).</summary>
-    private StageOutcome FromElement(JsonElement record, string source, byte[] json, System.Security.Cryptography.IncrementalHash sha256)
+    /// <summary>
+    /// A record's sample: its text field, its id (a non-empty string or an integer; else from its source), and every
+    /// other field as meta, written compactly with the relaxed encoder (the bytes JsonNode's ToJsonString gave, tested).
+    /// </summary>
+    /// <param name="sha256">a hasher reused across a batch of lines for source ids, or null for a one-off</param>
+    private StageOutcome FromElement(JsonElement record, string source, byte[] json, System.Security.Cryptography.IncrementalHash? sha256)
     {
         if (!record.TryGetProperty(options.TextField, out var textValue) || textValue.ValueKind != JsonValueKind.String)
         {
@@ -376,7 +380,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
             writer.WriteEndObject();
         }
 
-        return StageOutcome.Of(new Sample(id ?? SampleIds.FromSource(source, sha256), source, ImmutableArray.Create<Part>(new TextPart(text, _role)), Encoding.UTF8.GetString(meta.WrittenSpan)));
+        return StageOutcome.Of(new Sample(id ?? (sha256 is null ? SampleIds.FromSource(source) : SampleIds.FromSource(source, sha256)), source, ImmutableArray.Create<Part>(new TextPart(text, _role)), Encoding.UTF8.GetString(meta.WrittenSpan)));
     }
 
     /// <summary>The stage_stats counter of lone surrogates replaced by U+FFFD (as tiktoken encodes them).</summary>
@@ -384,28 +388,14 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
 
     private static readonly JsonDocumentOptions NoDuplicateKeys = new() { AllowDuplicateProperties = false };
 
+    /// <summary>
+    /// A record read as objects (a Parquet row, an element of a JSON array): serialised and read by
+    /// <see cref="FromElement"/>, so every format takes text, id and meta by one rule (no duplicate keys can occur here).
+    /// </summary>
     private StageOutcome FromRecord(JsonObject record, string source)
     {
-        if (record[options.TextField] is not JsonValue textValue || !textValue.TryGetValue<string>(out var text))
-        {
-            return StageOutcome.Reject(source, CoreRejectReasons.TextMissingField, $"no string field '{options.TextField}'");
-        }
-
-        var id = record[options.IdField] switch
-        {
-            JsonValue value when value.TryGetValue<string>(out var textId) && textId.Length > 0 => textId,
-            JsonValue value when value.TryGetValue<long>(out var numberId) => numberId.ToString(CultureInfo.InvariantCulture),
-            _ => SampleIds.FromSource(source),
-        };
-        var meta = new JsonObject();
-        foreach (var (key, value) in record)
-        {
-            if (key != options.TextField && key != options.IdField)
-            {
-                meta[key] = value?.DeepClone();
-            }
-        }
-
-        return StageOutcome.Of(new Sample(id, source, ImmutableArray.Create<Part>(new TextPart(text, _role)), meta.ToJsonString(DataForgeJson.Compact)));
+        var json = JsonSerializer.SerializeToUtf8Bytes(record);
+        using var document = JsonDocument.Parse(json);
+        return FromElement(document.RootElement, source, json, null);
     }
 }
