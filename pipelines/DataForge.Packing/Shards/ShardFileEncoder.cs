@@ -3,25 +3,20 @@ using System.Threading.Channels;
 using Apache.Arrow;
 using Apache.Arrow.Ipc;
 using DataForge.Core.Storage;
-using Parquet;
+using DataForge.Packing.Shards.ParquetFiles;
 
 namespace DataForge.Packing.Shards;
 
 /// <summary>
 /// Writes one shard from its rows, in order, as a Parquet file, an Arrow IPC file or both: row groups (record batches)
 /// of <c>RowGroupSize</c> rows whose columns are filled once into flat buffers and handed to each format. Parquet gets
-/// values plus Dremel repetition and definition levels through Parquet.Net's low-level writer (the bytes of its object
-/// serializer at a fraction of the cost on L-long lists); Arrow gets the same values with list offsets, uncompressed, so
+/// values plus Dremel repetition and definition levels through <see cref="ShardParquetWriter"/> (the table Parquet.Net
+/// wrote for these rows, with one copy of the values instead of per-value level and statistics work); Arrow gets the same values with list offsets, uncompressed, so
 /// the trainer can map the file. Each file is published atomically with its sha256 when the rows end; a failure or
 /// cancellation leaves nothing visible.
 /// </summary>
 internal static class ShardFileEncoder
 {
-    /// <summary>Definition levels: an optional list with entries (2), its optional string elements present (3), or empty (1).</summary>
-    private const int IntPresent = 2;
-    private const int StringPresent = 3;
-    private const int EmptyList = 1;
-
     /// <param name="stem">the shard's name without extension (shard-00000)</param>
     public static async Task<(ShardFile File, ShardStats Stats)> WriteAsync<TRow>(
         IStorage folder, string stem, ChannelReader<TRow> rows, IShardColumns<TRow> columns, ShardEncoding encoding, CancellationToken cancellationToken)
@@ -31,7 +26,12 @@ internal static class ShardFileEncoder
         var pending = new List<TRow>(encoding.RowGroupSize);
         await using var parquetFile = ShardFormats.WritesParquet(encoding.Format) ? await folder.BeginWriteAsync($"{stem}.parquet", cancellationToken) : null;
         await using var arrowFile = ShardFormats.WritesArrow(encoding.Format) ? await folder.BeginWriteAsync($"{stem}.arrow", cancellationToken) : null;
-        var parquet = parquetFile is null ? null : await ParquetWriter.CreateAsync(ShardSchema.Schema, parquetFile.Stream, encoding.ParquetOptions(), cancellationToken: cancellationToken);
+        using var parquet = parquetFile is null ? null : new ShardParquetWriter(parquetFile.Stream, encoding.Compression);
+        if (parquet is not null)
+        {
+            await parquet.StartAsync(cancellationToken);
+        }
+
         var arrow = arrowFile is null ? null : new ArrowFileWriter(arrowFile.Stream, ShardArrow.Schema, leaveOpen: true);
         try
         {
@@ -52,6 +52,11 @@ internal static class ShardFileEncoder
                 await WriteGroupAsync(parquet, arrow, pending, columns, cancellationToken);
             }
 
+            if (parquet is not null)
+            {
+                await parquet.FinishAsync(cancellationToken);
+            }
+
             if (arrow is not null)
             {
                 await arrow.WriteEndAsync(cancellationToken);
@@ -59,11 +64,6 @@ internal static class ShardFileEncoder
         }
         finally
         {
-            if (parquet is not null)
-            {
-                await parquet.DisposeAsync();
-            }
-
             arrow?.Dispose();
         }
 
@@ -79,10 +79,8 @@ internal static class ShardFileEncoder
         return new ShardFileCopy(name, bytes, sha256);
     }
 
-    private static async Task WriteGroupAsync<TRow>(ParquetWriter? parquet, ArrowFileWriter? arrow, List<TRow> rows, IShardColumns<TRow> columns, CancellationToken cancellationToken)
+    private static async Task WriteGroupAsync<TRow>(ShardParquetWriter? parquet, ArrowFileWriter? arrow, List<TRow> rows, IShardColumns<TRow> columns, CancellationToken cancellationToken)
     {
-        var fields = ShardSchema.Schema.GetDataFields();
-        using var group = parquet?.CreateRowGroup();
         var arrays = new IArrowArray[ShardSchema.IntColumns.Length + ShardSchema.StringColumns.Length];
         for (var column = 0; column < ShardSchema.IntColumns.Length; column++)
         {
@@ -94,36 +92,22 @@ internal static class ShardFileEncoder
 
             // Pooled: a row group of 128 rows at L = 4096 is 2 MB a buffer, which would be a large-object allocation each.
             var values = ArrayPool<int>.Shared.Rent(total);
-            var repetition = ArrayPool<int>.Shared.Rent(total);
-            var definition = ArrayPool<int>.Shared.Rent(total);
             var offsets = ArrayPool<int>.Shared.Rent(rows.Count + 1);
             try
             {
-                var levels = 0;
                 var valueCount = 0;
                 for (var r = 0; r < rows.Count; r++)
                 {
                     offsets[r] = valueCount;
                     var length = columns.IntLength(rows[r], column);
-                    if (length == 0)
-                    {
-                        repetition[levels] = 0;
-                        definition[levels++] = EmptyList;
-                        continue;
-                    }
-
                     columns.CopyInts(rows[r], column, values.AsSpan(valueCount, length));
                     valueCount += length;
-                    repetition[levels] = 0;
-                    repetition.AsSpan(levels + 1, length - 1).Fill(1);
-                    definition.AsSpan(levels, length).Fill(IntPresent);
-                    levels += length;
                 }
 
                 offsets[rows.Count] = valueCount;
-                if (group is not null)
+                if (parquet is not null)
                 {
-                    await group.WriteAllPartsAsync<int>(fields[column], values.AsMemory(0, valueCount), definition.AsMemory(0, levels), repetition.AsMemory(0, levels), cancellationToken);
+                    await parquet.WriteIntColumnAsync(column, values.AsMemory(0, valueCount), offsets.AsMemory(0, rows.Count + 1), cancellationToken);
                 }
 
                 if (arrow is not null)
@@ -134,8 +118,6 @@ internal static class ShardFileEncoder
             finally
             {
                 ArrayPool<int>.Shared.Return(values);
-                ArrayPool<int>.Shared.Return(repetition);
-                ArrayPool<int>.Shared.Return(definition);
                 ArrayPool<int>.Shared.Return(offsets);
             }
         }
@@ -143,29 +125,9 @@ internal static class ShardFileEncoder
         for (var column = 0; column < ShardSchema.StringColumns.Length; column++)
         {
             var lists = rows.Select(row => columns.Strings(row, column)).ToList();
-            if (group is not null)
+            if (parquet is not null)
             {
-                var values = new List<ReadOnlyMemory<char>>();
-                var repetition = new List<int>();
-                var definition = new List<int>();
-                foreach (var list in lists)
-                {
-                    if (list.Length == 0)
-                    {
-                        repetition.Add(0);
-                        definition.Add(EmptyList);
-                    }
-
-                    for (var i = 0; i < list.Length; i++)
-                    {
-                        values.Add(list[i].AsMemory());
-                        repetition.Add(i == 0 ? 0 : 1);
-                        definition.Add(StringPresent);
-                    }
-                }
-
-                await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(
-                    fields[ShardSchema.IntColumns.Length + column], values.ToArray(), definition.ToArray(), repetition.ToArray(), cancellationToken);
+                await parquet.WriteStringColumnAsync(column, lists, cancellationToken);
             }
 
             if (arrow is not null)
@@ -174,6 +136,7 @@ internal static class ShardFileEncoder
             }
         }
 
+        parquet?.EndRowGroup(rows.Count);
         if (arrow is not null)
         {
             using var batch = new RecordBatch(ShardArrow.Schema, arrays, rows.Count);

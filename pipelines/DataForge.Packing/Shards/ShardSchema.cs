@@ -1,23 +1,14 @@
-using Parquet.Schema;
-
 namespace DataForge.Packing.Shards;
 
 /// <summary>
-/// The Parquet schema of shard files (schemas/packed-shards.md), as the low-level writer needs it: optional lists of
-/// required int32 (and of optional strings for the two string lists), the layout ParquetSerializer gives
-/// <see cref="ShardRow"/>, so both write the same bytes.
+/// The columns of shard files (schemas/packed-shards.md), in file order: eight lists of int32 and two of strings
+/// (ParquetFiles/ShardParquetWriter writes them as optional lists of required int32 and of optional UTF-8 strings).
 /// </summary>
 internal static class ShardSchema
 {
     public static readonly string[] IntColumns = ["input_ids", "labels", "modality", "position_ids", "rope_t", "rope_h", "rope_w", "cu_seqlens"];
 
     public static readonly string[] StringColumns = ["doc_ids", "media"];
-
-    public static readonly ParquetSchema Schema = new(
-        [
-            .. IntColumns.Select(name => new ListField(name, new DataField<int>("element"))),
-            .. StringColumns.Select(name => new ListField(name, new DataField<string>("element"))),
-        ]);
 
     public static int[] IntColumn(ShardRow row, int column) => column switch
     {
