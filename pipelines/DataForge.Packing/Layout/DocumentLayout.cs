@@ -44,7 +44,8 @@ public sealed class DocumentLayout
         ? sample.Parts.OfType<TextPart>().Select(part => part.Text)
         : (_chat.Render(sample) ?? []).OfType<TemplateText>().Select(Concatenate);
 
-    public LayoutResult Lay(Sample sample, ITokenizerSession session, long order)
+    /// <param name="scratch">one worker's reusable buffers (<see cref="LayoutScratch"/>); a fresh set when null</param>
+    public LayoutResult Lay(Sample sample, ITokenizerSession session, long order, LayoutScratch? scratch = null)
     {
         // About a token per 3 chars of text (4 for English prose, fewer for CJK): lists sized once, not grown from empty.
         var textChars = 0L;
@@ -54,9 +55,12 @@ public sealed class DocumentLayout
         }
 
         var capacity = (int)Math.Min(1 << 20, 16 + (textChars / 3));
-        var builder = new Builder(capacity);
+        scratch ??= new LayoutScratch();
+        var builder = scratch.Builder;
+        builder.Reset(capacity);
         var media = new List<string>();
-        var textIds = new List<int>(capacity);
+        var textIds = scratch.TextIds;
+        textIds.Clear();
         var hasTarget = false;
         if (_chat is not null)
         {
@@ -92,9 +96,7 @@ public sealed class DocumentLayout
                 hasTarget |= part.Role == Role.Target;
                 if (part is TextPart text)
                 {
-                    textIds.Clear();
-                    session.Encode(text.Text, textIds);
-                    builder.AddSequential(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(textIds), loss, Modality.Text);
+                    builder.AddEncoded(session, text.Text, loss, Modality.Text);
                 }
                 else if (AddMedia(part, builder, media) is { } rejected)
                 {
@@ -234,15 +236,50 @@ public sealed class DocumentLayout
     /// Accumulates tokens with their loss flag, modality and M-RoPE position. Positions are only held once the document
     /// has an image: until then token k sits at (k, k, k), so text documents never pay 12 bytes a token for them.
     /// </summary>
-    private sealed class Builder(int capacity)
+    internal sealed class Builder
     {
-        private readonly List<int> _ids = new(capacity);
-        private readonly List<bool> _loss = new(capacity);
-        private readonly List<byte> _modality = new(capacity);
+        private readonly List<int> _ids = [];
+        private readonly List<bool> _loss = [];
+        private readonly List<byte> _modality = [];
         private List<(int, int, int)>? _rope;
         private int _next;
 
         public int Count => _ids.Count;
+
+        /// <summary>Empties the builder for the next document, keeping its lists' capacity (at least <paramref name="capacity"/>).</summary>
+        public void Reset(int capacity)
+        {
+            _ids.Clear();
+            _loss.Clear();
+            _modality.Clear();
+            _rope = null;
+            _next = 0;
+            _ids.EnsureCapacity(capacity);
+            _loss.EnsureCapacity(capacity);
+            _modality.EnsureCapacity(capacity);
+        }
+
+        /// <summary>Entries a builder may keep between documents; a longer document's lists are let go after it.</summary>
+        public bool Oversized => _ids.Capacity > 1 << 18;
+
+        /// <summary>A text's ids tokenized straight onto the end of the document, in sequence, with one loss flag.</summary>
+        public void AddEncoded(ITokenizerSession session, string text, bool loss, byte modality)
+        {
+            var start = _ids.Count;
+            session.Encode(text, _ids);
+            var added = _ids.Count - start;
+            Append(_loss, loss, added);
+            Append(_modality, modality, added);
+            if (_rope is not null)
+            {
+                for (var i = 0; i < added; i++)
+                {
+                    _rope.Add((_next + i, _next + i, _next + i));
+                }
+            }
+
+            _next += added;
+        }
 
         public void AddSequential(int id, bool loss, byte modality)
         {

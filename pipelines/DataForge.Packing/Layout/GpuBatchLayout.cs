@@ -22,15 +22,20 @@ internal static class GpuBatchLayout
     public const int BatchesInFlight = 3;
 
     public static IAsyncEnumerable<(Sample Sample, LayoutResult Result)> LayOutAsync(
-        IAsyncEnumerable<Sample> input, GpuTextEncoder gpu, DocumentLayout layout, CancellationToken cancellationToken) =>
-        Batches(input, cancellationToken)
+        IAsyncEnumerable<Sample> input, GpuTextEncoder gpu, DocumentLayout layout, CancellationToken cancellationToken)
+    {
+        // Layout buffers reused across samples and batches, one per host worker at a time (see ParallelLayout).
+        var scratches = new System.Collections.Concurrent.ConcurrentQueue<LayoutScratch>();
+        return Batches(input, cancellationToken)
             .SelectOrderedAsync(
-                (batch, _) => ValueTask.FromResult(LayOut(batch.Samples, batch.FirstOrder, gpu, layout)),
+                (batch, _) => ValueTask.FromResult(LayOut(batch.Samples, batch.FirstOrder, gpu, layout, scratches)),
                 BatchesInFlight,
                 cancellationToken)
             .SelectMany(results => results.ToAsyncEnumerable());
+    }
 
-    private static (Sample, LayoutResult)[] LayOut(List<Sample> samples, long firstOrder, GpuTextEncoder gpu, DocumentLayout layout)
+    private static (Sample, LayoutResult)[] LayOut(
+        List<Sample> samples, long firstOrder, GpuTextEncoder gpu, DocumentLayout layout, System.Collections.Concurrent.ConcurrentQueue<LayoutScratch> scratches)
     {
         var texts = new List<string>();
         var firstText = new int[samples.Count + 1];
@@ -43,11 +48,17 @@ internal static class GpuBatchLayout
         var ids = gpu.Encode(texts);
         var results = new (Sample, LayoutResult)[samples.Count];
 
-        Parallel.For(0, samples.Count, i =>
-        {
-            var session = new EncodedSession(texts, ids, firstText[i], firstText[i + 1]);
-            results[i] = (samples[i], layout.Lay(samples[i], session, firstOrder + i));
-        });
+        Parallel.For(
+            0,
+            samples.Count,
+            () => scratches.TryDequeue(out var pooled) ? pooled : new LayoutScratch(),
+            (i, _, scratch) =>
+            {
+                var session = new EncodedSession(texts, ids, firstText[i], firstText[i + 1]);
+                results[i] = (samples[i], layout.Lay(samples[i], session, firstOrder + i, scratch));
+                return scratch;
+            },
+            scratches.Enqueue);
         return results;
     }
 

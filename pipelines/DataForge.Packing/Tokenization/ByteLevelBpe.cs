@@ -89,27 +89,35 @@ public sealed class ByteLevelBpe
             return [.. _merges.Select(pair => (pair.Key.Left, pair.Key.Right, pair.Value.Rank, pair.Value.Merged))];
         }
 
-        var pairs = new List<(int Left, int Right, int Rank, int Merged)>(_tokens.Length * 3);
-        Span<char> widened = stackalloc char[256];
-        for (var id = 0; id < _tokens.Length; id++)
+        // Every split of every token, looked up in blocks of ids on all cores: on one core this was 0.2 s of pack's
+        // start-up for cl100k_base, with every layout worker waiting for the table; blocks joined in id order.
+        const int Block = 4096;
+        var blocks = new List<(int Left, int Right, int Rank, int Merged)>[(_tokens.Length + Block - 1) / Block];
+        Parallel.For(0, blocks.Length, block =>
         {
-            var bytes = _tokens[id];
-            var chars = bytes.Length <= widened.Length ? widened[..bytes.Length] : new char[bytes.Length];
-            for (var k = 0; k < bytes.Length; k++)
+            var found = new List<(int Left, int Right, int Rank, int Merged)>(Block * 3);
+            Span<char> widened = stackalloc char[256];
+            for (var id = block * Block; id < Math.Min(_tokens.Length, (block + 1) * Block); id++)
             {
-                chars[k] = (char)bytes[k];
-            }
-
-            for (var split = 1; split < bytes.Length; split++)
-            {
-                if (_lookup.TryGetValue(chars[..split], out var left) && _lookup.TryGetValue(chars[split..], out var right))
+                var bytes = _tokens[id];
+                var chars = bytes.Length <= widened.Length ? widened[..bytes.Length] : new char[bytes.Length];
+                for (var k = 0; k < bytes.Length; k++)
                 {
-                    pairs.Add((left, right, id, id));
+                    chars[k] = (char)bytes[k];
+                }
+
+                for (var split = 1; split < bytes.Length; split++)
+                {
+                    if (_lookup.TryGetValue(chars[..split], out var left) && _lookup.TryGetValue(chars[split..], out var right))
+                    {
+                        found.Add((left, right, id, id));
+                    }
                 }
             }
-        }
 
-        return pairs;
+            blocks[block] = found;
+        });
+        return [.. blocks.SelectMany(block => block)];
     }
 
     /// <summary>The id of a token given as bytes, if it is one.</summary>

@@ -30,5 +30,6 @@ public interface ITextTokenizer
 
 public interface ITokenizerSession
 {
+    /// <summary>Appends the ids of <paramref name="text"/> to <paramref name="output"/> (what it held before stays).</summary>
     void Encode(string text, List<int> output);
 }

@@ -21,7 +21,7 @@ internal sealed class LevelRuns
 
     public void Clear()
     {
-        _buffer.Clear();
+        _buffer.ResetWrittenCount();
         _value = -1;
         _count = 0;
         Levels = 0;

@@ -65,7 +65,7 @@ internal sealed class ShardParquetWriter : IDisposable
     {
         _repetition.Clear();
         _definition.Clear();
-        _page.Clear();
+        _page.ResetWrittenCount(); // not Clear(): that zeroes the 2 MB just written
         var rowOffsets = offsets.Span;
         long empty = 0;
         for (var r = 0; r + 1 < rowOffsets.Length; r++)
@@ -140,7 +140,7 @@ internal sealed class ShardParquetWriter : IDisposable
             }
         }
 
-        _page.Clear();
+        _page.ResetWrittenCount(); // not Clear(): that zeroes the 2 MB just written
         _repetition.WriteTo(_page);
         _definition.WriteTo(_page);
         _page.Write(values.WrittenSpan);

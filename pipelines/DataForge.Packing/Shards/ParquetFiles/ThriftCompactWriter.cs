@@ -28,7 +28,7 @@ internal sealed class ThriftCompactWriter
 
     public void Clear()
     {
-        _buffer.Clear();
+        _buffer.ResetWrittenCount();
         _lastField.Clear();
         _last = 0;
     }
