@@ -24,7 +24,7 @@ public sealed record RunOptions(TaskSelection Tasks, int Workers)
 public sealed record RunResult(string Output, int TasksPlanned, int TasksRun, int TasksSkipped, SampleSetManifest? Manifest);
 
 /// <summary>
-/// Runs a pipeline as deterministic tasks (DESIGN.md §4): input files are hashed into task buckets, each task
+/// Runs a pipeline as deterministic tasks (DESIGN.md §4): input files are split into tasks by size (TaskBalancer), each task
 /// streams its files through the stages and ends with its own <c>_SUCCESS</c>; finished tasks are skipped on a
 /// rerun. When every task is done the run's <c>_manifest.json</c> and <c>_SUCCESS</c> are written.
 /// </summary>
@@ -62,8 +62,15 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
         var pending = new List<int>();
         foreach (var task in selected)
         {
-            if (await ReadReportAsync(output, task, configHash, cancellationToken) is not null)
+            if (await ReadReportAsync(output, task, configHash, cancellationToken) is { } done)
             {
+                var fingerprint = TaskBalancer.Fingerprint(plan.Select(stage => stage[task]));
+                if (done.InputsSha256 is { } recorded && recorded != fingerprint)
+                {
+                    throw new DataForgeException(
+                        $"task {task} of {output.Uri} finished on other input files than this run gives it (files were added, removed or changed size since); write to a new output or delete it");
+                }
+
                 // A process killed between its task's _SUCCESS and the lease's removal leaves the lease behind.
                 await output.DeleteAsync(TaskFiles.Lease(task), cancellationToken);
                 await output.DeleteAsync(TaskFiles.Failure(task), cancellationToken);
@@ -137,18 +144,16 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 throw new UsageException($"{where}: source stage '{stage.Name}' has no inputs (set 'inputs' at the top of the pipeline or in its options)");
             }
 
+            var files = new List<InputFile>();
             foreach (var input in inputs)
             {
                 await foreach (var file in resolver.ExpandAsync(input, cancellationToken))
                 {
-                    plan[index][TaskOf(file, spec.Tasks)].Add(file);
+                    files.Add(file);
                 }
             }
 
-            foreach (var bucket in plan[index])
-            {
-                bucket.Sort((left, right) => string.CompareOrdinal(left.Uri, right.Uri));
-            }
+            plan[index] = TaskBalancer.Assign(files, spec.Tasks);
         }
 
         if (!anySource)
@@ -158,12 +163,6 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
 
         return plan;
     }
-
-    /// <summary>
-    /// A file's task depends only on its path inside its input, so the same data gives the same tasks wherever it
-    /// lies (another folder, another machine, Azure) and adding files never moves the others.
-    /// </summary>
-    public static int TaskOf(InputFile file, int tasks) => Hashes.Bucket(file.Path, tasks);
 
     private async Task RunTaskAsync(
         PipelineSpec spec, string configHash, int task, IReadOnlyList<List<InputFile>> inputsByStage, IReadOnlyList<List<InputFile>> allInputsByStage, IStorage output, RunOptions options, RunCounters counters, CancellationToken cancellationToken)
@@ -254,7 +253,8 @@ public sealed class PipelineRunner(StageRegistry registry, StorageFactory storag
                 [.. files.Select(file => new ManifestFile(file.Name, file.Samples, file.Bytes, file.Sha256))],
                 rejectCounts,
                 publishedRejects,
-                outputs.Extras.Count == 0 ? null : outputs.Extras);
+                outputs.Extras.Count == 0 ? null : outputs.Extras,
+                TaskBalancer.Fingerprint(inputsByStage));
             await StorageJson.WriteAsync(output, SampleSetFiles.TaskSuccess(task), report, cancellationToken);
             await output.DeleteAsync(TaskFiles.Failure(task), cancellationToken);
             logger.LogInformation("task {Task} done: {Samples} samples, {Rejects} rejects", task, report.Samples, rejectCounts.Values.Sum());

@@ -16,7 +16,8 @@ public sealed record TaskReport(
     [property: JsonPropertyName("files")] IReadOnlyList<ManifestFile> Files,
     [property: JsonPropertyName("rejects")] IReadOnlyDictionary<string, long> Rejects,
     [property: JsonPropertyName("reject_files")] IReadOnlyList<string> RejectFiles,
-    [property: JsonPropertyName("extras")] IReadOnlyDictionary<string, JsonNode>? Extras = null);
+    [property: JsonPropertyName("extras")] IReadOnlyDictionary<string, JsonNode>? Extras = null,
+    [property: JsonPropertyName("inputs_sha256")] string? InputsSha256 = null);
 
 /// <summary>A published file with its size and checksum.</summary>
 public sealed record ManifestFile(
