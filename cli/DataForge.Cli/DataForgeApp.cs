@@ -51,9 +51,16 @@ public static partial class DataForgeApp
 
     public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, AsrStage.Definition, PackStage.Definition, DataForge.Packing.Mixing.MixStage.Definition]);
 
+    private static async Task<int> StoppedAsync(StopSignals stop, TextWriter stderr)
+    {
+        await stderr.WriteLineAsync($"stopped by {stop.Signal}: {stop.Kept ?? "finished tasks and files are kept; units in flight were abandoned, nothing half-written is visible; rerun the same command to resume"}");
+        return stop.ExitCode;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
     {
-        var app = new CliContext(stdout, stderr, environment, Registry());
+        using var stop = new StopSignals();
+        var app = new CliContext(stdout, stderr, environment, Registry()) { Stop = stop };
         var root = new RootCommand("DataForge: multimodal raw material in, tokenized and packed training shards out.")
         {
             RunCommand.Create(app),
@@ -87,15 +94,21 @@ public static partial class DataForgeApp
             return Usage;
         }
 
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
         try
         {
-            return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false }, cancel.Token);
+            var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null /* StopSignals owns SIGINT and SIGTERM */ }, stop.Abort);
+            if (stop.Signal is not null && stop.Kept is not null)
+            {
+                // The command stopped at a boundary of its own and said what it kept.
+                return await StoppedAsync(stop, stderr);
+            }
+
+            return code;
+        }
+        catch (Exception) when (stop.Signal is not null)
+        {
+            // Whatever a stopping run throws while it unwinds (cancellations, disposed channels) is the stop, not a bug.
+            return await StoppedAsync(stop, stderr);
         }
         catch (UsageException e)
         {
@@ -105,11 +118,6 @@ public static partial class DataForgeApp
         catch (DataForgeException e)
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
-            return Failure;
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            await stderr.WriteLineAsync("cancelled; rerun the same command to resume (finished tasks are kept)");
             return Failure;
         }
         catch (Exception e) when (EnvironmentFailure(e) is { } message)
@@ -128,4 +136,8 @@ public static partial class DataForgeApp
 }
 
 /// <summary>What every command needs from the process, passed in so tests can run the CLI in-process.</summary>
-public sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, StageRegistry Registry);
+public sealed record CliContext(TextWriter Stdout, TextWriter Stderr, Func<string, string?> Environment, StageRegistry Registry)
+{
+    /// <summary>SIGINT / SIGTERM (null in-process, where the host owns the signals).</summary>
+    public StopSignals? Stop { get; init; }
+}

@@ -10,7 +10,7 @@ namespace DataForge.Cli.Commands;
 /// <summary>
 /// <c>dataforge train --shards DIR | --data W DIR W DIR … | --mixture FILE --out DIR [--preset tiny|small] [--steps N] [--device cpu|cuda] [--resume]
 /// [--batch-size N] [--accumulation N] [--lr X] [--seed N] [--checkpoint-every N] [--eval-every N] [--threads N]
-/// [--precision auto|bf16|fp32] [--warmup N] [--save-init]</c>:
+/// [--precision auto|bf16|fp32] [--warmup N] [--save-init] [--stop-after DURATION]</c>:
 /// trains the bundled sparse MoE model on packed shards.
 /// </summary>
 public static class TrainCommand
@@ -44,10 +44,11 @@ public static class TrainCommand
         var shuffleBuffer = new Option<int?>("--shuffle-buffer") { Description = "rows in the buffer that mixes row groups each epoch (default 1024; 0: row-group order)" };
         var shardFormat = new Option<string?>("--shard-format") { Description = "which shard files to read: auto (the Arrow files when the set has them: memory-mapped, nothing to decode), parquet or arrow" };
         var lossChunk = new Option<int?>("--loss-chunk") { Description = "target positions per chunk of the output head and loss (default 8192; 0: all at once)" };
+        var stopAfter = new Option<string?>("--stop-after") { Description = "stop cleanly once this much time has passed (90m, 2h, 1h30m, 3600, Slurm's d-hh:mm:ss): a checkpoint at the step reached, then --resume continues; for jobs with a time limit" };
         var saveInit = new Option<bool>("--save-init") { Description = "write OUT/init.safetensors, the weights before the first step (to start another implementation from them)" };
         var command = new Command("train", "train the bundled sparse MoE omni-modal model on packed shards")
         {
-            shards, data, mixture, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit, shuffleBuffer, shardFormat, lossChunk,
+            shards, data, mixture, output, preset, steps, device, resume, batchSize, accumulation, learningRate, seed, checkpointEvery, evalEvery, threads, auxLoss, biasRate, biasRule, noModalityRouting, libtorch, media, noMedia, precision, warmup, saveInit, shuffleBuffer, shardFormat, lossChunk, stopAfter,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -76,6 +77,12 @@ public static class TrainCommand
                 WorldSize = TrainingData.WorldSize(app.Environment),
             };
             TrainingSetup.Check(options);
+            TimeSpan? timeLimit = null;
+            if (parse.GetValue(stopAfter) is { } limitText)
+            {
+                timeLimit = Durations.Parse(limitText) ?? throw new UsageException($"--stop-after '{limitText}' is not a duration (90m, 2h, 1h30m, 3600, 1-00:00:00)");
+            }
+
             if (TrainingSetup.PrepareDevice(options.Device, parse.GetValue(libtorch), app.Environment) is { } loaded)
             {
                 await app.Stderr.WriteLineAsync(loaded);
@@ -84,7 +91,30 @@ public static class TrainCommand
             var factory = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
             var sets = await TrainingData.ResolveAsync(factory, parse.GetValue(shards), parse.GetValue(data), parse.GetValue(mixture), parse.GetValue(media), parse.GetValue(noMedia), app.Environment, cancellationToken);
             var trainer = new Trainer(options, line => app.Stderr.WriteLine(line));
-            var summary = await trainer.RunAsync(sets, Path.GetFullPath(parse.GetValue(output)!), parse.GetValue(resume), cancellationToken);
+            // SIGINT / SIGTERM stop between steps with a checkpoint (a second signal aborts at once).
+            if (app.Stop is { } stop)
+            {
+                stop.StopsAtBoundary = true;
+            }
+
+            var runDirectory = Path.GetFullPath(parse.GetValue(output)!);
+            var summary = await trainer.RunAsync(sets, runDirectory, parse.GetValue(resume), cancellationToken, app.Stop?.Requested ?? CancellationToken.None, timeLimit);
+            if (summary.Stopped)
+            {
+                var checkpoint = Path.Combine(runDirectory, Checkpoints.Folder, $"step-{summary.Steps:D6}");
+                var kept = !Directory.Exists(checkpoint) ? "no step had finished, nothing to keep; rerun the same command" : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"step {summary.Steps} of {options.Steps} is kept (checkpoint {checkpoint}); resume with the same command and --resume");
+                if (app.Stop?.Signal is not null)
+                {
+                    app.Stop.Kept = kept;
+                    return DataForgeApp.Failure;
+                }
+
+                await app.Stdout.WriteLineAsync($"{parse.GetValue(output)}: stopped after {Durations.Format(timeLimit ?? TimeSpan.Zero)} (--stop-after): {kept}");
+                return DataForgeApp.Success;
+            }
+
             await app.Stdout.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{parse.GetValue(output)}: {summary.Steps} steps, loss {summary.LastLoss:0.0000}{(summary.LastEvalLoss is { } eval ? $", held-out loss {eval:0.0000}" : string.Empty)}, {summary.TokensPerSecond:0} tokens/s"));

@@ -18,7 +18,8 @@ namespace DataForge.Training.Training;
 /// <summary>A shard set to train on: its name in a blend (empty alone), its weight, and the sample set holding its media.</summary>
 public sealed record TrainingSet(string Name, IStorage Shards, double Weight, IStorage? Media);
 
-public sealed record TrainSummary(int Steps, double LastLoss, double? LastEvalLoss, double TokensPerSecond, string RunDirectory);
+/// <param name="Stopped">the run stopped early (a stop was requested, or its time was up) at <paramref name="Steps"/>, after writing a checkpoint there</param>
+public sealed record TrainSummary(int Steps, double LastLoss, double? LastEvalLoss, double TokensPerSecond, string RunDirectory, bool Stopped = false);
 
 /// <summary>
 /// Trains the bundled MoE model on packed shards: AdamW with warm-up and cosine decay, gradient clipping and
@@ -44,7 +45,10 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
     /// Trains on one shard set or on a blend of several (<c>train --data 0.45 A 0.45 B 0.1 C</c>): every set must share
     /// seq_len, tokenizer and layout; each holds out its own evaluation rows and brings its own media.
     /// </summary>
-    public async Task<TrainSummary> RunAsync(IReadOnlyList<TrainingSet> sets, string runDirectory, bool resume, CancellationToken cancellationToken)
+    /// <param name="stopRequested">when cancelled, the run stops before its next step and writes a checkpoint at the step reached</param>
+    /// <param name="stopAfter">the same once this much time has passed since the first step began (a job's time limit)</param>
+    public async Task<TrainSummary> RunAsync(
+        IReadOnlyList<TrainingSet> sets, string runDirectory, bool resume, CancellationToken cancellationToken, CancellationToken stopRequested = default, TimeSpan? stopAfter = null)
     {
         if (options.Threads > 0)
         {
@@ -150,8 +154,21 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
         var moeLayers = model.MoeLayers.ToList();
         var position = state.Position;
         var readBefore = opened.Sum(set => set.ReadTime.TotalSeconds);
+        var elapsed = Stopwatch.StartNew();
         for (var step = state.Step; step < options.Steps; step++)
         {
+            if (stopRequested.IsCancellationRequested || (step > state.Step && stopAfter is { } limit && elapsed.Elapsed >= limit))
+            {
+                // Between steps: the model, optimizer and data position are those after step `step`, so the
+                // checkpoint resumes exactly (unless the last step just wrote one, or none ran since the start).
+                if (step > state.Step && step % options.CheckpointEvery != 0)
+                {
+                    Checkpoints.Save(runDirectory, model, optimizer, new CheckpointState(step, position));
+                }
+
+                return new TrainSummary(step, lastLoss, lastEval, tokensPerSecond, runDirectory, Stopped: true);
+            }
+
             var clock = Stopwatch.StartNew();
             var dataWait = TimeSpan.Zero;
             var learningRate = LearningRateSchedule.At(step, options.Steps, options.WarmupSteps, options.LearningRate, options.MinLearningRateRatio);
@@ -266,7 +283,9 @@ public sealed class Trainer(TrainOptions options, Action<string> progress)
             readBefore = opened.Sum(set => set.ReadTime.TotalSeconds);
             await metrics.WriteLineAsync(line.ToJsonString(DataForgeJson.Compact));
             await metrics.FlushAsync(cancellationToken);
-            progress(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}  loss {lmLoss:0.0000}  aux {auxLoss:0.000}  lr {learningRate:0.00e0}  grad {norm:0.00}  {tokensPerSecond:0} tok/s  load cv {string.Join(" ", loadCounts.Select(c => CoefficientOfVariation(c).ToString("0.00", CultureInfo.InvariantCulture)))}{(line["eval_loss"] is { } shownEval ? $"  eval {shownEval}" : string.Empty)}"));
+            var done = step + 1 - state.Step;
+            var eta = TimeSpan.FromSeconds(elapsed.Elapsed.TotalSeconds / done * (options.Steps - step - 1));
+            progress(string.Create(CultureInfo.InvariantCulture, $"step {step + 1}/{options.Steps}  loss {lmLoss:0.0000}  aux {auxLoss:0.000}  lr {learningRate:0.00e0}  grad {norm:0.00}  {tokensPerSecond:0} tok/s  load cv {string.Join(" ", loadCounts.Select(c => CoefficientOfVariation(c).ToString("0.00", CultureInfo.InvariantCulture)))}{(line["eval_loss"] is { } shownEval ? $"  eval {shownEval}" : string.Empty)}  elapsed {Durations.Format(elapsed.Elapsed)}  eta {Durations.Format(eta)}"));
             if ((step + 1) % options.CheckpointEvery == 0 || step + 1 == options.Steps)
             {
                 Checkpoints.Save(runDirectory, model, optimizer, new CheckpointState(step + 1, position));
