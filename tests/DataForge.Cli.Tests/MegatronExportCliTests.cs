@@ -25,6 +25,15 @@ public sealed class MegatronExportCliTests : IDisposable
         var kept = await CliProcess.RunAsync("export", "megatron", "--shards", Path.Combine(output, "shards"), "--out", prefix, "--keep-placeholders");
         Assert.True(kept.ExitCode == 0, kept.Stderr);
         Assert.True(File.Exists(prefix + ".bin") && File.Exists(prefix + ".idx"));
+
+        // Issue 22: an existing prefix is never overwritten silently.
+        var before = await File.ReadAllBytesAsync(prefix + ".idx");
+        var again = await CliProcess.RunAsync("export", "megatron", "--shards", Path.Combine(output, "shards"), "--out", prefix, "--keep-placeholders");
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already exist: pass --overwrite", again.Stderr, StringComparison.Ordinal);
+        var replaced = await CliProcess.RunAsync("export", "megatron", "--shards", Path.Combine(output, "shards"), "--out", prefix, "--keep-placeholders", "--overwrite");
+        Assert.True(replaced.ExitCode == 0, replaced.Stderr);
+        Assert.Equal(before, await File.ReadAllBytesAsync(prefix + ".idx"));
     }
 
     /// <summary>

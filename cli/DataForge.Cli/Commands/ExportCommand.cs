@@ -16,13 +16,21 @@ public static class ExportCommand
         var output = new Option<string>("--out") { Description = "output prefix: writes PREFIX.bin and PREFIX.idx", Required = true };
         var keepPlaceholders = new Option<bool>("--keep-placeholders") { Description = "export image and audio placeholder tokens as plain ids (the media themselves cannot go into the format)" };
         var dropLossMask = new Option<bool>("--drop-loss-mask") { Description = "export shards packed with loss: targets, every token then carrying loss" };
-        var megatron = new Command("megatron", "write the documents as Megatron-LM's indexed dataset (.bin + .idx), each ending with the end-of-document token") { shards, output, keepPlaceholders, dropLossMask };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace an existing PREFIX.bin / PREFIX.idx (without it they are an error)" };
+        var megatron = new Command("megatron", "write the documents as Megatron-LM's indexed dataset (.bin + .idx), each ending with the end-of-document token") { shards, output, keepPlaceholders, dropLossMask, overwrite };
         megatron.SetAction(async (parse, cancellationToken) =>
         {
             var folder = new StorageFactory(app.Environment, Directory.GetCurrentDirectory()).Open(parse.GetValue(shards)!);
             if (!await ShardReader.IsShardSetAsync(folder, cancellationToken))
             {
                 throw new DataForgeException($"{folder.Uri} has no index.json: not a packed shard set");
+            }
+
+            var prefix = parse.GetValue(output)!;
+            var existing = new[] { $"{prefix}.bin", $"{prefix}.idx" }.Where(File.Exists).ToList();
+            if (existing.Count > 0 && !parse.GetValue(overwrite))
+            {
+                throw new UsageException($"{string.Join(" and ", existing)} already exist: pass --overwrite to replace them, or choose another --out");
             }
 
             var result = await MegatronExporter.ExportAsync(folder, parse.GetValue(output)!, new MegatronExportOptions(parse.GetValue(keepPlaceholders), parse.GetValue(dropLossMask)), cancellationToken);

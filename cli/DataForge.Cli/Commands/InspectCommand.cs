@@ -25,13 +25,27 @@ public static class InspectCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory()).Open(parse.GetValue(path)!);
+            // An option that does nothing for this kind of input is an error, never silently ignored.
+            void Refuse(string kind, params (string Name, bool Given)[] options)
+            {
+                var given = options.Where(option => option.Given).Select(option => option.Name).ToList();
+                if (given.Count > 0)
+                {
+                    throw new UsageException($"{string.Join(", ", given)} {(given.Count == 1 ? "does" : "do")} not apply to {kind} ({storage.Uri}): --show is for sample sets, --decode for shards, --html for shards and runs");
+                }
+            }
+
+            var showGiven = parse.GetValue(show) > 0;
+            var decodeGiven = parse.GetValue(decode) is { Length: > 0 };
             if (await RunSummary.IsRunAsync(storage, cancellationToken))
             {
+                Refuse("a training run", ("--show", showGiven), ("--decode", decodeGiven));
                 return await RunInspection.RunAsync(app, storage, parse.GetValue(json), parse.GetValue(html), cancellationToken);
             }
 
             if (await ShardReader.IsShardSetAsync(storage, cancellationToken))
             {
+                Refuse("packed shards", ("--show", showGiven));
                 return await ShardInspection.RunAsync(app, storage, parse.GetValue(json), parse.GetValue(decode) ?? [], parse.GetValue(html), cancellationToken);
             }
 
@@ -40,6 +54,7 @@ public static class InspectCommand
                 throw new DataForgeException($"{storage.Uri} is neither a sample set (no {SampleSetFiles.Manifest}, no part-*.parquet) nor packed shards (no index.json)");
             }
 
+            Refuse("a sample set", ("--decode", decodeGiven), ("--html", parse.GetValue(html) is not null));
             var summary = await SampleSetInspector.SummarizeAsync(storage, cancellationToken);
             var samples = new List<Sample>();
             var showCount = parse.GetValue(show);

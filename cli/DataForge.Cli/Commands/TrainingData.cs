@@ -29,6 +29,33 @@ public static class TrainingData
     public static async Task<IReadOnlyList<TrainingSet>> ResolveAsync(
         StorageFactory factory, string? shards, string[]? data, FileInfo? mixture, string? media, bool noMedia, Func<string, string?> environment, CancellationToken cancellationToken)
     {
+        if (media is not null && noMedia)
+        {
+            throw new UsageException("--media and --no-media contradict each other: give one");
+        }
+
+        var sets = await ResolveSetsAsync(factory, shards, data, mixture, media, noMedia, environment, cancellationToken);
+        if (!noMedia)
+        {
+            foreach (var set in sets.Where(set => set.Media is null))
+            {
+                // Shards with images or audio and no media store found: training would quietly use placeholders only.
+                var index = await ShardReader.ReadIndexAsync(set.Shards, cancellationToken);
+                var mediaTokens = index.TokensByModality.Where(pair => pair.Key is "image" or "audio" && pair.Value > 0).ToList();
+                if (mediaTokens.Count > 0)
+                {
+                    throw new DataForgeException(
+                        $"{set.Shards.Uri} holds {string.Join(" and ", mediaTokens.Select(pair => $"{pair.Value} {pair.Key} tokens"))}, but no media/ was found beside it or in its parent folder: pass --media SAMPLE_SET (the set the shards were packed from), or --no-media to train the placeholders as plain tokens");
+                }
+            }
+        }
+
+        return sets;
+    }
+
+    private static async Task<IReadOnlyList<TrainingSet>> ResolveSetsAsync(
+        StorageFactory factory, string? shards, string[]? data, FileInfo? mixture, string? media, bool noMedia, Func<string, string?> environment, CancellationToken cancellationToken)
+    {
         var given = (shards is not null ? 1 : 0) + (data is { Length: > 0 } ? 1 : 0) + (mixture is not null ? 1 : 0);
         if (given != 1)
         {
