@@ -1,8 +1,8 @@
 using System.Globalization;
 using DataForge.Core;
 using DataForge.Core.Pipeline;
-using DataForge.Core.Stages.Contract;
 using DataForge.Core.SampleSets;
+using DataForge.Core.Stages.Contract;
 using DataForge.Core.Storage;
 using DataForge.Packing.Shards;
 
