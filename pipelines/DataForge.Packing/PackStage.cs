@@ -71,6 +71,7 @@ public sealed class PackStage(PackOptions options) : IStage
             if (alignment.Add(row, out var released))
             {
                 await WriterFor(split).WriteAsync(released, cancellationToken);
+                context.Counters.AddRowsWritten(1, released.Tokens);
             }
         }
 
@@ -134,6 +135,7 @@ public sealed class PackStage(PackOptions options) : IStage
                 foreach (var row in kept)
                 {
                     await WriterFor(split).WriteAsync(row, cancellationToken);
+                    context.Counters.AddRowsWritten(1, row.Tokens);
                 }
 
                 droppedBySplit[split] = (dropped.Count, dropped.Sum(row => (long)row.Tokens));

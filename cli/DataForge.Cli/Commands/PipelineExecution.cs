@@ -17,7 +17,7 @@ internal static class PipelineExecution
         var runner = new PipelineRunner(app.Registry, new StorageFactory(app.Environment, Directory.GetCurrentDirectory()), logger, app.Environment);
         var counters = new RunCounters();
         var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory());
-        var result = await ProgressDisplay.RunAsync(counters, app.Stderr, () => runner.RunAsync(spec, options, counters, cancellationToken));
+        var result = await ProgressDisplay.RunAsync(counters, app.Stderr, () => runner.RunAsync(spec, options, counters, cancellationToken), app.Environment);
         // Local outputs are shown relative to where the user is, not to the pipeline file.
         var shown = StorageFactory.IsAzure(spec.Output) ? result.Output : Shown(Path.GetFullPath(spec.Output, spec.BaseDirectory));
         if (result.Manifest is not { } manifest)

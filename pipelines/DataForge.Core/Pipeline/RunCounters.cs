@@ -9,6 +9,9 @@ public sealed class RunCounters
     private long _samplesWritten;
     private long _rejects;
     private long _inputBytesRead;
+    private long _rowsWritten;
+    private long _tokensWritten;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _inFlight = new(StringComparer.Ordinal);
     private int _tasksDone;
     private int _tasksSkipped;
 
@@ -35,6 +38,31 @@ public sealed class RunCounters
     public void AddRejects(long count = 1) => Interlocked.Add(ref _rejects, count);
 
     public void AddInputBytes(long count) => Interlocked.Add(ref _inputBytesRead, count);
+
+    /// <summary>Packed rows written (pack, mix), and the real tokens in them.</summary>
+    public long RowsWritten => Interlocked.Read(ref _rowsWritten);
+
+    public long TokensWritten => Interlocked.Read(ref _tokensWritten);
+
+    public void AddRowsWritten(long rows, long tokens)
+    {
+        Interlocked.Add(ref _rowsWritten, rows);
+        Interlocked.Add(ref _tokensWritten, tokens);
+    }
+
+    /// <summary>Bytes of a file read so far (<see cref="ProgressReadStream"/>), counted as they are read.</summary>
+    public void FileProgress(string uri, long bytes)
+    {
+        _inFlight.AddOrUpdate(uri, bytes, (_, before) => before + bytes);
+        Interlocked.Add(ref _inputBytesRead, bytes);
+    }
+
+    /// <summary>A file is done: its whole length counts, less what its stream already reported.</summary>
+    public void FileDone(string uri, long length)
+    {
+        _inFlight.TryRemove(uri, out var counted);
+        Interlocked.Add(ref _inputBytesRead, Math.Max(0, length - counted));
+    }
 
     public void TaskDone() => Interlocked.Increment(ref _tasksDone);
 

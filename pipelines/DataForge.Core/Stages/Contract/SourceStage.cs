@@ -47,7 +47,7 @@ public abstract class SourceStage : IStage
                 yield return outcome;
             }
 
-            run.Context.Counters.AddInputBytes(file.Length);
+            run.Context.Counters.FileDone(file.Uri, file.Length);
         }
     }
 

@@ -63,7 +63,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
     /// (issue 21's profile).
     /// </summary>
     private IAsyncEnumerable<StageOutcome> ReadJsonlAsync(InputFile file, StageRun run) =>
-        JsonlItemsAsync(file, run.CancellationToken)
+        JsonlItemsAsync(file, run.Context.Counters, run.CancellationToken)
             .SelectOrderedBatchesAsync(
                 lines =>
                 {
@@ -79,7 +79,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
     /// <summary>An outcome known without parsing (a reject of the file or the line), or a line's bytes to check and parse.</summary>
     private readonly record struct JsonlItem(StageOutcome? Ready, byte[]? Line, string? Source);
 
-    private async IAsyncEnumerable<JsonlItem> JsonlItemsAsync(InputFile file, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<JsonlItem> JsonlItemsAsync(InputFile file, RunCounters counters, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var kind = FileFormats.Of(file.Path);
         if (kind.Format == FileFormat.Json && await OpensWithBracketAsync(file, kind.Compression, cancellationToken))
@@ -92,7 +92,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
             yield break;
         }
 
-        await using var raw = await file.Storage.OpenReadAsync(file.Path, cancellationToken);
+        await using var raw = new ProgressReadStream(await file.Storage.OpenReadAsync(file.Path, cancellationToken), counters, file.Uri);
         await using var decompressed = DecompressingStream.Open(raw, kind.Compression);
         var reader = new BoundedLineReader(decompressed, options.MaxRecordBytes);
         var lineNumber = 0;
