@@ -43,7 +43,7 @@ public sealed record AsrOptions : ISourceOptions
     [Option("Per-dialect overrides of the plausible rate, in the unit its script is counted in (code → [min, max]).")]
     public IReadOnlyDictionary<string, IReadOnlyList<double>> RateByDialect { get; init; } = new Dictionary<string, IReadOnlyList<double>>();
 
-    [Option("The dialect of entries that name none (a label the taxonomy knows); without it they are rejects.")]
+    [Option("The dialect or language of entries that name none: a Chinese dialect label the taxonomy knows, or any language by ISO 639-1/639-3 or BCP-47 (en, eng, en-US, ja); without it they are rejects.")]
     public string? Dialect { get; init; }
 
     [Option("The domain of entries that name none (news, medical, …), stated in the context prompt.")]
@@ -115,7 +115,7 @@ public sealed record AsrOptions : ISourceOptions
         {
             if (DialectTaxonomy.Resolve(label) is null)
             {
-                yield return $"dialect '{label}' is not in the taxonomy (dataforge asr --list-dialects shows it)";
+                yield return $"dialect '{label}' is neither a Chinese dialect in the taxonomy (dataforge asr --list-dialects shows it) nor an ISO 639 / BCP-47 language (en, eng, en-US, ja)";
             }
         }
 

@@ -33,7 +33,7 @@ public static class AsrRejectReasons
 
     public static readonly RejectReason DialectMissing = new("dialect.missing", "Neither the entry nor the dialect option names a dialect.");
 
-    public static readonly RejectReason DialectUnknown = new("dialect.unknown", "The dialect label is not in the taxonomy (dataforge asr --list-dialects).");
+    public static readonly RejectReason DialectUnknown = new("dialect.unknown", "The dialect label is neither a Chinese dialect of the taxonomy (dataforge asr --list-dialects) nor an ISO 639 / BCP-47 language.");
 
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
     public static IReadOnlyList<RejectReason> All { get; } = [EntryInvalid, EntryDuplicate, AudioMissing, AudioPathOutside, AudioUndecodable, AudioMostlySilence, AudioClipped, DurationTooShort, DurationTooLong, SegmentOutOfRange, TextMissing, TextEmpty, TextDurationMismatch, DialectMissing, DialectUnknown];

@@ -120,6 +120,25 @@ public sealed class AsrCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Asr_takes_any_language_by_ISO_639_or_BCP_47_with_a_prompt_naming_the_language()
+    {
+        // Issue 22: 'en' was "not in the taxonomy". English transcripts over a sample clip (7.6 s), rated in words.
+        var folder = _temp.Combine("english");
+        Directory.CreateDirectory(folder);
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "speech", "audio", "cmn-001.wav"), Path.Combine(folder, "a.wav"));
+        File.Copy(Path.Combine(RepositoryRoot.Samples, "speech", "audio", "cmn-001.wav"), Path.Combine(folder, "b.wav"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "manifest.tsv"), "audio\ttext\tspeaker\tdialect\na.wav\tThe weather in the city is clear today with a high of twenty five degrees\tspk-a\ten-US\nb.wav\tTurn right in five hundred metres onto the main avenue and keep going\tspk-b\t\n");
+        var output = _temp.Combine("asr-en");
+        var run = await CliProcess.RunAsync("asr", Path.Combine(folder, "manifest.tsv"), "--dialect", "eng", "--prompt-language", "en", "--out", output, "--workers", "1");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var samples = await ShownSamplesAsync(output);
+        Assert.Equal(2, samples.Count);
+        Assert.All(samples, sample => Assert.Equal("eng", (string)sample["meta"]!["dialect"]!));
+        Assert.All(samples, sample => Assert.Contains("Language: English (eng).", (string)sample["parts"]![0]!["text"]!, StringComparison.Ordinal));
+        Assert.Contains(samples, sample => (string)sample["meta"]!["dialect_label"]! == "en-US");
+    }
+
+    [Fact]
     public async Task List_dialects_prints_the_taxonomy()
     {
         var run = await CliProcess.RunAsync("asr", "--list-dialects");
@@ -132,7 +151,7 @@ public sealed class AsrCommandTests : IDisposable
 
     [Theory]
     [InlineData("--format", "mp3", "audio_format must be wav or flac")]
-    [InlineData("--dialect", "elvish", "dialect 'elvish' is not in the taxonomy")]
+    [InlineData("--dialect", "elvish", "dialect 'elvish' is neither a Chinese dialect")]
     [InlineData("--dev", "0.6", "must leave some data for training")]
     public async Task Bad_options_are_usage_errors(string option, string value, string message)
     {

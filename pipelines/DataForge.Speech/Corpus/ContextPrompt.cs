@@ -37,12 +37,14 @@ public static class ContextPrompt
 
     public static string Build(string language, Dialect dialect, string? domain, IReadOnlyList<string> hotwords, bool transcribed)
     {
+        // A Chinese dialect is named as one; any other language (ISO 639) as a language.
+        var isDialect = DialectTaxonomy.All.Contains(dialect);
         if (language == "en")
         {
             var english = new List<string>
             {
-                transcribed ? $"Task: transcribe the {dialect.English} speech verbatim, in its own characters." : $"Task: {dialect.English} speech.",
-                $"Dialect: {dialect.English} ({dialect.Code}).",
+                transcribed ? $"Task: transcribe the {dialect.English} speech verbatim{(isDialect ? ", in its own characters" : string.Empty)}." : $"Task: {dialect.English} speech.",
+                $"{(isDialect ? "Dialect" : "Language")}: {dialect.English} ({dialect.Code}).",
             };
             if (!string.IsNullOrWhiteSpace(domain))
             {
@@ -59,8 +61,8 @@ public static class ContextPrompt
 
         var chinese = new List<string>
         {
-            transcribed ? $"任务：语音识别，按原话转写这段{dialect.Chinese}语音，保留方言用字。" : $"任务：{dialect.Chinese}语音。",
-            $"方言：{dialect.Chinese}（{dialect.Code}）。",
+            transcribed ? $"任务：语音识别，按原话转写这段{dialect.Chinese}语音{(isDialect ? "，保留方言用字" : string.Empty)}。" : $"任务：{dialect.Chinese}语音。",
+            $"{(isDialect ? "方言" : "语言")}：{dialect.Chinese}（{dialect.Code}）。",
         };
         if (!string.IsNullOrWhiteSpace(domain))
         {

@@ -175,7 +175,7 @@ public sealed class RecordingProcessor(
 
         if (DialectTaxonomy.Resolve(label) is null)
         {
-            return new Rejection(entry.Source, AsrRejectReasons.DialectUnknown, $"'{label}' is not a dialect label the taxonomy knows (dataforge asr --list-dialects)");
+            return new Rejection(entry.Source, AsrRejectReasons.DialectUnknown, $"'{label}' is neither a Chinese dialect the taxonomy knows (dataforge asr --list-dialects) nor an ISO 639 / BCP-47 language (en, eng, en-US, ja)");
         }
 
         return new Rejection(entry.Source, AsrRejectReasons.TextMissing, "the entry has no transcript (keep_untranscribed is off)");

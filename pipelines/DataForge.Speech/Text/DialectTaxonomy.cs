@@ -43,8 +43,13 @@ public static class DialectTaxonomy
 
     private static readonly Dictionary<string, string> Aliases = BuildAliases();
 
-    /// <summary>The dialect a label means, or null when it is not on the list.</summary>
-    public static Dialect? Resolve(string label)
+    /// <summary>
+    /// The Chinese dialect a label means, else the language it names (<see cref="LanguageCodes"/>: en, eng, en-US,
+    /// ja, …), or null when it is neither.
+    /// </summary>
+    public static Dialect? Resolve(string label) => ResolveDialect(label) ?? LanguageCodes.Resolve(label);
+
+    private static Dialect? ResolveDialect(string label)
     {
         var key = Key(label);
         if (key.Length == 0)
