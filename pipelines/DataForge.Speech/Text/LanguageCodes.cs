@@ -28,8 +28,15 @@ public static class LanguageCodes
             return whole;
         }
 
-        // BCP-47: the first subtag is the language (2 or 3 letters); script, region and variants follow.
-        var language = trimmed.Split('-', '_')[0];
+        // BCP-47: the first subtag is the language (2 or 3 letters); script, region and variants follow. A Chinese tag
+        // with an extended-language subtag (zh-yue) names a dialect: the taxonomy knows it or it is unknown, not "Chinese".
+        var subtags = trimmed.Split('-', '_');
+        var language = subtags[0];
+        if (language.ToLowerInvariant() is "zh" or "zho" or "chi" && subtags.Length > 1 && subtags[1].Length == 3 && subtags[1].All(char.IsAsciiLetter))
+        {
+            return null;
+        }
+
         return language.Length is 2 or 3 && language.All(char.IsAsciiLetter) && table.TryGetValue(language.ToLowerInvariant(), out var tagged) ? tagged : null;
     }
 
