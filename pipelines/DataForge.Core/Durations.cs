@@ -29,7 +29,7 @@ public static partial class Durations
                 }
             }
 
-            return total > 0 ? TimeSpan.FromSeconds(total) : null;
+            return total > 0 && total < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(total) : null;
         }
 
         // Slurm's d-hh:mm:ss, then TimeSpan's own forms (hh:mm:ss, d.hh:mm:ss).
@@ -40,9 +40,14 @@ public static partial class Durations
             trimmed = slurm[1];
         }
 
-        return TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out var span) && span + TimeSpan.FromDays(days) > TimeSpan.Zero
-            ? span + TimeSpan.FromDays(days)
-            : null;
+        // Days beyond what a TimeSpan holds are no duration (FromDays would throw, not refuse).
+        if (days > TimeSpan.MaxValue.TotalDays - 1 || !TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out var span))
+        {
+            return null;
+        }
+
+        var whole = span + TimeSpan.FromDays(days);
+        return whole > TimeSpan.Zero ? whole : null;
     }
 
     public static string Format(TimeSpan span)

@@ -24,6 +24,9 @@ public sealed class DurationsTests
     [InlineData("0s")]
     [InlineData("h")]
     [InlineData("1e400")]
+    [InlineData("99999999999d")]
+    [InlineData("99999999-00:00:00")]
+    [InlineData("2147483647-00:00:00")]
     public void Refuses_what_is_not_a_positive_duration(string text) => Assert.Null(Durations.Parse(text));
 
     [Theory]
