@@ -39,7 +39,7 @@ public sealed class RunCounters
 
     public void AddInputBytes(long count) => Interlocked.Add(ref _inputBytesRead, count);
 
-    /// <summary>Packed rows written (pack, mix), and the real tokens in them.</summary>
+    /// <summary>Packed rows written by pack, and the real tokens in them (progress lines show them instead of samples).</summary>
     public long RowsWritten => Interlocked.Read(ref _rowsWritten);
 
     public long TokensWritten => Interlocked.Read(ref _tokensWritten);
