@@ -60,7 +60,7 @@ public sealed class PackStage(PackOptions options) : IStage
 
         // Shard files are encoded on tasks of their own, a few at once, each holding up to a whole file of rows, so
         // packing runs ahead of encoding (one encoder was the ceiling on 16 cores, issue 21).
-        var parallelFiles = Math.Clamp(context.Workers / 3, 1, 6);
+        var parallelFiles = Math.Clamp(context.Workers / 3, 2, 6);
         async ValueTask EmitAsync(string split, PackedRow row)
         {
             if (!alignments.TryGetValue(split, out var alignment))
@@ -86,10 +86,20 @@ public sealed class PackStage(PackOptions options) : IStage
             return writer;
         }
 
-        using var gpu = OpenGpu(context, tokenizer);
-        var laidOut = gpu is not null
-            ? GpuBatchLayout.LayOutAsync(input, gpu, layout, cancellationToken)
+        // The GPU opens on a thread of its own (CUDA start-up and the kernel's compilation took 1.9 s before the first
+        // sample was laid out, issue 21) while the first batches are tokenized on the CPU; the simulator, which exists
+        // to test the device's path, is waited for.
+        var gpuBatches = new GpuBatchLayout.BatchCounts();
+        var opening = context.Device == "cuda" ? Task.Run(() => OpenGpu(context, tokenizer), CancellationToken.None) : null;
+        if (opening is not null && context.Environment("DATAFORGE_GPU_SIMULATOR") == "1")
+        {
+            await opening;
+        }
+
+        var laidOut = opening is not null
+            ? GpuBatchLayout.LayOutAsync(input, opening, layout, tokenizer, gpuBatches, cancellationToken)
             : ParallelLayout.LayOutAsync(input.Select((sample, index) => (sample, (long)index)), layout, tokenizer, context.Workers, cancellationToken);
+        GpuTextEncoder? gpu = null;
 
         try
         {
@@ -141,8 +151,10 @@ public sealed class PackStage(PackOptions options) : IStage
                 droppedBySplit[split] = (dropped.Count, dropped.Sum(row => (long)row.Tokens));
             }
 
+            gpu = opening is null ? null : await opening;
             if (gpu is not null)
             {
+                context.Logger.LogInformation("pack: {Device} batches tokenized on the GPU, {Host} on the CPU (while the GPU started)", gpuBatches.Device, gpuBatches.Host);
                 var timings = gpu.Timings;
                 context.Logger.LogInformation("pack: GPU tokenizer time: prepare {Prepare:F2} s, upload {Upload:F2} s, kernel {Kernel:F2} s, download {Download:F2} s, gather {Gather:F2} s", timings.Prepare, timings.Upload, timings.Kernel, timings.Download, timings.Gather);
             }
@@ -176,6 +188,9 @@ public sealed class PackStage(PackOptions options) : IStage
             {
                 await writer.DisposeAsync();
             }
+
+            // Disposed whenever it opened; an exception of its opening is the run's (awaited above), not thrown again here.
+            await (opening?.ContinueWith(open => { if (open.IsCompletedSuccessfully) { open.Result?.Dispose(); } }, TaskScheduler.Default) ?? Task.CompletedTask);
         }
     }
 

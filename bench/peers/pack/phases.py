@@ -22,7 +22,8 @@ PHASES = [
     ("threadpool", ["ThreadPool", "WorkerThread", "Monitor.Enter", "SpinWait", "Channel", "SemaphoreSlim"]),
 ]
 IDLE = ("WaitHandle", "Monitor.Wait", "LowLevelLifoSemaphore", "SemaphoreSlim.Wait(", "Thread.Sleep", "WaitOne",
-        "Interop+Sys.Poll", "ManualResetEventSlim.Wait", "LowLevelMonitor", "WaitForSignal", "RunFinalizers")
+        "Interop+Sys.Poll", "ManualResetEventSlim.Wait", "LowLevelMonitor", "WaitForSignal", "RunFinalizers",
+        "Accelerator.GCThread")  # ILGPU's GC thread sleeps on a monitor the sampler shows as running
 PSEUDO = ("CPU_TIME", "UNMANAGED_CODE_TIME")
 
 trace = json.load(open(sys.argv[1]))

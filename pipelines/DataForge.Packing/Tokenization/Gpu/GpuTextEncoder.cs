@@ -47,6 +47,7 @@ public sealed class GpuTextEncoder : IDisposable
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentBag<(byte[] Text, int[] Ids)> _hostBuffers = [];
     private GpuTimings _timings;
+    private long _gatherTicks;
     private long _cpuPieces;
 
     private GpuTextEncoder(Context context, Accelerator accelerator, IByteLevelTokenizer tokenizer)
@@ -87,7 +88,8 @@ public sealed class GpuTextEncoder : IDisposable
         {
             lock (_timingsGate)
             {
-                return _timings;
+                // Gathers run on the layout's threads, one document at a time: their time is summed separately.
+                return _timings with { Gather = _timings.Gather + (Interlocked.Read(ref _gatherTicks) / (double)System.Diagnostics.Stopwatch.Frequency) };
             }
         }
     }
@@ -158,13 +160,74 @@ public sealed class GpuTextEncoder : IDisposable
         }
     }
 
-    /// <summary>Each text's ids, as the tokenizer's CPU session would give them.</summary>
     /// <summary>
-    /// The ids of each text. Safe to call from several threads: only the device's part (upload, kernel, download) runs
-    /// under a lock, so one batch's UTF-8 preparation and gather on the host overlap another's time on the device (they
-    /// were all serial under one lock, issue 21).
+    /// The ids of each text, as the tokenizer's CPU session would give them. Safe to call from several threads: only the
+    /// device's part (upload, kernel, download) runs under a lock, so one batch's UTF-8 preparation and gather on the
+    /// host overlap another's time on the device (they were all serial under one lock, issue 21).
     /// </summary>
-    public int[][] Encode(IReadOnlyList<string> texts) => EncodeBatch(texts);
+    public int[][] Encode(IReadOnlyList<string> texts)
+    {
+        using var encoded = EncodeTexts(texts);
+        var result = new int[texts.Count][];
+        var ids = new List<int>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            ids.Clear();
+            encoded.AppendIds(i, ids);
+            result[i] = [.. ids];
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The texts encoded on the device, kept in the host buffers the device wrote: each text's ids are gathered straight
+    /// into the caller's list (<see cref="EncodedTexts.AppendIds"/>), never into an array of their own (those arrays were
+    /// a gigabyte of garbage per gigabyte of text and most of the GPU path's collections, issue 21). Dispose it to give
+    /// the buffers back.
+    /// </summary>
+    public EncodedTexts EncodeTexts(IReadOnlyList<string> texts)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var normalized = new string[texts.Count];
+        var lengths = new int[texts.Count];
+        Parallel.For(0, texts.Count, i =>
+        {
+            normalized[i] = _tokenizer.Normalize(texts[i]);
+            lengths[i] = Encoding.UTF8.GetByteCount(normalized[i]);
+        });
+
+        AddTimings(new GpuTimings(clock.Elapsed.TotalSeconds, 0, 0, 0, 0));
+        var launches = new List<EncodedLaunch>();
+        try
+        {
+            for (var first = 0; first < texts.Count;)
+            {
+                // Cut the batch so that one launch holds at most MaxLaunchBytes (a longer single document goes alone).
+                long bytes = lengths[first];
+                var last = first + 1;
+                while (last < texts.Count && bytes + lengths[last] <= MaxLaunchBytes)
+                {
+                    bytes += lengths[last++];
+                }
+
+                if (bytes > int.MaxValue / 2)
+                {
+                    throw new DataForgeException($"a document of {bytes:N0} UTF-8 bytes is too long for the GPU tokenizer");
+                }
+
+                launches.Add(EncodeLaunch(normalized, lengths, first, last));
+                first = last;
+            }
+        }
+        catch
+        {
+            launches.ForEach(launch => _hostBuffers.Add((launch.Text, launch.Ids)));
+            throw;
+        }
+
+        return new EncodedTexts(this, launches);
+    }
 
     public void Dispose()
     {
@@ -177,42 +240,7 @@ public sealed class GpuTextEncoder : IDisposable
         _context.Dispose();
     }
 
-    private int[][] EncodeBatch(IReadOnlyList<string> texts)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var normalized = new string[texts.Count];
-        var lengths = new int[texts.Count];
-        Parallel.For(0, texts.Count, i =>
-        {
-            normalized[i] = _tokenizer.Normalize(texts[i]);
-            lengths[i] = Encoding.UTF8.GetByteCount(normalized[i]);
-        });
-
-        AddTimings(new GpuTimings(clock.Elapsed.TotalSeconds, 0, 0, 0, 0));
-        var result = new int[texts.Count][];
-        for (var first = 0; first < texts.Count;)
-        {
-            // Cut the batch so that one launch holds at most MaxLaunchBytes (a longer single document goes alone).
-            long bytes = lengths[first];
-            var last = first + 1;
-            while (last < texts.Count && bytes + lengths[last] <= MaxLaunchBytes)
-            {
-                bytes += lengths[last++];
-            }
-
-            if (bytes > int.MaxValue / 2)
-            {
-                throw new DataForgeException($"a document of {bytes:N0} UTF-8 bytes is too long for the GPU tokenizer");
-            }
-
-            EncodeLaunch(normalized, lengths, first, last, result);
-            first = last;
-        }
-
-        return result;
-    }
-
-    private void EncodeLaunch(string[] texts, int[] lengths, int first, int last, int[][] result)
+    private EncodedLaunch EncodeLaunch(string[] texts, int[] lengths, int first, int last)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double Lap()
@@ -274,52 +302,36 @@ public sealed class GpuTextEncoder : IDisposable
                 }
             }
 
-            Parallel.For(0, documents, d => result[first + d] = Gather(hostText, hostIds, offsets[d], offsets[d + 1]));
-            AddTimings(new GpuTimings(prepare, upload, kernel, download, Lap()));
+            AddTimings(new GpuTimings(prepare, upload, kernel, download, 0));
+            return new EncodedLaunch(first, offsets, hostText, hostIds);
         }
-        finally
+        catch
         {
             _hostBuffers.Add((hostText, hostIds));
+            throw;
         }
     }
 
-    /// <summary>A document's ids from the kernel's one-int-per-byte output, merging on the host the pieces it left.</summary>
-    private int[] Gather(byte[] text, int[] ids, int start, int end)
+    /// <summary>
+    /// A document's ids from the kernel's one-int-per-byte output, appended to <paramref name="output"/>; the pieces the
+    /// kernel left (too long for it) are merged here.
+    /// </summary>
+    private void Gather(byte[] text, int[] ids, int start, int end, List<int> output)
     {
-        var count = 0;
-        var hostPieces = false;
-        for (var p = start; p < end; p++)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var span = ids.AsSpan(start, end - start);
+        output.EnsureCapacity(output.Count + span.Length);
+        for (var p = 0; p < span.Length; p++)
         {
-            count += ids[p] >= 0 ? 1 : 0;
-            hostPieces |= ids[p] == BpeKernel.CpuPiece;
-        }
-
-        if (!hostPieces)
-        {
-            var dense = new int[count];
-            var k = 0;
-            for (var p = start; p < end; p++)
+            var id = span[p];
+            if (id >= 0)
             {
-                if (ids[p] >= 0)
-                {
-                    dense[k++] = ids[p];
-                }
+                output.Add(id);
             }
-
-            return dense;
-        }
-
-        var output = new List<int>(count + 64);
-        for (var p = start; p < end; p++)
-        {
-            if (ids[p] >= 0)
-            {
-                output.Add(ids[p]);
-            }
-            else if (ids[p] == BpeKernel.CpuPiece)
+            else if (id == BpeKernel.CpuPiece)
             {
                 var q = p + 1;
-                while (q < end && ids[q] == BpeKernel.NoToken)
+                while (q < span.Length && span[q] == BpeKernel.NoToken)
                 {
                     q++;
                 }
@@ -327,7 +339,7 @@ public sealed class GpuTextEncoder : IDisposable
                 var widened = new char[q - p];
                 for (var k = 0; k < widened.Length; k++)
                 {
-                    widened[k] = (char)text[p + k];
+                    widened[k] = (char)text[start + p + k];
                 }
 
                 _tokenizer.Bpe.EncodePiece(widened, output);
@@ -336,7 +348,7 @@ public sealed class GpuTextEncoder : IDisposable
             }
         }
 
-        return [.. output];
+        Interlocked.Add(ref _gatherTicks, System.Diagnostics.Stopwatch.GetTimestamp() - started);
     }
 
     private ArrayView<T> Upload<T>(T[] values)
@@ -357,6 +369,41 @@ public sealed class GpuTextEncoder : IDisposable
 
         buffer?.Dispose();
         return _accelerator.Allocate1D<T>(Math.Max(length, (int)Math.Min(int.MaxValue, (buffer?.Length ?? 0) * 2L)));
+    }
+
+    /// <summary>One kernel launch's host buffers: texts <c>first …</c>, their UTF-8 offsets, and one id per byte.</summary>
+    internal sealed record EncodedLaunch(int First, int[] Offsets, byte[] Text, int[] Ids)
+    {
+        public int End => First + Offsets.Length - 1;
+    }
+
+    /// <summary>A batch's ids on the host, read text by text; Dispose gives the host buffers back for the next batch.</summary>
+    public sealed class EncodedTexts : IDisposable
+    {
+        private readonly GpuTextEncoder _owner;
+        private readonly List<EncodedLaunch> _launches;
+        private bool _disposed;
+
+        internal EncodedTexts(GpuTextEncoder owner, List<EncodedLaunch> launches) => (_owner, _launches) = (owner, launches);
+
+        /// <summary>Appends text <paramref name="index"/>'s ids to <paramref name="output"/> (safe from several threads).</summary>
+        public void AppendIds(int index, List<int> output)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var launch = _launches.Find(candidate => index >= candidate.First && index < candidate.End)
+                ?? throw new ArgumentOutOfRangeException(nameof(index), $"no text {index} in this batch");
+            var d = index - launch.First;
+            _owner.Gather(launch.Text, launch.Ids, launch.Offsets[d], launch.Offsets[d + 1], output);
+        }
+
+        public void Dispose()
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _launches.ForEach(launch => _owner._hostBuffers.Add((launch.Text, launch.Ids)));
+            }
+        }
     }
 }
 
