@@ -36,7 +36,23 @@ public sealed class PackStage(PackOptions options) : IStage
     {
         var cancellationToken = context.CancellationToken;
         var run = new StageRun(context);
-        var tokenizer = TokenizerCatalog.Load(options.Tokenizer, context.BaseDirectory);
+        // The GPU opens on a thread of its own from the start (CUDA start-up and the kernel's compilation took 1.9 s
+        // before the first sample was laid out, issue 21): the kernel compiles while the tokenizer loads, and the first
+        // batches are tokenized on the CPU until the device is there. The simulator, which exists to test the device's
+        // path, is waited for.
+        var loading = Task.Run(() => TokenizerCatalog.Load(options.Tokenizer, context.BaseDirectory), CancellationToken.None);
+        var opening = context.Device == "cuda" ? Task.Run(() => OpenGpu(context, () => loading.GetAwaiter().GetResult()), CancellationToken.None) : null;
+        ITextTokenizer tokenizer;
+        try
+        {
+            tokenizer = await loading;
+        }
+        catch
+        {
+            await DisposeOpenedAsync(opening);
+            throw;
+        }
+
         var layout = new DocumentLayout(options, tokenizer, ChatTemplates.Resolve(options.ChatTemplate, context.BaseDirectory));
         var padId = tokenizer.EndOfDocumentId;
         var folder = ShardFolder(context.Output, options);
@@ -86,11 +102,7 @@ public sealed class PackStage(PackOptions options) : IStage
             return writer;
         }
 
-        // The GPU opens on a thread of its own (CUDA start-up and the kernel's compilation took 1.9 s before the first
-        // sample was laid out, issue 21) while the first batches are tokenized on the CPU; the simulator, which exists
-        // to test the device's path, is waited for.
         var gpuBatches = new GpuBatchLayout.BatchCounts();
-        var opening = context.Device == "cuda" ? Task.Run(() => OpenGpu(context, tokenizer), CancellationToken.None) : null;
         if (opening is not null && context.Environment("DATAFORGE_GPU_SIMULATOR") == "1")
         {
             await opening;
@@ -189,23 +201,21 @@ public sealed class PackStage(PackOptions options) : IStage
                 await writer.DisposeAsync();
             }
 
-            // Disposed whenever it opened; an exception of its opening is the run's (awaited above), not thrown again here.
-            await (opening?.ContinueWith(open => { if (open.IsCompletedSuccessfully) { open.Result?.Dispose(); } }, TaskScheduler.Default) ?? Task.CompletedTask);
+            await DisposeOpenedAsync(opening);
         }
     }
+
+    /// <summary>The GPU tokenizer disposed once it has opened; an exception of its opening is the run's, not thrown here.</summary>
+    private static Task DisposeOpenedAsync(Task<GpuTextEncoder?>? opening) =>
+        opening?.ContinueWith(open => { if (open.IsCompletedSuccessfully) { open.Result?.Dispose(); } }, TaskScheduler.Default) ?? Task.CompletedTask;
 
     /// <summary>
     /// The GPU tokenizer when the run asks for <c>cuda</c> and one starts; otherwise null (the CPU path), with a warning
     /// saying why when a GPU was asked for. <c>DATAFORGE_GPU_SIMULATOR=1</c> runs the kernel in ILGPU's CPU simulator,
     /// which lets the GPU path be tested on machines without one.
     /// </summary>
-    private static GpuTextEncoder? OpenGpu(StageContext context, ITextTokenizer tokenizer)
+    private static GpuTextEncoder? OpenGpu(StageContext context, Func<ITextTokenizer> tokenizer)
     {
-        if (context.Device != "cuda")
-        {
-            return null;
-        }
-
         var backend = context.Environment("DATAFORGE_GPU_SIMULATOR") == "1" ? GpuBackend.CpuSimulator : GpuBackend.Cuda;
         try
         {
