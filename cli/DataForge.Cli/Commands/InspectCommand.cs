@@ -21,7 +21,10 @@ public static class InspectCommand
         var show = new Option<int>("--show") { Description = "also print the first N samples", DefaultValueFactory = _ => 0 };
         var decode = new Option<long[]>("--decode") { Description = "shards: print row K decoded (documents, text, media markers); repeatable", AllowMultipleArgumentsPerToken = true };
         var html = new Option<FileInfo?>("--html") { Description = "shards or run: write a self-contained HTML report with plots" };
-        var command = new Command("inspect", "summarise a sample set, packed shards or a training run: counts, fill, modality mix, rejects, loss, expert load") { path, json, show, decode, html };
+        var serve = new Option<bool>("--serve") { Description = "open a local web app over PATH (a set, shards, a run, or a folder holding several): rows with media, sets, rejects, runs" };
+        var port = new Option<int>("--port") { Description = "--serve: the port (0: any free one)", DefaultValueFactory = _ => 8750 };
+        var host = new Option<string>("--host") { Description = "--serve: the address to listen on (127.0.0.1 unless given; 0.0.0.0 for every interface)", DefaultValueFactory = _ => "127.0.0.1" };
+        var command = new Command("inspect", "summarise a sample set, packed shards or a training run: counts, fill, modality mix, rejects, loss, expert load") { path, json, show, decode, html, serve, port, host };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var storage = new StorageFactory(app.Environment, Directory.GetCurrentDirectory()).Open(parse.GetValue(path)!);
@@ -37,6 +40,17 @@ public static class InspectCommand
 
             var showGiven = parse.GetValue(show) > 0;
             var decodeGiven = parse.GetValue(decode) is { Length: > 0 };
+            if (parse.GetValue(serve))
+            {
+                Refuse("--serve", ("--json", parse.GetValue(json)), ("--show", showGiven), ("--decode", decodeGiven), ("--html", parse.GetValue(html) is not null));
+                return await InspectServing.RunAsync(app, storage, parse.GetValue(host)!, parse.GetValue(port), cancellationToken);
+            }
+
+            if (parse.GetResult(port) is { Implicit: false } || parse.GetResult(host) is { Implicit: false })
+            {
+                throw new UsageException("--port and --host are options of --serve");
+            }
+
             if (await RunSummary.IsRunAsync(storage, cancellationToken))
             {
                 Refuse("a training run", ("--show", showGiven), ("--decode", decodeGiven));

@@ -18,4 +18,8 @@ public static class MimeTypes
 
     public static string Extension(string mime) =>
         ExtensionByMime.TryGetValue(mime, out var extension) ? extension : "bin";
+
+    /// <summary>The media type of a store object's extension, or null for one DataForge does not store.</summary>
+    public static string? OfExtension(string extension) =>
+        ExtensionByMime.FirstOrDefault(pair => string.Equals(pair.Value, extension, StringComparison.OrdinalIgnoreCase)).Key;
 }

@@ -146,82 +146,24 @@ public static class ShardInspector
         var text = new StringBuilder();
         var invariant = CultureInfo.InvariantCulture;
         var real = row.CuSeqlens[^1];
-        var imageEnd = index.Tokenizer.SpecialTokens["<|image_end|>"];
-        var audioEnd = index.Tokenizer.SpecialTokens["<|audio_end|>"];
-        var specialNames = index.Tokenizer.SpecialTokens.ToDictionary(pair => pair.Value, pair => pair.Key);
         text.AppendLine(invariant, $"row {rowNumber} ({file}): {real} real tokens, {index.SeqLen - real} padding, {row.DocIds.Length} documents");
+        var segments = RowSegments.Of(row, index, tokenizer);
         for (var d = 0; d + 1 < row.CuSeqlens.Length; d++)
         {
             var start = row.CuSeqlens[d];
             var end = row.CuSeqlens[d + 1];
             text.AppendLine(invariant, $"──── document {row.DocIds[d]} · tokens {start}..{end - 1} ({end - start}) ────");
-            var i = start;
-            while (i < end)
+            foreach (var segment in segments.Where(segment => segment.Document == d))
             {
-                var modality = row.Modality[i];
-                var runEnd = i;
-                var loss = row.Labels[i] != RowAssembler.IgnoreIndex;
-                // A media run ends at its end marker, so adjacent images stay apart; a text run at a change of loss.
-                var mediaEnd = modality == Modality.Image ? imageEnd : audioEnd;
-                while (runEnd < end && row.Modality[runEnd] == modality && (modality != Modality.Text || (row.Labels[runEnd] != RowAssembler.IgnoreIndex) == loss))
+                text.Append(segment.Modality switch
                 {
-                    runEnd++;
-                    if (modality != Modality.Text && row.InputIds[runEnd - 1] == mediaEnd)
-                    {
-                        break;
-                    }
-                }
-
-                switch (modality)
-                {
-                    case Modality.Image:
-                        var rows = 0;
-                        var columns = 0;
-                        for (var k = i; k < runEnd; k++)
-                        {
-                            rows = Math.Max(rows, row.RopeH[k] - row.RopeT[k] + 1);
-                            columns = Math.Max(columns, row.RopeW[k] - row.RopeT[k] + 1);
-                        }
-
-                        text.Append(invariant, $"<image {columns * index.Layout.ImagePatch}x{rows * index.Layout.ImagePatch}>");
-                        break;
-                    case Modality.Audio:
-                        text.Append(invariant, $"<audio {(runEnd - i - 2) / index.Layout.AudioTokensPerSecond:0.00}s>");
-                        break;
-                    default:
-                        var decoded = DecodeText(row.InputIds.AsSpan(i, runEnd - i), tokenizer, specialNames);
-                        text.Append(loss ? decoded : $"⟦{decoded}⟧");
-                        break;
-                }
-
-                i = runEnd;
+                    Modality.Image => string.Create(invariant, $"<image {segment.Width}x{segment.Height}>"),
+                    Modality.Audio => string.Create(invariant, $"<audio {segment.Seconds:0.00}s>"),
+                    _ => segment.Loss ? segment.Text : $"⟦{segment.Text}⟧",
+                });
             }
 
             text.AppendLine();
-        }
-
-        return text.ToString();
-    }
-
-    /// <summary>Text with real special tokens shown as ⟨name⟩, so they cannot be mistaken for text that merely spells them.</summary>
-    private static string DecodeText(ReadOnlySpan<int> ids, ITextTokenizer tokenizer, Dictionary<int, string> specialNames)
-    {
-        var text = new StringBuilder();
-        var start = 0;
-        for (var i = 0; i <= ids.Length; i++)
-        {
-            if (i < ids.Length && !specialNames.ContainsKey(ids[i]))
-            {
-                continue;
-            }
-
-            text.Append(Encoding.UTF8.GetString(tokenizer.DecodeBytes(ids[start..i])));
-            if (i < ids.Length)
-            {
-                text.Append('⟨').Append(specialNames[ids[i]].Trim('<', '>', '|')).Append('⟩');
-            }
-
-            start = i + 1;
         }
 
         return text.ToString();
