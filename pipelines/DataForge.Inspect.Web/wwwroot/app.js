@@ -150,7 +150,7 @@ async function summaryView(target, body) {
         ["media", `${fmt(summary.media?.objects)} objects, ${fmt((summary.media?.bytes || 0) / 1048576, 1)} MiB`]])),
       el("div", { class: "card" }, el("h2", { text: "parts" }), shares(summary.parts || {})),
       el("div", { class: "card" }, el("h2", { text: "splits (samples)" }), shares(summary.splits || {})),
-      el("div", { class: "card" }, el("h2", { text: "rejects by reason" }), shares(summary.rejects_by_reason || {}, `#/t/${target.id}/rejects/reason=`))));
+      el("div", { class: "card" }, el("h2", { text: "rejects by reason" }), shares(summary.rejects || {}, `#/t/${target.id}/rejects/reason=`))));
   } else if (target.kind === "shards") {
     const cards = [
       el("div", { class: "card" }, keyValues([

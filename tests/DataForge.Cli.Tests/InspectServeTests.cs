@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DataForge.Testing;
+
+namespace DataForge.Cli.Tests;
+
+/// <summary>
+/// `inspect --serve` in a real browser (issue 23): Debian's Chromium driven by playwright-core
+/// (tests/inspect-browser/check.mjs) over a folder holding the demo's sample set and shards, the speech set and a short
+/// training run. What the page must show is taken from the data, not written here: the reasons are those of the demo
+/// manifest, the later sample's id is the speech set's sixteenth. Screenshots land in TestResults/inspect-screenshots.
+/// </summary>
+public sealed class InspectServeTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task The_web_app_shows_rows_media_rejects_and_curves_in_chromium_and_refuses_traversal()
+    {
+        var root = _temp.Combine("work");
+        Assert.Equal(0, (await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--output", Path.Combine(root, "demo"))).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("run", "samples/pipelines/asr.yaml", "--output", Path.Combine(root, "asr"))).ExitCode);
+        var train = await CliProcess.RunAsync("train", "--shards", Path.Combine(root, "demo", "shards"), "--out", Path.Combine(root, "demo-run"), "--steps", "4", "--eval-every", "2", "--checkpoint-every", "4", "--threads", "2");
+        Assert.True(train.ExitCode == 0, train.Stderr);
+
+        var shown = await CliProcess.RunAsync("inspect", Path.Combine(root, "asr"), "--show", "20", "--json");
+        var laterId = JsonNode.Parse(shown.Stdout)!["samples_shown"]![15]!["id"]!.GetValue<string>();
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "demo", "_manifest.json")))!;
+        var reasons = manifest["rejects"]!["by_reason"]!.AsObject().Select(pair => pair.Key).ToList();
+        Assert.NotEmpty(reasons);
+        var expected = new JsonObject
+        {
+            ["chromium"] = "/usr/bin/chromium",
+            ["targets"] = new JsonObject { ["demo"] = "samples", ["demo/shards"] = "shards", ["demo-run"] = "run", ["asr"] = "samples", ["asr/shards/train"] = "shards" },
+            ["images"] = "demo/shards",
+            ["audio"] = "asr",
+            ["laterId"] = new JsonObject { ["path"] = "asr", ["id"] = laterId },
+            ["rejectReasons"] = new JsonObject { ["demo"] = new JsonArray([.. reasons.Select(reason => JsonValue.Create(reason))]) },
+        };
+        var expectedFile = _temp.Combine("expected.json");
+        await File.WriteAllTextAsync(expectedFile, expected.ToJsonString());
+
+        using var server = Process.Start(CliProcess.StartInfo(["inspect", root, "--serve", "--port", "0"]))!;
+        try
+        {
+            var first = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.NotNull(first);
+            Assert.StartsWith("serving ", first, StringComparison.Ordinal);
+            var url = first.Split(' ').First(word => word.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
+            var screenshots = Path.Combine(RepositoryRoot.Path, "TestResults", "inspect-screenshots");
+            var check = new ProcessStartInfo("node", [Path.Combine(RepositoryRoot.Path, "tests", "inspect-browser", "check.mjs"), url, expectedFile, screenshots])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var node = Process.Start(check)!;
+            var output = node.StandardOutput.ReadToEndAsync();
+            var errors = node.StandardError.ReadToEndAsync();
+            await node.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+            Assert.True(node.ExitCode == 0, $"{await output}\n{await errors}");
+            Assert.Contains("0 failed", await output, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(screenshots, "thumbnail.png")));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Serving_refuses_options_of_other_modes_and_a_path_with_nothing_to_show()
+    {
+        var refused = await CliProcess.RunAsync("inspect", "samples/text", "--serve", "--json");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--json does not apply to --serve", refused.Stderr, StringComparison.Ordinal);
+
+        var portWithoutServe = await CliProcess.RunAsync("inspect", "samples/text", "--port", "9000");
+        Assert.Equal(2, portWithoutServe.ExitCode);
+        Assert.Contains("--port and --host are options of --serve", portWithoutServe.Stderr, StringComparison.Ordinal);
+
+        var badHost = await CliProcess.RunAsync("inspect", "samples/text", "--serve", "--host", "example.org");
+        Assert.Equal(2, badHost.ExitCode);
+        Assert.Contains("--host example.org", badHost.Stderr, StringComparison.Ordinal);
+
+        Directory.CreateDirectory(_temp.Combine("empty"));
+        var empty = await CliProcess.RunAsync("inspect", _temp.Combine("empty"), "--serve", "--port", "0");
+        Assert.Equal(1, empty.ExitCode);
+        Assert.Contains("holds no sample set, packed shards or training run", empty.Stderr, StringComparison.Ordinal);
+    }
+}
