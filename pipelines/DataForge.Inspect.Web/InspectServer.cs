@@ -40,9 +40,10 @@ public sealed class InspectServer
         }
     }
 
-    public static async Task<InspectServer> OpenAsync(IStorage root, CancellationToken cancellationToken)
+    /// <param name="above">the folder holding PATH, when there is one (see <see cref="InspectTargets.FindAsync"/>)</param>
+    public static async Task<InspectServer> OpenAsync(IStorage root, IStorage? above, CancellationToken cancellationToken)
     {
-        var targets = await InspectTargets.FindAsync(root, cancellationToken);
+        var targets = await InspectTargets.FindAsync(root, above, cancellationToken);
         return targets.Count > 0
             ? new InspectServer(targets)
             : throw new DataForgeException($"{root.Uri} holds no sample set, packed shards or training run (to {InspectTargets.MaxDepth} folders deep)");
@@ -127,7 +128,7 @@ public sealed class InspectServer
         }
     }
 
-    private static JsonObject Describe(InspectTarget target) => new()
+    internal static JsonObject Describe(InspectTarget target) => new()
     {
         ["id"] = target.Id,
         ["kind"] = target.KindName,
@@ -147,11 +148,14 @@ public sealed class InspectServer
 
     private static IResult Json(JsonNode node) => Results.Text(node.ToJsonString(DataForgeJson.Compact), "application/json; charset=utf-8");
 
-    private static IResult Asset(string name, string contentType)
+    private static IResult Asset(string name, string contentType) => Results.Text(AssetText(name), contentType);
+
+    /// <summary>The page's index.html, app.js or app.css, as built into this assembly.</summary>
+    internal static string AssetText(string name)
     {
         using var stream = typeof(InspectServer).Assembly.GetManifestResourceStream($"wwwroot/{name}")
             ?? throw new InvalidOperationException($"the page's {name} is not built into {typeof(InspectServer).Assembly.GetName().Name}");
         using var reader = new StreamReader(stream);
-        return Results.Text(reader.ReadToEnd(), contentType);
+        return reader.ReadToEnd();
     }
 }

@@ -9,7 +9,8 @@ namespace DataForge.Cli.Tests;
 /// `inspect --serve` in a real browser (issue 23): Debian's Chromium driven by playwright-core
 /// (tests/inspect-browser/check.mjs) over a folder holding the demo's sample set and shards, the speech set and a short
 /// training run. What the page must show is taken from the data, not written here: the reasons are those of the demo
-/// manifest, the later sample's id is the speech set's sixteenth. Screenshots land in TestResults/inspect-screenshots.
+/// manifest, the later sample's id is the speech set's sixteenth. The file `inspect --html` writes is checked the same
+/// way, read with no server. Screenshots land in TestResults/inspect-screenshots.
 /// </summary>
 public sealed class InspectServeTests : IDisposable
 {
@@ -40,6 +41,16 @@ public sealed class InspectServeTests : IDisposable
             ["laterId"] = new JsonObject { ["path"] = "asr", ["id"] = laterId },
             ["rejectReasons"] = new JsonObject { ["demo"] = new JsonArray([.. reasons.Select(reason => JsonValue.Create(reason))]) },
         };
+        // --html: the same views in one file, nothing fetched from anywhere (no http(s) URL in a src or href).
+        var page = _temp.Combine("views.html");
+        var written = await CliProcess.RunAsync("inspect", root, "--html", page);
+        Assert.True(written.ExitCode == 0, written.Stderr);
+        Assert.Contains("media inlined", written.Stderr, StringComparison.Ordinal);
+        var html = await File.ReadAllTextAsync(page);
+        Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
+        Assert.DoesNotContain("/assets/", html, StringComparison.Ordinal);
+        expected["staticFile"] = page;
+
         var expectedFile = _temp.Combine("expected.json");
         await File.WriteAllTextAsync(expectedFile, expected.ToJsonString());
 

@@ -86,6 +86,34 @@ try {
     check(reasons.every(reason => shown.includes(reason)) && shown.length === reasons.length, `${path}: the rejects view lists the manifest's ${reasons.length} reasons (${shown.join(", ")})`);
   }
 
+  // The same views written into one file by `inspect --html`: read with no server at all (file://).
+  if (expected.staticFile) {
+    const file = `file://${expected.staticFile}`;
+    const visitFile = async (hash, name, ready) => {
+      errors.length = 0;
+      await page.goto(`${file}${hash}`);
+      await page.reload(); // a hash change alone does not reload a file: make each view a fresh load
+      await page.waitForSelector(ready, { timeout: 20000 });
+      await page.screenshot({ path: `${out}/file-${name}.png`, fullPage: true });
+      check(errors.length === 0, `file ${name}: no console errors${errors.length ? ` (${errors.join(" | ")})` : ""}`);
+    };
+    await visitFile("", "home", "table a");
+    await visitFile(`#/t/${idOf(expected.images)}/rows`, "thumbnail", ".media img");
+    await page.waitForFunction(() => { const img = document.querySelector(".media img"); return img && img.complete; }, null, { timeout: 20000 });
+    check(await page.$eval(".media img", img => img.naturalWidth) > 0 && (await page.$eval(".media img", img => img.src)).startsWith("data:image/"), "file: an inlined thumbnail decodes");
+    await visitFile(`#/t/${idOf(expected.audio)}/rows`, "audio", ".media audio");
+    const fileDuration = await page.waitForFunction(() => { const audio = document.querySelector(".media audio"); return audio && audio.duration > 0 ? audio.duration : null; }, null, { timeout: 20000 }).then(handle => handle.jsonValue());
+    check(fileDuration > 0, `file: an inlined audio player reports its duration (${fileDuration} s)`);
+    const run = targets.find(t => t.kind === "run");
+    await visitFile(`#/t/${run.id}/curves`, "curves", "svg.chart");
+    check(await page.$$eval("svg.heatmap rect", nodes => nodes.length) > 0, "file: curves and an expert-load heatmap");
+    for (const [path, reasons] of Object.entries(expected.rejectReasons)) {
+      await visitFile(`#/t/${idOf(path)}/rejects`, `rejects-${path.replaceAll("/", "_")}`, ".card.reasons");
+      const shown = await page.$$eval(".card.reasons a", nodes => nodes.map(n => n.textContent));
+      check(reasons.every(reason => shown.includes(reason)), `file ${path}: the rejects view lists the manifest's reasons`);
+    }
+  }
+
   for (const path of ["/../_manifest.json", "/%2e%2e/%2e%2e/etc/passwd", "/media/0/..%2f_manifest.json", "/media/0/../../_manifest.json", "/assets/..%2f..%2f_manifest.json", "/demo/_manifest.json", "/api/targets/99"]) {
     const status = await raw(path);
     check(status === 404, `${path} is refused (${status})`);

@@ -20,7 +20,7 @@ public static class InspectCommand
         var json = new Option<bool>("--json") { Description = "print the summary as one JSON object" };
         var show = new Option<int>("--show") { Description = "also print the first N samples", DefaultValueFactory = _ => 0 };
         var decode = new Option<long[]>("--decode") { Description = "shards: print row K decoded (documents, text, media markers); repeatable", AllowMultipleArgumentsPerToken = true };
-        var html = new Option<FileInfo?>("--html") { Description = "shards or run: write a self-contained HTML report with plots" };
+        var html = new Option<FileInfo?>("--html") { Description = "write the --serve views of PATH as one self-contained HTML file (first pages of rows, media inlined up to a cap)" };
         var serve = new Option<bool>("--serve") { Description = "open a local web app over PATH (a set, shards, a run, or a folder holding several): rows with media, sets, rejects, runs" };
         var port = new Option<int>("--port") { Description = "--serve: the port (0: any free one)", DefaultValueFactory = _ => 8750 };
         var host = new Option<string>("--host") { Description = "--serve: the address to listen on (127.0.0.1 unless given; 0.0.0.0 for every interface)", DefaultValueFactory = _ => "127.0.0.1" };
@@ -34,7 +34,7 @@ public static class InspectCommand
                 var given = options.Where(option => option.Given).Select(option => option.Name).ToList();
                 if (given.Count > 0)
                 {
-                    throw new UsageException($"{string.Join(", ", given)} {(given.Count == 1 ? "does" : "do")} not apply to {kind} ({storage.Uri}): --show is for sample sets, --decode for shards, --html for shards and runs");
+                    throw new UsageException($"{string.Join(", ", given)} {(given.Count == 1 ? "does" : "do")} not apply to {kind} ({storage.Uri}): --show is for sample sets, --decode for shards, --json and --html for anything but --serve");
                 }
             }
 
@@ -51,24 +51,41 @@ public static class InspectCommand
                 throw new UsageException("--port and --host are options of --serve");
             }
 
+            // --html writes the server's views as one file, for whatever PATH is (a folder holding several included).
+            var htmlFile = parse.GetValue(html);
+            async Task<int> WithHtmlAsync(int status)
+            {
+                if (htmlFile is not null)
+                {
+                    await InspectServing.WriteHtmlAsync(app, storage, htmlFile, cancellationToken);
+                }
+
+                return status;
+            }
+
             if (await RunSummary.IsRunAsync(storage, cancellationToken))
             {
                 Refuse("a training run", ("--show", showGiven), ("--decode", decodeGiven));
-                return await RunInspection.RunAsync(app, storage, parse.GetValue(json), parse.GetValue(html), cancellationToken);
+                return await WithHtmlAsync(await RunInspection.RunAsync(app, storage, parse.GetValue(json), cancellationToken));
             }
 
             if (await ShardReader.IsShardSetAsync(storage, cancellationToken))
             {
                 Refuse("packed shards", ("--show", showGiven));
-                return await ShardInspection.RunAsync(app, storage, parse.GetValue(json), parse.GetValue(decode) ?? [], parse.GetValue(html), cancellationToken);
+                return await WithHtmlAsync(await ShardInspection.RunAsync(app, storage, parse.GetValue(json), parse.GetValue(decode) ?? [], cancellationToken));
             }
 
             if (!await SampleSetInspector.IsSampleSetAsync(storage, cancellationToken))
             {
-                throw new DataForgeException($"{storage.Uri} is neither a sample set (no {SampleSetFiles.Manifest}, no part-*.parquet) nor packed shards (no index.json)");
+                if (htmlFile is not null && !showGiven && !decodeGiven && !parse.GetValue(json))
+                {
+                    return await WithHtmlAsync(DataForgeApp.Success);
+                }
+
+                throw new DataForgeException($"{storage.Uri} is neither a sample set (no {SampleSetFiles.Manifest}, no part-*.parquet) nor packed shards (no index.json){(htmlFile is null ? string.Empty : "; --html alone also takes a folder holding several")}");
             }
 
-            Refuse("a sample set", ("--decode", decodeGiven), ("--html", parse.GetValue(html) is not null));
+            Refuse("a sample set", ("--decode", decodeGiven));
             var summary = await SampleSetInspector.SummarizeAsync(storage, cancellationToken);
             var samples = new List<Sample>();
             var showCount = parse.GetValue(show);
@@ -99,7 +116,7 @@ public static class InspectCommand
                 }
             }
 
-            return DataForgeApp.Success;
+            return await WithHtmlAsync(DataForgeApp.Success);
         });
         return command;
     }

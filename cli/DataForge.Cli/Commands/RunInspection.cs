@@ -5,10 +5,10 @@ using DataForge.Training.Inspect;
 
 namespace DataForge.Cli.Commands;
 
-/// <summary><c>dataforge inspect RUN_DIR [--json] [--html FILE]</c>: a training run's loss, throughput and expert balance.</summary>
+/// <summary><c>dataforge inspect RUN_DIR [--json]</c>: a training run's loss, throughput and expert balance.</summary>
 internal static class RunInspection
 {
-    public static async Task<int> RunAsync(CliContext app, IStorage folder, bool json, FileInfo? html, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext app, IStorage folder, bool json, CancellationToken cancellationToken)
     {
         var run = await RunSummary.ReadAsync(folder, cancellationToken);
         if (json)
@@ -31,12 +31,6 @@ internal static class RunInspection
             }
 
             await app.Stdout.WriteLineAsync($"  checkpoint  {run.LatestCheckpoint ?? "none"}");
-        }
-
-        if (html is not null)
-        {
-            await File.WriteAllTextAsync(html.FullName, RunReport.Html(run), cancellationToken);
-            await app.Stderr.WriteLineAsync($"wrote {html.FullName}");
         }
 
         return DataForgeApp.Success;

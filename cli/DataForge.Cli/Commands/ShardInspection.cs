@@ -7,15 +7,14 @@ using DataForge.Packing.Inspect;
 
 namespace DataForge.Cli.Commands;
 
-/// <summary>The shard half of <c>dataforge inspect</c>: summary, decoded rows, HTML report.</summary>
+/// <summary>The shard half of <c>dataforge inspect</c>: summary and decoded rows.</summary>
 internal static class ShardInspection
 {
-    public static async Task<int> RunAsync(CliContext app, IStorage shards, bool json, long[] decode, FileInfo? html, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CliContext app, IStorage shards, bool json, long[] decode, CancellationToken cancellationToken)
     {
         var summary = await ShardInspector.SummarizeAsync(shards, cancellationToken);
-        // The rows asked for and the report's first three, decoded in one pass over the files.
-        var reportRows = html is null ? [] : Enumerable.Range(0, (int)Math.Min(3, summary.Rows)).Select(row => (long)row).ToList();
-        var texts = await ShardInspector.DecodeRowsAsync(shards, [.. decode.Concat(reportRows).Distinct()], cancellationToken);
+        // The rows asked for, decoded in one pass over the files.
+        var texts = await ShardInspector.DecodeRowsAsync(shards, [.. decode.Distinct()], cancellationToken);
         var decoded = new List<string>();
         foreach (var row in decode)
         {
@@ -41,12 +40,6 @@ internal static class ShardInspection
                 await app.Stdout.WriteLineAsync();
                 await app.Stdout.WriteAsync(text);
             }
-        }
-
-        if (html is not null)
-        {
-            await File.WriteAllTextAsync(html.FullName, ShardReport.Html(summary, [.. reportRows.Select(row => texts[row])]), cancellationToken);
-            await app.Stderr.WriteLineAsync($"wrote {html.FullName}");
         }
 
         return summary.Problems.Count == 0 ? DataForgeApp.Success : DataForgeApp.Failure;

@@ -21,7 +21,14 @@ const svgEl = (tag, attrs = {}, ...children) => el(tag, { ...attrs, svg: true },
 const fmt = (x, digits = 0) => x === null || x === undefined ? "—" : Number(x).toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = x => x === null || x === undefined ? "—" : (100 * x).toFixed(2) + " %";
 
+// A file written by `inspect --html` carries the answers of /api it needed; a served page asks the server.
+const STATIC = window.DATAFORGE_STATIC || null;
+
 async function api(path) {
+  if (STATIC) {
+    if (path in STATIC.answers) return JSON.parse(JSON.stringify(STATIC.answers[path]));
+    throw new Error(`this file holds the first ${STATIC.pages} pages of each view and no search; run dataforge inspect PATH --serve for the rest`);
+  }
   const response = await fetch(path);
   if (!response.ok) {
     let message = response.status + " " + response.statusText;
@@ -77,9 +84,28 @@ function lineChart(title, series, xLabel = "step") {
   return svg;
 }
 
+// Bars of counts per bucket, the y axis with real ticks and each bar labelled with its bucket.
 function histogram(title, buckets) {
   const entries = Object.entries(buckets || {});
-  return lineChart(title, [{ name: "documents", points: entries.map(([b, c]) => [Math.log2(Number(b)), c]) }], "log2 of length (tokens)");
+  const W = 560, H = 240, L = 52, R = 12, T = 26, B = 40;
+  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "chart histogram", role: "img", "aria-label": title });
+  svg.append(svgEl("text", { x: L, y: 16, class: "title", text: title }));
+  if (entries.length === 0) { svg.append(svgEl("text", { x: L, y: H / 2, text: "no data" })); return svg; }
+  const top = Math.max(...entries.map(([, c]) => Number(c))), yTicks = ticks(0, top), yMax = Math.max(top, yTicks[yTicks.length - 1]);
+  const Y = y => H - B - y / yMax * (H - T - B), slot = (W - L - R) / entries.length;
+  for (const t of yTicks) {
+    svg.append(svgEl("line", { x1: L, x2: W - R, y1: Y(t), y2: Y(t), stroke: "#e6e8ef" }));
+    svg.append(svgEl("text", { x: L - 6, y: Y(t) + 4, "text-anchor": "end", text: tickLabel(t) }));
+  }
+  entries.forEach(([bucket, count], i) => {
+    const bar = svgEl("rect", { x: L + i * slot + slot * 0.1, y: Y(Number(count)), width: slot * 0.8, height: H - B - Y(Number(count)), fill: "#5e35b1" });
+    bar.append(svgEl("title", { text: `≤ ${bucket} tokens: ${count} documents` }));
+    svg.append(bar);
+    svg.append(svgEl("text", { x: L + (i + 0.5) * slot, y: H - B + 14, "text-anchor": "middle", text: `≤${tickLabel(Number(bucket))}` }));
+  });
+  svg.append(svgEl("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, stroke: "#9aa1b1" }));
+  svg.append(svgEl("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", text: "document length (tokens); count of documents" }));
+  return svg;
 }
 
 // One layer's expert load over steps: a row per expert, a column per step, darker for a larger share of the step.
@@ -184,14 +210,21 @@ function shares(counts, linkPrefix) {
     el("td", {}, el("span", { class: "bar", style: `width:${(120 * Number(v) / total).toFixed(1)}px` })))));
 }
 
+// The URL of a medium: the server's, or the data URI a written file inlined (null when it was over the size cap).
+function mediaUrl(target, sha) {
+  if (!sha || !target.media) return null;
+  return STATIC ? STATIC.media[sha] || null : `/media/${target.id}/${sha}`;
+}
+
 function mediaBox(target, part) {
+  const src = mediaUrl(target, part.media);
   if (part.modality === "image" || part.kind === "image") {
     return el("span", { class: "media image" },
-      part.media && target.media ? el("img", { src: `/media/${target.id}/${part.media}`, alt: `image ${part.media.slice(0, 12)}`, loading: "lazy" }) : null,
+      src ? el("img", { src, alt: `image ${part.media.slice(0, 12)}`, loading: "lazy" }) : null,
       el("small", { text: `image ${part.width}×${part.height}${part.tokens ? ` · ${part.tokens} tokens` : ""}` }));
   }
   return el("span", { class: "media audio" },
-    part.media && target.media ? el("audio", { controls: "", preload: "metadata", src: `/media/${target.id}/${part.media}` }) : null,
+    src ? el("audio", { controls: "", preload: "metadata", src }) : null,
     el("small", { text: `audio ${fmt(part.seconds, 2)} s${part.tokens ? ` · ${part.tokens} tokens` : ""}` }));
 }
 
@@ -311,5 +344,6 @@ async function configView(target, body) {
     nav.replaceChildren(...targets.map(t => el("a", { href: `#/t/${t.id}/summary`, "data-id": String(t.id), text: `${t.kind} ${t.path}` })));
   } catch (error) { fail(error); return; }
   window.addEventListener("hashchange", route);
-  await route();
+  if (!location.hash && targets.length === 1) location.hash = `#/t/${targets[0].id}/summary`; // one target: open it
+  else await route();
 })();
