@@ -41,6 +41,14 @@ public sealed class InspectServeTests : IDisposable
             ["laterId"] = new JsonObject { ["path"] = "asr", ["id"] = laterId },
             ["rejectReasons"] = new JsonObject { ["demo"] = new JsonArray([.. reasons.Select(reason => JsonValue.Create(reason))]) },
         };
+        // A media entry that is a symlink to a file outside the set: never served. A real medium is the control.
+        var realMedium = Directory.GetFiles(Path.Combine(root, "demo", "media"), "*.*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
+        var planted = "ab" + new string('c', 62);
+        Directory.CreateDirectory(Path.Combine(root, "demo", "media", "ab"));
+        var outside = _temp.Combine("outside-secret.png");
+        await File.WriteAllTextAsync(outside, "not part of the set");
+        File.CreateSymbolicLink(Path.Combine(root, "demo", "media", "ab", planted + ".png"), outside);
+
         // --html: the same views in one file, nothing fetched from anywhere (no http(s) URL in a src or href).
         var page = _temp.Combine("views.html");
         var written = await CliProcess.RunAsync("inspect", root, "--html", page);
@@ -50,6 +58,7 @@ public sealed class InspectServeTests : IDisposable
         Assert.DoesNotMatch("(src|href)=\"(https?:)?//", html);
         Assert.DoesNotContain("/assets/", html, StringComparison.Ordinal);
         expected["staticFile"] = page;
+        expected["symlinkMedia"] = new JsonObject { ["path"] = "demo", ["sha"] = planted, ["realSha"] = Path.GetFileNameWithoutExtension(realMedium) };
 
         var expectedFile = _temp.Combine("expected.json");
         await File.WriteAllTextAsync(expectedFile, expected.ToJsonString());

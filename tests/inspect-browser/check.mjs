@@ -114,6 +114,13 @@ try {
     }
   }
 
+  // A medium is served by its sha256 (control), but a media entry that is a symlink leaving the set is not.
+  if (expected.symlinkMedia) {
+    const { path, sha, realSha } = expected.symlinkMedia;
+    check(await raw(`/media/${idOf(path)}/${realSha}`) === 200, `a real medium of ${path} is served (200)`);
+    check(await raw(`/media/${idOf(path)}/${sha}`) === 404, `a symlink in ${path}/media leaving the set is refused (404)`);
+  }
+
   for (const path of ["/../_manifest.json", "/%2e%2e/%2e%2e/etc/passwd", "/media/0/..%2f_manifest.json", "/media/0/../../_manifest.json", "/assets/..%2f..%2f_manifest.json", "/demo/_manifest.json", "/api/targets/99"]) {
     const status = await raw(path);
     check(status === 404, `${path} is refused (${status})`);
