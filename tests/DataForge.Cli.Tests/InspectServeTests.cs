@@ -70,6 +70,21 @@ public sealed class InspectServeTests : IDisposable
             Assert.NotNull(first);
             Assert.StartsWith("serving ", first, StringComparison.Ordinal);
             var url = first.Split(' ').First(word => word.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
+            // The page's JSON is what `inspect --json` prints (its location aside, which names the folder as given).
+            using (var http = new HttpClient { BaseAddress = new Uri(url) })
+            {
+                var listed = JsonNode.Parse(await http.GetStringAsync(new Uri("api/targets", UriKind.Relative)))!.AsArray();
+                foreach (var path in new[] { "demo", "demo/shards", "demo-run" })
+                {
+                    var id = (int)listed.First(target => (string)target!["path"]! == path)!["id"]!;
+                    var served = JsonNode.Parse(await http.GetStringAsync(new Uri($"api/targets/{id}", UriKind.Relative)))!["summary"]!.AsObject();
+                    var printed = JsonNode.Parse((await CliProcess.RunAsync("inspect", Path.Combine(root, path), "--json")).Stdout)!.AsObject();
+                    served.Remove("path");
+                    printed.Remove("path");
+                    Assert.True(JsonNode.DeepEquals(served, printed), $"{path}: served {served.ToJsonString()} but printed {printed.ToJsonString()}");
+                }
+            }
+
             var screenshots = Path.Combine(RepositoryRoot.Path, "TestResults", "inspect-screenshots");
             var check = new ProcessStartInfo("node", [Path.Combine(RepositoryRoot.Path, "tests", "inspect-browser", "check.mjs"), url, expectedFile, screenshots])
             {
