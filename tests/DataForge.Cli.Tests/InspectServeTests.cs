@@ -30,6 +30,12 @@ public sealed class InspectServeTests : IDisposable
         var shown = await CliProcess.RunAsync("inspect", Path.Combine(root, "asr"), "--show", "20", "--json");
         var laterId = JsonNode.Parse(shown.Stdout)!["samples_shown"]![15]!["id"]!.GetValue<string>();
         var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(root, "demo", "_manifest.json")))!;
+        // Per-source shares: every sample counted once, under its input file (the #line fragment dropped).
+        var demo = JsonNode.Parse((await CliProcess.RunAsync("inspect", Path.Combine(root, "demo"), "--json")).Stdout)!;
+        var sources = demo["sources"]!.AsObject();
+        Assert.Equal((long)demo["samples"]!, sources.Sum(pair => (long)pair.Value!["samples"]!));
+        Assert.Contains(sources, pair => pair.Key.EndsWith("web-docs.jsonl", StringComparison.Ordinal));
+        Assert.DoesNotContain(sources, pair => pair.Key.Contains('#', StringComparison.Ordinal));
         var reasons = manifest["rejects"]!["by_reason"]!.AsObject().Select(pair => pair.Key).ToList();
         Assert.NotEmpty(reasons);
         var expected = new JsonObject

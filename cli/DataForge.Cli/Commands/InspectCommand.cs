@@ -128,6 +128,17 @@ public static class InspectCommand
         text.AppendLine(invariant, $"sample set  {summary.Path}  ({(summary.Complete ? "complete" : "INCOMPLETE: no _SUCCESS")})");
         text.AppendLine(invariant, $"  samples   {summary.Samples:N0} in {summary.Files} file(s)");
         text.AppendLine(invariant, $"  parts     {summary.Parts.Text:N0} text, {summary.Parts.Image:N0} image, {summary.Parts.Audio:N0} audio");
+        var totalChars = Math.Max(1, summary.Sources.Values.Sum(source => source.TextChars));
+        foreach (var (source, share) in summary.Sources.OrderByDescending(pair => pair.Value.TextChars).ThenBy(pair => pair.Key, StringComparer.Ordinal).Take(10))
+        {
+            text.AppendLine(invariant, $"  source    {source}: {share.Samples:N0} samples, {share.TextChars:N0} characters ({share.TextChars / (double)totalChars:P1} of the text)");
+        }
+
+        if (summary.Sources.Count > 10)
+        {
+            text.AppendLine(invariant, $"  source    … and {summary.Sources.Count - 10:N0} more (inspect --json lists them all)");
+        }
+
         text.AppendLine(invariant, $"  text      {summary.TextChars:N0} characters");
         if (summary.AudioSeconds > 0)
         {

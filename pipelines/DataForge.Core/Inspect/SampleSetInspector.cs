@@ -21,9 +21,13 @@ public static class SampleSetInspector
         var splits = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long samples = 0, textChars = 0;
         double audioSeconds = 0;
+        var sources = new SortedDictionary<string, SourceShare>(StringComparer.Ordinal);
         await foreach (var sample in SampleSetReader.ReadAsync(storage, cancellationToken))
         {
             samples++;
+            var source = SourceFile(sample.Source);
+            var share = sources.GetValueOrDefault(source) ?? new SourceShare(0, 0);
+            sources[source] = new SourceShare(share.Samples + 1, share.TextChars + sample.Parts.OfType<TextPart>().Sum(part => (long)part.Text.Length));
             parts.Add(sample);
             var split = sample.Split ?? "(none)";
             splits[split] = splits.GetValueOrDefault(split) + 1;
@@ -67,6 +71,7 @@ public static class SampleSetInspector
             ConfigHash = configHash,
             Files = files.Count,
             Samples = samples,
+            Sources = sources,
             Parts = parts,
             TextChars = textChars,
             AudioSeconds = Math.Round(audioSeconds, 3),
@@ -74,6 +79,13 @@ public static class SampleSetInspector
             Media = new MediaSummary(mediaObjects, mediaBytes),
             RejectsByReason = await CountRejectsAsync(storage, cancellationToken),
         };
+    }
+
+    /// <summary>A sample's source file: its source without the fragment that names the record in it.</summary>
+    public static string SourceFile(string source)
+    {
+        var hash = source.IndexOf('#', StringComparison.Ordinal);
+        return hash < 0 ? source : source[..hash];
     }
 
     /// <summary>How lines of a rejects file that are not rejects are counted.</summary>

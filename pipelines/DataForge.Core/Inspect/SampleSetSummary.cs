@@ -25,6 +25,13 @@ public sealed record SampleSetSummary
     [JsonPropertyName("samples")]
     public required long Samples { get; init; }
 
+    /// <summary>
+    /// Samples and text characters per source file (a sample's source without its <c>#line</c>, <c>#cue</c> or member
+    /// fragment), so a person mixing data sees what each input contributes.
+    /// </summary>
+    [JsonPropertyName("sources")]
+    public IReadOnlyDictionary<string, SourceShare> Sources { get; init; } = new SortedDictionary<string, SourceShare>(StringComparer.Ordinal);
+
     [JsonPropertyName("parts")]
     public required PartCounts Parts { get; init; }
 
@@ -43,3 +50,8 @@ public sealed record SampleSetSummary
     [JsonPropertyName("rejects")]
     public required IReadOnlyDictionary<string, long> RejectsByReason { get; init; }
 }
+
+/// <summary>What one source file contributed to a sample set.</summary>
+public sealed record SourceShare(
+    [property: JsonPropertyName("samples")] long Samples,
+    [property: JsonPropertyName("text_chars")] long TextChars);

@@ -175,6 +175,8 @@ async function summaryView(target, body) {
         ["text", `${fmt(summary.text_chars)} characters`], ["audio", `${fmt(summary.audio_seconds, 1)} s`],
         ["media", `${fmt(summary.media?.objects)} objects, ${fmt((summary.media?.bytes || 0) / 1048576, 1)} MiB`]])),
       el("div", { class: "card" }, el("h2", { text: "parts" }), shares(summary.parts || {})),
+      el("div", { class: "card" }, el("h2", { text: "text characters by source" }), shares(Object.fromEntries(Object.entries(summary.sources || {}).map(([k, v]) => [k, v.text_chars])))),
+      el("div", { class: "card" }, el("h2", { text: "samples by source" }), shares(Object.fromEntries(Object.entries(summary.sources || {}).map(([k, v]) => [k, v.samples])))),
       el("div", { class: "card" }, el("h2", { text: "splits (samples)" }), shares(summary.splits || {})),
       el("div", { class: "card" }, el("h2", { text: "rejects by reason" }), shares(summary.rejects || {}, `#/t/${target.id}/rejects/reason=`))));
   } else if (target.kind === "shards") {
