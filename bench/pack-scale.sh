@@ -5,12 +5,12 @@
 # machine, same run; MB/s end to end, peak RSS (bench/peers/pack/timed.py: getrusage, no GNU time needed), ratios,
 # and whether the two devices' shards are the same bytes. Also the tokenizer alone (DataForge.Bench tokenize, all
 # cores), for the share of it that pack reaches.
-# Needs artifacts/gpu/dataforge.tar.gz (bench/gpu/publish.sh) and artifacts/gpu/corpus.jsonl.xz (or bench/out/corpus.jsonl).
+# Needs artifacts/gpu/dataforge.tar.xz (bench/gpu/publish.sh) and artifacts/gpu/corpus.jsonl.xz (or bench/out/corpus.jsonl).
 # Usage: bash bench/pack-scale.sh [COPIES]   (default 85: about 1 GB; PEER=0 leaves the Python peer out, WORK=DIR keeps the corpus)
 set -euo pipefail
 copies=${1:-85}
 work=${WORK:-$(mktemp -d)}
-[ -x "$work/publish/dataforge" ] || tar -xzf artifacts/gpu/dataforge.tar.gz -C "$work"
+[ -x "$work/publish/dataforge" ] || tar -xJf artifacts/gpu/dataforge.tar.xz -C "$work"
 df="$work/publish/dataforge"; bench="$work/publish/DataForge.Bench"
 corpus=bench/out/corpus.jsonl
 mkdir -p bench/out

@@ -10,7 +10,7 @@ steps=$1; shift
 out=${OUT:-bench/out/gpu}; mkdir -p "$out"
 work=${WORK:-$(mktemp -d)}; mkdir -p "$work"
 df="$work/publish/dataforge"
-[ -x "$df" ] || tar -xzf artifacts/gpu/dataforge.tar.gz -C "$work"
+[ -x "$df" ] || tar -xJf artifacts/gpu/dataforge.tar.xz -C "$work"
 if [ ! -f "$work/shards/index.json" ]; then
   xz -dc artifacts/gpu/corpus.jsonl.xz > "$work/corpus.jsonl"
   "$df" pack "$work/corpus.jsonl" --out "$work/shards" --seq-len 4096 --tokenizer cl100k_base > "$out/pack.txt"

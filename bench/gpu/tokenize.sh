@@ -4,14 +4,14 @@
 #   2. throughput: the GPU tokenizer on COPIES copies of the corpus in one call, against Python tiktoken on all cores;
 #   3. the CPU tokenizer against Python tiktoken on 1, 2 (taskset to two cores), 4, 8 and all cores, ids compared by sha256;
 #   4. `dataforge pack --device cuda` against `--device cpu` on the corpus: time and shard bytes.
-# Needs artifacts/gpu/dataforge.tar.gz (bench/gpu/publish.sh, which includes DataForge.Bench) and
+# Needs artifacts/gpu/dataforge.tar.xz (bench/gpu/publish.sh, which includes DataForge.Bench) and
 # artifacts/gpu/corpus.jsonl.xz; python3 with tiktoken and numpy there. Writes $OUT (default bench/out/gpu-tokenize).
 # Usage: bash bench/gpu/tokenize.sh [COPIES] [FUZZED]
 set -euo pipefail
 copies=${1:-10}; fuzzed=${2:-50000}; backend=${BACKEND:-cuda}  # BACKEND=simulator: the kernel on the CPU, to try this script
 out=${OUT:-bench/out/gpu-tokenize}; mkdir -p "$out"
 work=${WORK:-$(mktemp -d)}; mkdir -p "$work"
-[ -x "$work/publish/dataforge" ] || tar -xzf artifacts/gpu/dataforge.tar.gz -C "$work"
+[ -x "$work/publish/dataforge" ] || tar -xJf artifacts/gpu/dataforge.tar.xz -C "$work"
 df="$work/publish/dataforge"; bench="$work/publish/DataForge.Bench"
 cores=$(nproc)
 corpus="$work/corpus.jsonl"; [ -f "$corpus" ] || xz -dc artifacts/gpu/corpus.jsonl.xz > "$corpus"

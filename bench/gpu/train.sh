@@ -2,7 +2,7 @@
 # Issue 9's GPU benchmark, run ON the GPU machine from the repository root (see ../README.md and shared/GPU.md):
 #   `dataforge train --device cuda --preset small` against the same model in PyTorch eager (omni_moe_torch.py),
 #   same shapes, same initial weights (--save-init), same rows per step (metrics.jsonl "rows"), one run each.
-# Needs: artifacts/gpu/dataforge.tar.gz (bench/gpu/publish.sh) and artifacts/gpu/corpus.jsonl.xz
+# Needs: artifacts/gpu/dataforge.tar.xz (bench/gpu/publish.sh) and artifacts/gpu/corpus.jsonl.xz
 # (bench/make-corpus.sh, xz -9), carried to the machine; python3 with torch, pyarrow and safetensors there.
 # Writes $OUT (default bench/out/gpu): the two runs' metrics, nvidia-smi memory samples, summary.json.
 # Usage: bash bench/gpu/train.sh [STEPS] [ROWS] [ACCUMULATION] [PEAK_TFLOPS]
@@ -12,7 +12,7 @@ set -euo pipefail
 steps=${1:-200}; rows=${2:-4}; accumulation=${3:-2}; peak=${4:-989}
 out=${OUT:-bench/out/gpu}; mkdir -p "$out"
 work=${WORK:-$(mktemp -d)}; mkdir -p "$work"
-tar -xzf artifacts/gpu/dataforge.tar.gz -C "$work"
+tar -xJf artifacts/gpu/dataforge.tar.xz -C "$work"
 df="$work/publish/dataforge"
 "$df" doctor | tee "$out/doctor.txt"
 xz -dc artifacts/gpu/corpus.jsonl.xz > "$work/corpus.jsonl"
