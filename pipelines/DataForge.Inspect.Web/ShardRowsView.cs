@@ -8,8 +8,9 @@ namespace DataForge.Inspect.Web;
 
 /// <summary>
 /// Packed rows as the page shows them: per row its fill and documents (from cu_seqlens), each document's segments
-/// (text with its loss, image and audio placeholders with the medium they stand for). Rows are read in order, so a
-/// page costs the rows before it; a search scans at most <see cref="SearchRowLimit"/> rows.
+/// (text with its loss, image and audio placeholders with the medium they stand for). A page starts at the file that
+/// holds its first row (index.json's row counts) and reads that file's rows in order; a search scans at most
+/// <see cref="SearchRowLimit"/> rows.
 /// </summary>
 public sealed class ShardRowsView(InspectTarget target)
 {
@@ -24,8 +25,15 @@ public sealed class ShardRowsView(InspectTarget target)
         var (index, tokenizer) = await OpenAsync(cancellationToken);
         limit = Math.Clamp(limit, 1, PageLimit);
         var rows = new JsonArray();
+        // Whole files before the page are skipped by index.json's row counts; within a file rows are read in order.
         long number = 0;
-        await foreach (var (file, row) in ShardReader.ReadRowsAsync(target.Storage, index, cancellationToken))
+        var files = index.Files.SkipWhile(file =>
+        {
+            var before = number + file.Rows <= offset;
+            number += before ? file.Rows : 0;
+            return before;
+        }).ToList();
+        await foreach (var (file, row) in ShardReader.ReadRowsAsync(target.Storage, files, null, cancellationToken))
         {
             if (number >= offset)
             {

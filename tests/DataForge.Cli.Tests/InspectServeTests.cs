@@ -113,6 +113,40 @@ public sealed class InspectServeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_of_rows_that_starts_in_a_later_file_is_the_same_rows_as_reading_them_all()
+    {
+        var set = _temp.Combine("demo");
+        Assert.Equal(0, (await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--output", set)).ExitCode);
+        var shards = _temp.Combine("small-rows");
+        var pack = await CliProcess.RunAsync("pack", set, "--out", shards, "--seq-len", "256", "--rows-per-shard", "3");
+        Assert.True(pack.ExitCode == 0, pack.Stderr);
+        Assert.True(Directory.GetFiles(shards, "shard-*.parquet").Length >= 3, "the rows span several files");
+
+        using var server = Process.Start(CliProcess.StartInfo(["inspect", shards, "--serve", "--port", "0"]))!;
+        try
+        {
+            var first = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            using var http = new HttpClient { BaseAddress = new Uri(first!.Split(' ').First(word => word.StartsWith("http://", StringComparison.Ordinal))) };
+            async Task<JsonArray> RowsAsync(int offset, int limit) =>
+                JsonNode.Parse(await http.GetStringAsync(new Uri($"api/targets/0/rows?offset={offset}&limit={limit}", UriKind.Relative)))!["rows"]!.AsArray();
+            var all = await RowsAsync(0, 50);
+            Assert.True(all.Count >= 7);
+            foreach (var offset in new[] { 2, 3, 4, 6, all.Count - 1 })
+            {
+                var page = await RowsAsync(offset, 2);
+                Assert.True(JsonNode.DeepEquals(new JsonArray([.. all.Skip(offset).Take(2).Select(row => row!.DeepClone())]), page), $"offset {offset}: {page.ToJsonString()}");
+            }
+
+            Assert.Empty(await RowsAsync(all.Count, 2));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task Serving_refuses_options_of_other_modes_and_a_path_with_nothing_to_show()
     {
         var refused = await CliProcess.RunAsync("inspect", "samples/text", "--serve", "--json");
