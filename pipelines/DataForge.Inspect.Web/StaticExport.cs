@@ -104,8 +104,15 @@ public static class StaticExport
         return (Page(data), media.Count, leftOut);
     }
 
-    private static IEnumerable<string> MediaOf(JsonNode page) =>
-        page.ToJsonString().Split("\"media\":\"").Skip(1).Select(rest => rest[..64]).Where(MediaLookup.IsSha256);
+    /// <summary>Every "media" sha256 a page names (a shard row's segments, a sample's parts), found by walking its JSON.</summary>
+    private static IEnumerable<string> MediaOf(JsonNode? node) => node switch
+    {
+        JsonObject json => json.SelectMany(pair => pair.Key == "media" && pair.Value is JsonValue value && value.TryGetValue<string>(out var sha) && MediaLookup.IsSha256(sha)
+            ? [sha]
+            : MediaOf(pair.Value)),
+        JsonArray array => array.SelectMany(MediaOf),
+        _ => [],
+    };
 
     private static string Page(JsonObject data)
     {

@@ -69,13 +69,9 @@ public sealed class InspectServeTests : IDisposable
         var expectedFile = _temp.Combine("expected.json");
         await File.WriteAllTextAsync(expectedFile, expected.ToJsonString());
 
-        using var server = Process.Start(CliProcess.StartInfo(["inspect", root, "--serve", "--port", "0"]))!;
+        var (server, url) = await ServeAsync(root);
         try
         {
-            var first = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            Assert.NotNull(first);
-            Assert.StartsWith("serving ", first, StringComparison.Ordinal);
-            var url = first.Split(' ').First(word => word.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
             // The page's JSON is what `inspect --json` prints (its location aside, which names the folder as given).
             using (var http = new HttpClient { BaseAddress = new Uri(url) })
             {
@@ -109,6 +105,7 @@ public sealed class InspectServeTests : IDisposable
         {
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
+            server.Dispose();
         }
     }
 
@@ -122,11 +119,10 @@ public sealed class InspectServeTests : IDisposable
         Assert.True(pack.ExitCode == 0, pack.Stderr);
         Assert.True(Directory.GetFiles(shards, "shard-*.parquet").Length >= 3, "the rows span several files");
 
-        using var server = Process.Start(CliProcess.StartInfo(["inspect", shards, "--serve", "--port", "0"]))!;
+        var (server, url) = await ServeAsync(shards);
         try
         {
-            var first = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            using var http = new HttpClient { BaseAddress = new Uri(first!.Split(' ').First(word => word.StartsWith("http://", StringComparison.Ordinal))) };
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
             async Task<JsonArray> RowsAsync(int offset, int limit) =>
                 JsonNode.Parse(await http.GetStringAsync(new Uri($"api/targets/0/rows?offset={offset}&limit={limit}", UriKind.Relative)))!["rows"]!.AsArray();
             var all = await RowsAsync(0, 50);
@@ -143,7 +139,18 @@ public sealed class InspectServeTests : IDisposable
         {
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
+            server.Dispose();
         }
+    }
+
+    /// <summary>Starts <c>inspect PATH --serve --port 0</c> and reads the address from its first line.</summary>
+    private static async Task<(Process Server, string Url)> ServeAsync(string path)
+    {
+        var server = Process.Start(CliProcess.StartInfo(["inspect", path, "--serve", "--port", "0"]))!;
+        var first = await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.NotNull(first);
+        Assert.StartsWith("serving ", first, StringComparison.Ordinal);
+        return (server, first.Split(' ').First(word => word.StartsWith("http://127.0.0.1:", StringComparison.Ordinal)));
     }
 
     [Fact]
