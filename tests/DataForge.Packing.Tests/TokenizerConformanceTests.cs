@@ -73,7 +73,7 @@ public sealed class TokenizerConformanceTests
         var random = new Random(7);
         for (var trial = 0; trial < 40; trial++)
         {
-            var piece = new string([.. Enumerable.Range(0, MergeTable.LongPieceBytes - 20 + random.Next(40)).Select(_ => "aabcdeht"[random.Next(8)])]);
+            var piece = System.Text.Encoding.ASCII.GetBytes([.. Enumerable.Range(0, MergeTable.LongPieceBytes - 20 + random.Next(40)).Select(_ => "aabcdeht"[random.Next(8)])]);
             List<int> scanned = [], heaped = [];
             merges.MergeLong(piece, heaped);
             if (piece.Length <= MergeTable.LongPieceBytes)

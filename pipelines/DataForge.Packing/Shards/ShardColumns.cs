@@ -74,12 +74,18 @@ public sealed class PackedRowColumns(int seqLen, int padId) : IShardColumns<Pack
                 case 0:
                     document.Ids.CopyTo(target);
                     break;
+                case 1 when document.Loss.AsSpan().IndexOf(false) < 0:
+                    document.Ids.CopyTo(target); // every token carries loss (pretraining text): one vectorised scan and a copy
+                    break;
                 case 1:
                     for (var i = 0; i < target.Length; i++)
                     {
                         target[i] = document.Loss[i] ? document.Ids[i] : RowAssembler.IgnoreIndex;
                     }
 
+                    break;
+                case 2 when document.Modality.AsSpan().IndexOfAnyExcept(Modality.Text) < 0:
+                    target.Clear(); // Modality.Text is 0
                     break;
                 case 2:
                     for (var i = 0; i < target.Length; i++)
@@ -121,9 +127,22 @@ public sealed class PackedRowColumns(int seqLen, int padId) : IShardColumns<Pack
         });
     }
 
+    /// <summary>0, 1, 2, … a vector at a time (positions restart per document; the JIT does not vectorise the loop).</summary>
     private static void Sequential(Span<int> target)
     {
-        for (var i = 0; i < target.Length; i++)
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && target.Length >= System.Numerics.Vector<int>.Count)
+        {
+            var step = new System.Numerics.Vector<int>(System.Numerics.Vector<int>.Count);
+            var values = System.Numerics.Vector<int>.Indices;
+            for (; i + System.Numerics.Vector<int>.Count <= target.Length; i += System.Numerics.Vector<int>.Count)
+            {
+                values.CopyTo(target[i..]);
+                values += step;
+            }
+        }
+
+        for (; i < target.Length; i++)
         {
             target[i] = i;
         }
@@ -139,28 +158,21 @@ public sealed class PackedRowColumns(int seqLen, int padId) : IShardColumns<Pack
         foreach (var document in row.Documents)
         {
             real += document.Length;
-            foreach (var modality in document.Modality)
+            // Counted with the vectorised span counts: a loop with a switch per token was 1 % of pack on 2 cores.
+            var modality = document.Modality.AsSpan();
+            var text = modality.Count(Modality.Text);
+            var image = modality.Count(Modality.Image);
+            var audio = modality.Count(Modality.Audio);
+            if (text + image + audio != modality.Length)
             {
-                switch (modality)
-                {
-                    case Modality.Text:
-                        stats.TextTokens++;
-                        break;
-                    case Modality.Image:
-                        stats.ImageTokens++;
-                        break;
-                    case Modality.Audio:
-                        stats.AudioTokens++;
-                        break;
-                    default:
-                        throw new InvalidOperationException($"document {document.DocId} has a token of modality {modality}, which is not text, image or audio");
-                }
+                var other = modality[modality.IndexOfAnyExcept(Modality.Text, Modality.Image, Modality.Audio)];
+                throw new InvalidOperationException($"document {document.DocId} has a token of modality {other}, which is not text, image or audio");
             }
 
-            foreach (var loss in document.Loss)
-            {
-                stats.LossTokens += loss ? 1 : 0;
-            }
+            stats.TextTokens += text;
+            stats.ImageTokens += image;
+            stats.AudioTokens += audio;
+            stats.LossTokens += document.Loss.Length - document.Loss.AsSpan().Count(false);
         }
 
         stats.Rows++;

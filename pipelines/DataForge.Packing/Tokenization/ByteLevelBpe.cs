@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace DataForge.Packing.Tokenization;
 
 /// <summary>
@@ -12,8 +10,7 @@ namespace DataForge.Packing.Tokenization;
 /// </summary>
 public sealed class ByteLevelBpe
 {
-    private readonly Dictionary<string, int> _ranks;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly TokenTable _table;
     private readonly byte[][] _tokens;
     private readonly Dictionary<(int Left, int Right), (int Rank, int Merged)>? _merges;
     private readonly bool _wholePieceFirst;
@@ -27,16 +24,10 @@ public sealed class ByteLevelBpe
         _tokens = tokens;
         _merges = merges;
         _wholePieceFirst = wholePieceFirst;
-        _ranks = new Dictionary<string, int>(tokens.Length, StringComparer.Ordinal);
-        for (var id = 0; id < tokens.Length; id++)
-        {
-            _ranks[Widen(tokens[id])] = id;
-        }
-
-        _lookup = _ranks.GetAlternateLookup<ReadOnlySpan<char>>();
+        _table = new TokenTable(tokens);
         for (var b = 0; b < 256; b++)
         {
-            if (!_ranks.ContainsKey(((char)b).ToString()))
+            if (!_table.TryGetId([(byte)b], out _))
             {
                 throw new ArgumentException($"the vocabulary lacks the single byte 0x{b:x2}; byte-level BPE needs all 256", nameof(tokens));
             }
@@ -49,33 +40,36 @@ public sealed class ByteLevelBpe
 
     public ReadOnlySpan<byte> TokenBytes(int id) => _tokens[id];
 
+    /// <summary>Whole tokens by their bytes (the CPU encoder's and the GPU kernel's table).</summary>
+    public TokenTable Table => _table;
+
     /// <summary>The merges as flat arrays, built on first use (the CPU encoder's and the GPU kernel's table).</summary>
     public MergeTable Merges => _mergeTable.Value;
 
-    /// <summary>Appends the ids of one piece (its UTF-8 bytes widened to chars, one char per byte).</summary>
-    public void EncodePiece(ReadOnlySpan<char> widenedBytes, List<int> output)
+    /// <summary>Appends the ids of one piece (its UTF-8 bytes).</summary>
+    public void EncodePiece(ReadOnlySpan<byte> piece, List<int> output)
     {
-        if (TryWholePiece(widenedBytes, out var whole))
+        if (TryWholePiece(piece, out var whole))
         {
             output.Add(whole);
             return;
         }
 
-        Merges.Merge(widenedBytes, output);
+        Merges.Merge(piece, output);
     }
 
     /// <summary>The id of a whole piece that is itself a token, when this BPE takes such pieces whole.</summary>
-    internal bool TryWholePiece(ReadOnlySpan<char> widenedBytes, out int id)
+    internal bool TryWholePiece(ReadOnlySpan<byte> piece, out int id)
     {
         id = -1;
-        return _wholePieceFirst && _lookup.TryGetValue(widenedBytes, out id);
+        return _wholePieceFirst && _table.TryGetId(piece, out id);
     }
 
     /// <summary>Whether a piece that is itself a token is taken whole before merging.</summary>
     internal bool WholePieceFirst => _wholePieceFirst;
 
     /// <summary>The id of the token that is the single byte <paramref name="value"/>.</summary>
-    internal int ByteId(byte value) => _lookup[[(char)value]];
+    internal int ByteId(byte value) => _table.TryGetId([value], out var id) ? id : throw new InvalidOperationException($"no token is the byte 0x{value:x2}");
 
     /// <summary>
     /// Every merge as (left id, right id) → (rank, merged id). Both rules are "merge the adjacent pair of lowest rank,
@@ -96,19 +90,12 @@ public sealed class ByteLevelBpe
         Parallel.For(0, blocks.Length, block =>
         {
             var found = new List<(int Left, int Right, int Rank, int Merged)>(Block * 3);
-            Span<char> widened = stackalloc char[256];
             for (var id = block * Block; id < Math.Min(_tokens.Length, (block + 1) * Block); id++)
             {
-                var bytes = _tokens[id];
-                var chars = bytes.Length <= widened.Length ? widened[..bytes.Length] : new char[bytes.Length];
-                for (var k = 0; k < bytes.Length; k++)
-                {
-                    chars[k] = (char)bytes[k];
-                }
-
+                var bytes = _tokens[id].AsSpan();
                 for (var split = 1; split < bytes.Length; split++)
                 {
-                    if (_lookup.TryGetValue(chars[..split], out var left) && _lookup.TryGetValue(chars[split..], out var right))
+                    if (_table.TryGetId(bytes[..split], out var left) && _table.TryGetId(bytes[split..], out var right))
                     {
                         found.Add((left, right, id, id));
                     }
@@ -121,8 +108,5 @@ public sealed class ByteLevelBpe
     }
 
     /// <summary>The id of a token given as bytes, if it is one.</summary>
-    public bool TryGetId(ReadOnlySpan<byte> bytes, out int id) => _lookup.TryGetValue(Widen(bytes), out id);
-
-    /// <summary>Bytes as Latin-1 chars: a lossless key for byte strings in a string dictionary.</summary>
-    internal static string Widen(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
+    public bool TryGetId(ReadOnlySpan<byte> bytes, out int id) => _table.TryGetId(bytes, out id);
 }

@@ -60,10 +60,10 @@ public sealed class MergeTable
     /// <summary>Fibonacci hashing: the top bits of key × 2^64/φ.</summary>
     public static int Slot(ulong key, int bits) => (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - bits));
 
-    /// <summary>Merges one piece (its bytes widened to chars) from single bytes and appends the resulting ids.</summary>
-    public void Merge(ReadOnlySpan<char> widenedBytes, List<int> output)
+    /// <summary>Merges one piece (its UTF-8 bytes) from single bytes and appends the resulting ids.</summary>
+    public void Merge(ReadOnlySpan<byte> piece, List<int> output)
     {
-        var n = widenedBytes.Length;
+        var n = piece.Length;
         if (n == 0)
         {
             return;
@@ -71,7 +71,7 @@ public sealed class MergeTable
 
         if (n > LongPieceBytes)
         {
-            MergeLong(widenedBytes, output);
+            MergeLong(piece, output);
             return;
         }
 
@@ -85,7 +85,7 @@ public sealed class MergeTable
         var next = buffer.Slice(3 * n, n);
         for (var k = 0; k < n; k++)
         {
-            symbols[k] = ByteIds[(byte)widenedBytes[k]];
+            symbols[k] = ByteIds[piece[k]];
             next[k] = k + 1;
         }
 
@@ -138,9 +138,9 @@ public sealed class MergeTable
     /// linked list over their first byte's position, which keeps their order; candidate pairs wait in a heap keyed
     /// by (rank, position) and are checked when they come out, since a merge beside them may have changed them.
     /// </summary>
-    internal void MergeLong(ReadOnlySpan<char> widenedBytes, List<int> output)
+    internal void MergeLong(ReadOnlySpan<byte> piece, List<int> output)
     {
-        var n = widenedBytes.Length;
+        var n = piece.Length;
         var symbols = new int[n];
         var next = new int[n];
         var previous = new int[n];
@@ -149,7 +149,7 @@ public sealed class MergeTable
         var heap = new PairHeap(n);
         for (var k = 0; k < n; k++)
         {
-            symbols[k] = ByteIds[(byte)widenedBytes[k]];
+            symbols[k] = ByteIds[piece[k]];
             next[k] = k + 1 < n ? k + 1 : -1;
             previous[k] = k - 1;
         }

@@ -353,7 +353,12 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
             return StageOutcome.Reject(source, CoreRejectReasons.TextMissingField, $"no string field '{options.TextField}'");
         }
 
-        var text = TopLevelString(json, options.TextField) ?? throw new InvalidOperationException($"the reader found no string '{options.TextField}' where the document did");
+        // The text's raw JSON, which the document has validated: without escapes its bytes are the text's UTF-8, so
+        // the value is decoded once instead of validated again by a second reader (the text is most of the line).
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(textValue);
+        var text = raw.Length >= 2 && raw[1..^1].IndexOf((byte)'\\') < 0
+            ? Encoding.UTF8.GetString(raw[1..^1])
+            : TopLevelString(json, options.TextField) ?? throw new InvalidOperationException($"the reader found no string '{options.TextField}' where the document did");
         string? id = null;
         if (record.TryGetProperty(options.IdField, out var idValue))
         {

@@ -36,7 +36,9 @@ internal sealed class ShardParquetWriter : IDisposable
     private readonly PageCodec _codec;
     private readonly LevelRuns _repetition = new();
     private readonly LevelRuns _definition = new();
-    private readonly ArrayBufferWriter<byte> _page = new(1 << 16);
+    private ArrayBufferWriter<byte> _page = new(1 << 16);
+    private ArrayBufferWriter<byte> _previousPage = new(1 << 16);
+    private (int Start, int Total, int HeaderLength)? _previousChunk;
     private readonly ThriftCompactWriter _thrift = new();
     private readonly List<RowGroupMeta> _rowGroups = [];
     private List<ColumnChunkMeta> _chunks = [];
@@ -183,26 +185,42 @@ internal sealed class ShardParquetWriter : IDisposable
         // front of it, so the chunk leaves in one write.
         const int headerRoom = 64;
         var page = _page.WrittenSpan;
-        var bound = _codec.MaxCompressedLength(page.Length) + headerRoom;
-        if (_chunk.Length < bound)
+        int start, total, headerLength;
+        if (_previousChunk is { } previous && page.SequenceEqual(_previousPage.WrittenSpan))
         {
-            _chunk = new byte[Math.Max(bound, _chunk.Length * 2)];
+            // The same page bytes as the column before (position, t, h and w of a row group without images are the
+            // same numbers): the same header and compressed bytes, which the chunk buffer still holds (the write
+            // that sent them has completed), so they are sent again instead of compressed again. The file is the
+            // same bytes either way; it saved three of seven compressions of a text row group (issue 21).
+            (start, total, headerLength) = previous;
+        }
+        else
+        {
+            var bound = _codec.MaxCompressedLength(page.Length) + headerRoom;
+            if (_chunk.Length < bound)
+            {
+                _chunk = new byte[Math.Max(bound, _chunk.Length * 2)];
+            }
+
+            var compressedLength = _codec.Compress(page, _chunk.AsSpan(headerRoom));
+            _thrift.Clear();
+            WritePageHeader(page.Length, compressedLength, _definition.Levels);
+            var header = _thrift.Written;
+            if (header.Length > headerRoom)
+            {
+                throw new InvalidOperationException($"a page header of {header.Length} bytes does not fit the {headerRoom} reserved for it");
+            }
+
+            start = headerRoom - header.Length;
+            header.CopyTo(_chunk.AsSpan(start));
+            headerLength = header.Length;
+            total = header.Length + compressedLength;
         }
 
-        var compressedLength = _codec.Compress(page, _chunk.AsSpan(headerRoom));
-        _thrift.Clear();
-        WritePageHeader(page.Length, compressedLength, _definition.Levels);
-        var header = _thrift.Written;
-        if (header.Length > headerRoom)
-        {
-            throw new InvalidOperationException($"a page header of {header.Length} bytes does not fit the {headerRoom} reserved for it");
-        }
-
-        var start = headerRoom - header.Length;
-        header.CopyTo(_chunk.AsSpan(start));
-        var total = header.Length + compressedLength;
-        _chunks.Add(new ColumnChunkMeta(name, type, _definition.Levels, header.Length + page.Length, total, _position, statistics));
+        _chunks.Add(new ColumnChunkMeta(name, type, _definition.Levels, headerLength + page.Length, total, _position, statistics));
         _position += total;
+        _previousChunk = (start, total, headerLength);
+        (_page, _previousPage) = (_previousPage, _page);
         return _output.WriteAsync(_chunk.AsMemory(start, total), cancellationToken).AsTask();
     }
 

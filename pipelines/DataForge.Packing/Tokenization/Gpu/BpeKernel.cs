@@ -242,7 +242,7 @@ internal static class BpeKernel
             hash = (hash ^ text[k]) * 0x100000001B3UL;
         }
 
-        hash = BpeTables.FinishHash(hash);
+        hash = TokenTable.FinishHash(hash);
         var mask = (1 << tables.WholeBits) - 1;
         var slot = MergeTable.Slot(hash, tables.WholeBits);
         while (true)

@@ -5,8 +5,8 @@ namespace DataForge.Packing.Tokenization.Gpu;
 /// <summary>
 /// A byte-level tokenizer flattened into the arrays the GPU kernel reads (<see cref="BpeKernel"/>): a class byte per
 /// code point (the same <see cref="UnicodeClasses"/> tests the CPU scanner calls), the CPU encoder's own
-/// <see cref="MergeTable"/>, and an open-addressed hash of whole tokens keyed by a 64-bit hash of their bytes (verified
-/// byte by byte, so a hash collision cannot change an id). Built once per encoder, deterministically.
+/// <see cref="MergeTable"/> and <see cref="TokenTable"/> (whole tokens by a 64-bit hash of their bytes, verified byte by
+/// byte). Built once per encoder, deterministically.
 /// </summary>
 internal sealed class BpeTables
 {
@@ -25,38 +25,13 @@ internal sealed class BpeTables
         PairKeys = merges.Keys;
         PairRanks = merges.Ranks;
         PairMerged = merges.Merged;
-        TokenOffsets = new int[bpe.Count + 1];
-        var bytes = new List<byte>();
-        for (var id = 0; id < bpe.Count; id++)
-        {
-            TokenOffsets[id] = bytes.Count;
-            bytes.AddRange(bpe.TokenBytes(id));
-            MaxTokenBytes = Math.Max(MaxTokenBytes, bpe.TokenBytes(id).Length);
-        }
-
-        TokenOffsets[bpe.Count] = bytes.Count;
-        TokenBytes = [.. bytes];
-        WholeBits = BitsFor(bpe.Count);
-        WholeHashes = new ulong[1 << WholeBits];
-        WholeIds = new int[WholeHashes.Length];
-        Array.Fill(WholeIds, -1);
-        for (var id = 0; id < bpe.Count; id++)
-        {
-            var token = bpe.TokenBytes(id);
-            if (!bpe.TryGetId(token, out var owner) || owner != id)
-            {
-                continue; // a spelling two ids share: the GPU finds the id the CPU's dictionary holds
-            }
-
-            var hash = HashBytes(token);
-            var slot = MergeTable.Slot(hash, WholeBits);
-            while (WholeIds[slot] >= 0)
-            {
-                slot = (slot + 1) & (WholeIds.Length - 1);
-            }
-
-            (WholeHashes[slot], WholeIds[slot]) = (hash, id);
-        }
+        var table = bpe.Table;
+        TokenOffsets = table.TokenOffsets;
+        TokenBytes = table.TokenBytes;
+        MaxTokenBytes = table.MaxTokenBytes;
+        WholeBits = table.Bits;
+        WholeHashes = table.Hashes;
+        WholeIds = table.Ids;
     }
 
     public PreTokenizerKind Kind { get; }
@@ -86,32 +61,6 @@ internal sealed class BpeTables
     public int[] TokenOffsets { get; }
 
     public int MaxTokenBytes { get; }
-
-    /// <summary>FNV-1a over the bytes, finished with a xor-shift so the top bits (the slot) depend on every byte.</summary>
-    public static ulong HashBytes(ReadOnlySpan<byte> bytes)
-    {
-        var hash = 0xCBF29CE484222325UL;
-        foreach (var b in bytes)
-        {
-            hash = (hash ^ b) * 0x100000001B3UL;
-        }
-
-        return FinishHash(hash);
-    }
-
-    public static ulong FinishHash(ulong hash) => hash ^ (hash >> 29) ^ (hash >> 47);
-
-    /// <summary>Table bits for at most half occupancy.</summary>
-    private static int BitsFor(int count)
-    {
-        var bits = 4;
-        while ((1L << bits) < 2L * count)
-        {
-            bits++;
-        }
-
-        return bits;
-    }
 
     private static byte[] BuildClasses()
     {

@@ -343,13 +343,7 @@ public sealed class GpuTextEncoder : IDisposable
                     q++;
                 }
 
-                var widened = new char[q - p];
-                for (var k = 0; k < widened.Length; k++)
-                {
-                    widened[k] = (char)text[start + p + k];
-                }
-
-                _tokenizer.Bpe.EncodePiece(widened, output);
+                _tokenizer.Bpe.EncodePiece(text.AsSpan(start + p, q - p), output);
                 Interlocked.Increment(ref _cpuPieces);
                 p = q - 1;
             }
