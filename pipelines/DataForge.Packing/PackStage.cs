@@ -219,7 +219,7 @@ public sealed class PackStage(PackOptions options) : IStage
         var backend = context.Environment("DATAFORGE_GPU_SIMULATOR") == "1" ? GpuBackend.CpuSimulator : GpuBackend.Cuda;
         try
         {
-            var gpu = GpuTextEncoder.Open(tokenizer, backend);
+            var gpu = GpuTextEncoder.Open(tokenizer, backend, context.Environment("DATAFORGE_GPU_OPTIMIZATION") is { } level ? Enum.Parse<ILGPU.OptimizationLevel>(level) : ILGPU.OptimizationLevel.O2);
             context.Logger.LogInformation("pack: tokenizing on {Device}", gpu.DeviceName);
             return gpu;
         }

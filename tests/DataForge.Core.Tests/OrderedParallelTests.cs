@@ -72,6 +72,36 @@ public sealed class OrderedParallelTests
     }
 
     [Fact]
+    public async Task Weighed_batches_close_at_their_weight_and_keep_input_order()
+    {
+        await Gen.Select(Gen.Int[0, 300], Gen.Int[1, 8], Gen.Int[1, 70], Gen.Int[1, 500]).SampleAsync(
+            async (count, degree, batchSize, batchWeight) =>
+            {
+                var batches = new System.Collections.Concurrent.ConcurrentBag<int[]>();
+                var results = await Enumerable.Range(0, count).ToAsyncEnumerable()
+                    .SelectOrderedBatchesAsync(
+                        batch =>
+                        {
+                            batches.Add([.. batch]);
+                            return batch.Select(item => item * 3).ToArray();
+                        },
+                        degree,
+                        batchSize,
+                        weight: item => item % 10 == 0 ? 1000 : 7,
+                        batchWeight: batchWeight)
+                    .ToListAsync();
+                Assert.Equal(Enumerable.Range(0, count).Select(item => item * 3), results);
+                foreach (var batch in batches)
+                {
+                    Assert.InRange(batch.Length, 1, batchSize);
+                    // Every item but the last of a batch leaves it under its weight: a heavy item ends its batch.
+                    Assert.True(batch[..^1].Sum(item => item % 10 == 0 ? 1000 : 7) < batchWeight, $"batch {string.Join(',', batch)} went past {batchWeight}");
+                }
+            },
+            iter: 40);
+    }
+
+    [Fact]
     public async Task A_batch_that_drops_a_result_is_an_error_not_a_shorter_stream()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () =>

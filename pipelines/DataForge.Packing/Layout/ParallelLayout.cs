@@ -16,6 +16,9 @@ public static class ParallelLayout
     /// <summary>Samples a worker lays out per hand-off (a few dozen KB of web text).</summary>
     public const int BatchSamples = 32;
 
+    /// <summary>Text characters a batch closes at: a long document goes alone, so batches are of like cost.</summary>
+    public const int BatchCharacters = 64 << 10;
+
     /// <param name="samples">each sample with its order: the number its documents are sorted by when packed</param>
     public static IAsyncEnumerable<(Sample Sample, LayoutResult Result)> LayOutAsync(
         IAsyncEnumerable<(Sample Sample, long Order)> samples, DocumentLayout layout, ITextTokenizer tokenizer, int workers, CancellationToken cancellationToken)
@@ -42,6 +45,20 @@ public static class ParallelLayout
             },
             workers,
             BatchSamples,
-            cancellationToken);
+            cancellationToken,
+            item => Weight(item.Sample),
+            BatchCharacters);
+    }
+
+    /// <summary>A sample's share of a batch: its text characters, and a little for each other part and the sample itself.</summary>
+    private static long Weight(Sample sample)
+    {
+        var weight = 64L;
+        foreach (var part in sample.Parts)
+        {
+            weight += part is TextPart text ? text.Text.Length : 256;
+        }
+
+        return weight;
     }
 }

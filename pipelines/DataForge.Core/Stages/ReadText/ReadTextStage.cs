@@ -72,7 +72,9 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
                 },
                 run.Context.Workers,
                 64,
-                run.CancellationToken)
+                run.CancellationToken,
+                item => 64 + (item.Line?.Length ?? 0),
+                256 << 10)
             .Where(outcome => outcome is not null)
             .Select(outcome => outcome!);
 
