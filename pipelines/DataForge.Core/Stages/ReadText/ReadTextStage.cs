@@ -303,44 +303,6 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
         }
     }
 
-    /// <summary>
-    /// The top-level string property <paramref name="name"/> of a valid JSON object, unescaped into a pooled buffer:
-    /// JsonElement.GetString rents one too but clears it after use, and zeroing a buffer the size of each document was a
-    /// tenth of pack's CPU on the GPU path (issue 21's profile). The same string (unescaped, then decoded as UTF-8).
-    /// </summary>
-    private static string? TopLevelString(byte[] json, string name)
-    {
-        var reader = new Utf8JsonReader(json);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var match = reader.ValueTextEquals(name);
-            reader.Read();
-            if (match)
-            {
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    return null;
-                }
-
-                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
-                try
-                {
-                    var written = reader.CopyString(buffer);
-                    return Encoding.UTF8.GetString(buffer, 0, written);
-                }
-                finally
-                {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-                }
-            }
-
-            reader.Skip();
-        }
-
-        return null;
-    }
-
     private static readonly JsonWriterOptions MetaWriter = new() { Encoder = DataForgeJson.Compact.Encoder, Indented = false };
 
     /// <summary>
@@ -355,12 +317,9 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
             return StageOutcome.Reject(source, CoreRejectReasons.TextMissingField, $"no string field '{options.TextField}'");
         }
 
-        // The text's raw JSON, which the document has validated: without escapes its bytes are the text's UTF-8, so
-        // the value is decoded once instead of validated again by a second reader (the text is most of the line).
-        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(textValue);
-        var text = raw.Length >= 2 && raw[1..^1].IndexOf((byte)'\\') < 0
-            ? Encoding.UTF8.GetString(raw[1..^1])
-            : TopLevelString(json, options.TextField) ?? throw new InvalidOperationException($"the reader found no string '{options.TextField}' where the document did");
+        // The text from its raw JSON, which the document has validated: decoded once instead of read again by a second
+        // reader (the text is most of the line).
+        var text = JsonStringText.Decode(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(textValue)[1..^1]);
         string? id = null;
         if (record.TryGetProperty(options.IdField, out var idValue))
         {
