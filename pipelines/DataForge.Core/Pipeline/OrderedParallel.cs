@@ -88,7 +88,7 @@ public static class OrderedParallel
     /// for cheap items: consecutive items go to a worker in batches of up to <paramref name="batchSize"/> items, so the
     /// hand-off (a task, a semaphore, a channel slot) is paid once a batch instead of once an item; on 16 cores that
     /// per-item hand-off cost more than parsing a JSON line (issue 21). With <paramref name="weight"/>, a batch also closes
-    /// once its items weigh <paramref name="batchWeight"/> (a large document is a batch of its own), and eight batches per
+    /// once its items weigh <paramref name="batchWeight"/> (a large document is a batch of its own), and four batches per
     /// worker may be in flight: with batches of a fixed count, one long document at the head held back 31 batches
     /// of short ones and left half of 16 cores idle (issue 21's profile). The selector maps a whole batch (one
     /// tokenizer session per batch, say) and must return one result per item, in order.
@@ -115,7 +115,7 @@ public static class OrderedParallel
                         : throw new InvalidOperationException($"a batch of {batch.Length} items gave {results.Length} results");
                 },
                 degree,
-                weight is null ? 2 * degree : 8 * degree,
+                weight is null ? 2 * degree : 4 * degree,
                 cancellationToken)
             .SelectMany(results => results.ToAsyncEnumerable());
     }

@@ -71,7 +71,7 @@ public sealed class ReadTextStage(ReadTextOptions options) : SourceStage
                     return lines.Select(item => item.Ready ?? ParseRecord(item.Line!, item.Source!, sha256)).ToArray();
                 },
                 run.Context.Workers,
-                64,
+                256,
                 run.CancellationToken,
                 item => 64 + (item.Line?.Length ?? 0),
                 256 << 10)

@@ -115,14 +115,14 @@ public sealed class GpuTextEncoder : IDisposable
     /// Opens the backend and compiles the kernel, and only then asks for the tokenizer (its tables are the kernel's
     /// arguments, not its code), so a caller can load the tokenizer while the kernel compiles (about 1.3 s, issue 21).
     /// </summary>
-    public static GpuTextEncoder Open(Func<ITextTokenizer> tokenizer, GpuBackend backend, OptimizationLevel optimization = OptimizationLevel.O2)
+    public static GpuTextEncoder Open(Func<ITextTokenizer> tokenizer, GpuBackend backend)
     {
         Context? context = null;
         try
         {
             context = backend == GpuBackend.Cuda
-                ? Context.Create(builder => builder.Cuda().Optimize(optimization))
-                : Context.Create(builder => builder.CPU().Optimize(optimization));
+                ? Context.Create(builder => builder.Cuda().Optimize(OptimizationLevel.O2))
+                : Context.Create(builder => builder.CPU().Optimize(OptimizationLevel.O2));
             Accelerator accelerator = backend == GpuBackend.Cuda
                 ? context.GetCudaDevices().Count > 0
                     ? context.CreateCudaAccelerator(0)
