@@ -17,7 +17,8 @@ internal static class JsonStringText
     /// <param name="content">the value's raw bytes between its quotes</param>
     public static string Decode(ReadOnlySpan<byte> content)
     {
-        if (content.IndexOf((byte)'\\') < 0)
+        var at = content.IndexOf((byte)'\\');
+        if (at < 0)
         {
             return Encoding.UTF8.GetString(content);
         }
@@ -27,19 +28,17 @@ internal static class JsonStringText
         try
         {
             var written = 0;
-            while (true)
+            while (at >= 0)
             {
-                var at = content.IndexOf((byte)'\\');
-                written += Encoding.UTF8.GetChars(at < 0 ? content : content[..at], chars.AsSpan(written));
-                if (at < 0)
-                {
-                    return new string(chars, 0, written);
-                }
-
+                written += Encoding.UTF8.GetChars(content[..at], chars.AsSpan(written));
                 var (value, length) = Escape(content[(at + 1)..]);
                 chars[written++] = value;
                 content = content[(at + 1 + length)..];
+                at = content.IndexOf((byte)'\\');
             }
+
+            written += Encoding.UTF8.GetChars(content, chars.AsSpan(written));
+            return new string(chars, 0, written);
         }
         finally
         {
