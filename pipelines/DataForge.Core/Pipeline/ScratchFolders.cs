@@ -13,22 +13,31 @@ public static class ScratchFolders
     public static string Root => Path.Combine(Path.GetTempPath(), "dataforge");
 
     /// <summary>A new, empty scratch folder for one task of this process.</summary>
-    public static string Create(int task)
+    public static string Create(int task) => Create(task, Root);
+
+    /// <summary>
+    /// A new, empty scratch folder for one task of this process under <paramref name="root"/> (tests use their own root:
+    /// a sweep by another run in the same temp directory must not race them).
+    /// </summary>
+    public static string Create(int task, string root)
     {
-        var folder = Path.Combine(Root, string.Create(CultureInfo.InvariantCulture, $"task-{task:D5}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        var folder = Path.Combine(root, string.Create(CultureInfo.InvariantCulture, $"task-{task:D5}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
         Directory.CreateDirectory(folder);
         return folder;
     }
 
     /// <summary>Removes the scratch folders whose process no longer runs; folders of live processes, or named otherwise, stay.</summary>
-    public static void RemoveAbandoned()
+    public static void RemoveAbandoned() => RemoveAbandoned(Root);
+
+    /// <summary>Removes the scratch folders under <paramref name="root"/> whose process no longer runs.</summary>
+    public static void RemoveAbandoned(string root)
     {
-        if (!Directory.Exists(Root))
+        if (!Directory.Exists(root))
         {
             return;
         }
 
-        foreach (var folder in Directory.EnumerateDirectories(Root, "task-*"))
+        foreach (var folder in Directory.EnumerateDirectories(root, "task-*"))
         {
             var parts = Path.GetFileName(folder).Split('-');
             if (parts.Length != 4 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || pid == Environment.ProcessId || IsRunning(pid))
