@@ -49,7 +49,7 @@ public static partial class DataForgeApp
     [System.Text.RegularExpressions.GeneratedRegex(@"'?System\.(?:Nullable`1\[System\.)?(?<type>[A-Za-z0-9.]+?)\]?(?:\[\])?'?(?=[\s.,;:]|$)")]
     private static partial System.Text.RegularExpressions.Regex TypeName();
 
-    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, AsrStage.Definition, PackStage.Definition, DataForge.Packing.Mixing.MixStage.Definition]);
+    public static StageRegistry Registry() => new([.. CoreStages.All, InterleaveStage.Definition, CaptionStage.Definition, Seg2EditStage.Definition, AsrStage.Definition, DataForge.Video.ReadVideoStage.Definition, PackStage.Definition, DataForge.Packing.Mixing.MixStage.Definition]);
 
     private static async Task<int> StoppedAsync(StopSignals stop, TextWriter stderr)
     {

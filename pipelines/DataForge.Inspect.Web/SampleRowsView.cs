@@ -74,6 +74,11 @@ public sealed class SampleRowsView(InspectTarget target)
             case AudioPart audio:
                 (json["media"], json["mime"], json["seconds"], json["sample_rate"]) = (audio.Media.Sha256, audio.Media.Mime, audio.DurationSeconds, audio.SampleRate);
                 break;
+            case VideoPart video:
+                (json["media"], json["mime"], json["seconds"], json["start"], json["fps"], json["width"], json["height"]) = (video.Media.Sha256, video.Media.Mime, video.DurationSeconds, video.StartSeconds, video.Fps, video.Width, video.Height);
+                json["frames"] = new JsonArray([.. video.Frames.Select(frame => (JsonNode)frame.Sha256)]);
+                json["frame_times"] = new JsonArray([.. video.FrameTimes.Select(time => (JsonNode)time)]);
+                break;
             default:
                 throw DataForge.Core.Model.Part.Unhandled(part);
         }

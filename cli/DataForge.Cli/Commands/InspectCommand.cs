@@ -127,7 +127,7 @@ public static class InspectCommand
         var invariant = CultureInfo.InvariantCulture;
         text.AppendLine(invariant, $"sample set  {summary.Path}  ({(summary.Complete ? "complete" : "INCOMPLETE: no _SUCCESS")})");
         text.AppendLine(invariant, $"  samples   {summary.Samples:N0} in {summary.Files} file(s)");
-        text.AppendLine(invariant, $"  parts     {summary.Parts.Text:N0} text, {summary.Parts.Image:N0} image, {summary.Parts.Audio:N0} audio");
+        text.AppendLine(invariant, $"  parts     {summary.Parts.Text:N0} text, {summary.Parts.Image:N0} image, {summary.Parts.Audio:N0} audio, {summary.Parts.Video:N0} video");
         var totalChars = Math.Max(1, summary.Sources.Values.Sum(source => source.TextChars));
         foreach (var (source, share) in summary.Sources.OrderByDescending(pair => pair.Value.TextChars).ThenBy(pair => pair.Key, StringComparer.Ordinal).Take(10))
         {
@@ -143,6 +143,11 @@ public static class InspectCommand
         if (summary.AudioSeconds > 0)
         {
             text.AppendLine(invariant, $"  audio     {summary.AudioSeconds:N1} s");
+        }
+
+        if (summary.VideoSeconds > 0)
+        {
+            text.AppendLine(invariant, $"  video     {summary.VideoSeconds:N1} s");
         }
 
         text.AppendLine(invariant, $"  media     {summary.Media.Objects:N0} objects, {FormatBytes(summary.Media.Bytes)}");

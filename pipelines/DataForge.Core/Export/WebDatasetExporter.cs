@@ -18,7 +18,9 @@ public sealed record WebDatasetExport(int Shards, long Samples, long MediaFiles,
 /// as <c>{key}.txt</c> when the sample has exactly one text part (what img2dataset readers take); and
 /// <c>{key}.json</c>: <c>{"format": "dataforge.webdataset-sample", "id", "source", "split", "meta", "parts": [...]}</c>,
 /// parts in order, media by member extension, so read-webdataset gives the very sample back. Tar entries are
-/// deterministic (mtime 0, uid/gid 0, mode 0644): the same set gives the same bytes.
+/// deterministic (mtime 0, uid/gid 0, mode 0644): the same set gives the same bytes. A video part is its sampled
+/// frames (<c>{key}.{n}.{k}.jpg</c>) and a JSON entry with their times; its source video is named, not exported, so
+/// read-webdataset refuses such a part rather than guess the video.
 /// </summary>
 public static class WebDatasetExporter
 {
@@ -61,6 +63,35 @@ public static class WebDatasetExporter
                     {
                         case TextPart text:
                             parts.Add(new JsonObject { ["kind"] = "text", ["role"] = text.Role.ToWire(), ["text"] = text.Text });
+                            break;
+                        case VideoPart video:
+                            // The sampled frames, not the source video: a clip's source is often an hour long and
+                            // shared by hundreds of clips. The source stays named by its hash.
+                            var frameMembers = new JsonArray();
+                            for (var f = 0; f < video.Frames.Length; f++)
+                            {
+                                var frameMember = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index}.{f}.jpg");
+                                var frame = await ReadMediaAsync(media, video.Frames[f], set.Uri, cancellationToken);
+                                await AddAsync(tar, $"{key}.{frameMember}", frame, cancellationToken);
+                                files++;
+                                bytes += frame.Length;
+                                frameMembers.Add(frameMember);
+                            }
+
+                            parts.Add(new JsonObject
+                            {
+                                ["kind"] = "video",
+                                ["role"] = video.Role.ToWire(),
+                                ["source_sha256"] = video.Media.Sha256,
+                                ["mime"] = video.Media.Mime,
+                                ["start"] = video.StartSeconds,
+                                ["duration_seconds"] = video.DurationSeconds,
+                                ["fps"] = video.Fps,
+                                ["width"] = video.Width,
+                                ["height"] = video.Height,
+                                ["frames"] = frameMembers,
+                                ["frame_times"] = new JsonArray([.. video.FrameTimes.Select(time => (JsonNode)time)]),
+                            });
                             break;
                         case MediaPart medium:
                             var extension = MimeTypes.Extension(medium.Media.Mime);

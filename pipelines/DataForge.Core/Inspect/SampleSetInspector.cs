@@ -20,7 +20,7 @@ public static class SampleSetInspector
         var parts = new PartCounts();
         var splits = new SortedDictionary<string, long>(StringComparer.Ordinal);
         long samples = 0, textChars = 0;
-        double audioSeconds = 0;
+        double audioSeconds = 0, videoSeconds = 0;
         var sources = new SortedDictionary<string, SourceShare>(StringComparer.Ordinal);
         await foreach (var sample in SampleSetReader.ReadAsync(storage, cancellationToken))
         {
@@ -40,6 +40,9 @@ public static class SampleSetInspector
                         break;
                     case AudioPart audio:
                         audioSeconds += audio.DurationSeconds;
+                        break;
+                    case VideoPart video:
+                        videoSeconds += video.DurationSeconds;
                         break;
                     case ImagePart:
                         break;
@@ -75,6 +78,7 @@ public static class SampleSetInspector
             Parts = parts,
             TextChars = textChars,
             AudioSeconds = Math.Round(audioSeconds, 3),
+            VideoSeconds = Math.Round(videoSeconds, 3),
             Splits = splits,
             Media = new MediaSummary(mediaObjects, mediaBytes),
             RejectsByReason = await CountRejectsAsync(storage, cancellationToken),

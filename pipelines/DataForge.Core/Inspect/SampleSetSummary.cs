@@ -41,6 +41,9 @@ public sealed record SampleSetSummary
     [JsonPropertyName("audio_seconds")]
     public required double AudioSeconds { get; init; }
 
+    [JsonPropertyName("video_seconds")]
+    public required double VideoSeconds { get; init; }
+
     [JsonPropertyName("splits")]
     public required IReadOnlyDictionary<string, long> Splits { get; init; }
 

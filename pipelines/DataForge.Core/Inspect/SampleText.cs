@@ -32,6 +32,9 @@ public static class SampleText
                 case AudioPart audio:
                     text.AppendLine(invariant, $"   <audio {audio.DurationSeconds:0.00}s {audio.SampleRate} Hz {audio.Media.Sha256[..12]}>/{role}");
                     break;
+                case VideoPart video:
+                    text.AppendLine(invariant, $"   <video {video.DurationSeconds:0.00}s from {video.StartSeconds:0.00}s {video.Width}x{video.Height} {video.Frames.Length} frames of {video.Fps:0.##} fps {video.Media.Mime} {video.Media.Sha256[..12]}>/{role}");
+                    break;
                 default:
                     throw Part.Unhandled(part);
             }

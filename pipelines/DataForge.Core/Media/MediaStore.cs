@@ -29,6 +29,34 @@ public sealed class MediaStore(IStorage root)
         return media;
     }
 
+    /// <summary>
+    /// A local file put by streaming (a source video may be gigabytes): hashed in one pass, copied in a second only
+    /// when the store does not hold those bytes yet.
+    /// </summary>
+    public async Task<MediaRef> PutFileAsync(string localPath, string mime, CancellationToken cancellationToken = default)
+    {
+        string sha;
+        await using (var read = File.OpenRead(localPath))
+        {
+            sha = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(read, cancellationToken));
+        }
+
+        var media = new MediaRef(sha, mime);
+        var path = PathOf(media);
+        if (!await root.ExistsAsync(path, cancellationToken))
+        {
+            await using var write = await root.BeginWriteAsync(path, cancellationToken);
+            await using (var read = File.OpenRead(localPath))
+            {
+                await read.CopyToAsync(write.Stream, cancellationToken);
+            }
+
+            await write.CommitAsync(cancellationToken);
+        }
+
+        return media;
+    }
+
     public Task<Stream> OpenAsync(MediaRef media, CancellationToken cancellationToken = default) =>
         root.OpenReadAsync(PathOf(media), cancellationToken);
 

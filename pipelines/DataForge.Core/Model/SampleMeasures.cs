@@ -47,6 +47,8 @@ public static class SampleMeasures
             AppendField(hash, part switch
             {
                 TextPart text => text.Text,
+                // Clips of one video share its hash: a clip is the video and its window.
+                VideoPart video => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{video.Media.Sha256}@{video.StartSeconds:R}+{video.DurationSeconds:R}"),
                 MediaPart media => media.Media.Sha256,
                 _ => throw Part.Unhandled(part),
             });

@@ -15,8 +15,11 @@ public sealed class PartCounts
     [JsonPropertyName("audio")]
     public long Audio { get; set; }
 
+    [JsonPropertyName("video")]
+    public long Video { get; set; }
+
     [JsonIgnore]
-    public long Total => Text + Image + Audio;
+    public long Total => Text + Image + Audio + Video;
 
     public void Add(Sample sample)
     {
@@ -33,6 +36,9 @@ public sealed class PartCounts
                 case AudioPart:
                     Audio++;
                     break;
+                case VideoPart:
+                    Video++;
+                    break;
                 default:
                     throw Part.Unhandled(part);
             }
@@ -44,5 +50,6 @@ public sealed class PartCounts
         Text += other.Text;
         Image += other.Image;
         Audio += other.Audio;
+        Video += other.Video;
     }
 }

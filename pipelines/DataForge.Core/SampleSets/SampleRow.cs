@@ -52,4 +52,20 @@ internal sealed class PartRow
 
     [JsonPropertyName("sample_rate")]
     public int? SampleRate { get; set; }
+
+    /// <summary>video: the clip's start in the source video, seconds.</summary>
+    [JsonPropertyName("start")]
+    public double? Start { get; set; }
+
+    /// <summary>video: the source's average frame rate.</summary>
+    [JsonPropertyName("fps")]
+    public double? Fps { get; set; }
+
+    /// <summary>video: each sampled frame's time from the clip's start, seconds.</summary>
+    [JsonPropertyName("frame_times")]
+    public List<double>? FrameTimes { get; set; }
+
+    /// <summary>video: each sampled frame's sha256 (a JPEG in media/).</summary>
+    [JsonPropertyName("frames")]
+    public List<string>? Frames { get; set; }
 }

@@ -55,6 +55,17 @@ internal static class SampleRowMapper
                 row.Duration = audio.DurationSeconds;
                 row.SampleRate = audio.SampleRate;
                 break;
+            case VideoPart video:
+                row.Media = video.Media.Sha256;
+                row.Mime = video.Media.Mime;
+                row.Start = video.StartSeconds;
+                row.Duration = video.DurationSeconds;
+                row.Fps = video.Fps;
+                row.Width = video.Width;
+                row.Height = video.Height;
+                row.FrameTimes = [.. video.FrameTimes];
+                row.Frames = [.. video.Frames.Select(frame => frame.Sha256)];
+                break;
             default:
                 throw Part.Unhandled(part);
         }
@@ -80,6 +91,7 @@ internal static class SampleRowMapper
                     row.Duration ?? throw Missing("duration"),
                     row.SampleRate ?? throw Missing("sample_rate"),
                     role),
+                "video" => Video(row, role),
                 _ => throw new FormatException($"unknown part kind '{row.Kind}'"),
             };
         }
@@ -89,5 +101,26 @@ internal static class SampleRowMapper
         }
 
         FormatException Missing(string field) => new($"a {row.Kind} part needs '{field}'");
+    }
+
+    private static VideoPart Video(PartRow row, Role role)
+    {
+        var times = row.FrameTimes ?? throw new FormatException("a video part needs 'frame_times'");
+        var frames = row.Frames ?? throw new FormatException("a video part needs 'frames'");
+        if (times.Count != frames.Count || frames.Count == 0)
+        {
+            throw new FormatException($"a video part needs as many frame_times as frames, at least one ({times.Count} and {frames.Count})");
+        }
+
+        return new VideoPart(
+            new MediaRef(row.Media ?? throw new FormatException("a video part needs 'media'"), row.Mime ?? throw new FormatException("a video part needs 'mime'")),
+            row.Start ?? throw new FormatException("a video part needs 'start'"),
+            row.Duration ?? throw new FormatException("a video part needs 'duration'"),
+            row.Fps ?? throw new FormatException("a video part needs 'fps'"),
+            row.Width ?? throw new FormatException("a video part needs 'width'"),
+            row.Height ?? throw new FormatException("a video part needs 'height'"),
+            [.. times],
+            [.. frames.Select(frame => new MediaRef(frame, VideoPart.FrameMime))],
+            role);
     }
 }

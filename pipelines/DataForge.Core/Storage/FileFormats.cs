@@ -43,6 +43,9 @@ public static class FileFormats
 
     public static readonly IReadOnlyList<string> AudioExtensions = [".wav", ".flac", ".mp3", ".ogg", ".opus", ".m4a", ".aac", ".wma", ".webm", ".mp4", ".mkv", ".mov"];
 
+    /// <summary>The containers read-video takes by name (ffmpeg reads more; these are the ones stored with a video type).</summary>
+    public static readonly IReadOnlyList<string> VideoExtensions = [".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi", ".mpg", ".mpeg", ".ts", ".ogv", ".flv", ".3gp"];
+
     public static FileKind Of(string path)
     {
         var name = StoragePaths.FileName(path.Replace('\\', '/')).ToLowerInvariant();

@@ -148,7 +148,7 @@ public sealed class ChatRenderer
                         }
 
                         break;
-                    case ImagePart or AudioPart:
+                    case ImagePart or AudioPart or VideoPart:
                         Flush();
                         items.Add(new TemplateMedia(parts[k]));
                         break;

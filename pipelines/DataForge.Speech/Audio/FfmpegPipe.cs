@@ -14,12 +14,25 @@ namespace DataForge.Speech.Audio;
 /// </summary>
 public static class FfmpegPipe
 {
+    /// <summary>ffmpeg, found by FFMpegCore (its configured folder, else PATH).</summary>
+    public static string FfmpegBinary => GlobalFFOptions.GetFFMpegBinaryPath();
+
+    /// <summary>ffprobe, found where FFMpegCore finds it (beside ffmpeg, or on PATH).</summary>
+    public static string FfprobeBinary => GlobalFFOptions.GetFFProbeBinaryPath();
+
     /// <summary>The last part of ffmpeg's error output kept for a message; its banner and stream listing come first.</summary>
     private const int KeptErrorCharacters = 16 * 1024;
 
-    public static async Task RunAsync(IReadOnlyList<string> arguments, Stream? input, Stream output, CancellationToken cancellationToken)
+    public static Task RunAsync(IReadOnlyList<string> arguments, Stream? input, Stream output, CancellationToken cancellationToken) =>
+        RunAsync(GlobalFFOptions.GetFFMpegBinaryPath(), arguments, input, (stdout, token) => stdout.CopyToAsync(output, token), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="binary"/> (ffmpeg, or ffprobe beside it) and hands its stdout to <paramref name="consume"/>,
+    /// which must read it to the end (frames are streamed, never the whole output in memory).
+    /// </summary>
+    public static async Task RunAsync(string binary, IReadOnlyList<string> arguments, Stream? input, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath())
+        var start = new ProcessStartInfo(binary)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -27,7 +40,7 @@ public static class FfmpegPipe
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-hide_banner");
-        if (input is null)
+        if (input is null && !Path.GetFileName(binary).StartsWith("ffprobe", StringComparison.Ordinal))
         {
             // Without this ffmpeg reads the terminal's keys from stdin ('q' stops it).
             start.ArgumentList.Add("-nostdin");
@@ -45,13 +58,33 @@ public static class FfmpegPipe
         }
         catch (Win32Exception)
         {
-            throw new DataForgeException("ffmpeg was not found on PATH; install it (Debian: apt-get install ffmpeg)");
+            throw new DataForgeException($"{Path.GetFileName(binary)} was not found on PATH; install ffmpeg (Debian: apt-get install ffmpeg)");
         }
 
         using var kill = cancellationToken.Register(() => KillQuietly(process));
         var errors = ReadTailAsync(process.StandardError);
         var feeding = FeedAsync(process.StandardInput.BaseStream, input, cancellationToken);
-        await process.StandardOutput.BaseStream.CopyToAsync(output, cancellationToken);
+        await consume(process.StandardOutput.BaseStream, cancellationToken);
+        var probe = new byte[1];
+        if (await process.StandardOutput.BaseStream.ReadAsync(probe, cancellationToken) > 0)
+        {
+            // The consumer stopped early (it has what it needs, or a cap was reached): the rest is not wanted, and a
+            // hostile file's rest may be endless.
+            KillQuietly(process);
+            await process.WaitForExitAsync(cancellationToken);
+            await errors;
+            try
+            {
+                await feeding;
+            }
+            catch (IOException)
+            {
+                // Killed while being fed.
+            }
+
+            return;
+        }
+
         await process.WaitForExitAsync(cancellationToken);
         var errorText = await errors;
         try

@@ -273,6 +273,8 @@ public sealed class ReadWebDatasetStage(ReadWebDatasetOptions options) : SourceS
 
                     parts.Add(part!);
                     break;
+                case "video":
+                    return StageOutcome.Reject(where, WebDatasetRejectReasons.WebDatasetInvalidMember, "a video part: export writes a clip's sampled frames, not its source video, so the clip cannot be rebuilt from the shard (read the sample set itself with read-samples)");
                 default:
                     return StageOutcome.Reject(where, WebDatasetRejectReasons.WebDatasetInvalidMember, $"a part of kind '{kind ?? "(none)"}' without its text or member, not as export writes it");
             }
