@@ -116,7 +116,7 @@ public sealed class ShardRowsView(InspectTarget target)
     {
         var json = new JsonObject
         {
-            ["modality"] = segment.Modality switch { Modality.Image => "image", Modality.Audio => "audio", _ => "text" },
+            ["modality"] = segment.Modality switch { Modality.Image => "image", Modality.Audio => "audio", Modality.Video => "video", _ => "text" },
             ["loss"] = segment.Loss,
             ["tokens"] = segment.End - segment.Start,
         };
@@ -138,6 +138,12 @@ public sealed class ShardRowsView(InspectTarget target)
         if (segment.Modality == Modality.Audio)
         {
             json["seconds"] = segment.Seconds;
+        }
+
+        if (segment.Modality == Modality.Video)
+        {
+            (json["width"], json["height"], json["seconds"]) = (segment.Width, segment.Height, segment.Seconds);
+            json["frames"] = new JsonArray([.. (segment.Frames ?? []).Select(frame => (JsonNode)frame)]);
         }
 
         return json;

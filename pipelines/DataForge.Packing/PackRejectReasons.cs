@@ -20,5 +20,7 @@ public static class PackRejectReasons
 
     public static readonly RejectReason PackInvalidSplit = new("pack.invalid_split", "A sample's split is not a usable folder name (letters, digits, '.', '_', '-'; at most 64; not . or ..).");
 
-    public static IReadOnlyList<RejectReason> All { get; } = [PackInvalidSplit, PackChatNoAssistant, PackAudioInvalidDuration, PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape];
+    public static readonly RejectReason PackVideoInvalidTimes = new("pack.video_invalid_times", "A video part's frame times are not finite, non-negative and non-decreasing (a sample set from elsewhere): its frames cannot be placed in time.");
+
+    public static IReadOnlyList<RejectReason> All { get; } = [PackInvalidSplit, PackChatNoAssistant, PackAudioInvalidDuration, PackEmptyDocument, PackDocumentTooLong, PackMediaDocumentTooLong, PackImageUnsupportedShape, PackVideoInvalidTimes];
 }

@@ -346,6 +346,7 @@ public sealed class PackStage(PackOptions options) : IStage
             ["audio"] = stats.AudioTokens,
             ["image"] = stats.ImageTokens,
             ["text"] = stats.TextTokens,
+            ["video"] = stats.VideoTokens,
         },
         Tokenizer = tokenizer,
         Layout = LayoutOf(options),
@@ -361,14 +362,18 @@ public sealed class PackStage(PackOptions options) : IStage
         options.EndOfDocument,
         options.SplitLongText,
         RowAssembler.IgnoreIndex,
-        new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text },
+        new SortedDictionary<string, int>(StringComparer.Ordinal) { ["audio"] = Modality.Audio, ["image"] = Modality.Image, ["padding"] = Modality.Padding, ["text"] = Modality.Text, ["video"] = Modality.Video },
         options.ImagePatch,
         options.ImageMinPixels,
         options.ImageMaxPixels,
         options.AudioTokensPerSecond,
         "best-fit-decreasing",
         options.PackingWindow,
-        options.ChatTemplate);
+        options.ChatTemplate,
+        options.VideoMinPixels,
+        options.VideoMaxPixels,
+        options.VideoChunkSeconds,
+        options.InterleaveVideoAudio);
 
     /// <summary>The bytes of the tokenizer.json the shards carry (null for a built-in vocabulary), checked to be the file the tasks tokenized with.</summary>
     internal static async Task<byte[]?> TokenizerBytesAsync(string tokenizerOption, TokenizerInfo tokenizer, string baseDirectory, CancellationToken cancellationToken)

@@ -43,7 +43,7 @@ public sealed class EndToEndTests : IDisposable
             [
                 "id VARCHAR",
                 "source VARCHAR",
-                "parts STRUCT(kind VARCHAR, \"role\" VARCHAR, \"text\" VARCHAR, media VARCHAR, mime VARCHAR, width INTEGER, height INTEGER, duration DOUBLE, sample_rate INTEGER)[]",
+                "parts STRUCT(kind VARCHAR, \"role\" VARCHAR, \"text\" VARCHAR, media VARCHAR, mime VARCHAR, width INTEGER, height INTEGER, duration DOUBLE, sample_rate INTEGER, \"start\" DOUBLE, fps DOUBLE, frame_times DOUBLE[], frames VARCHAR[])[]",
                 "meta VARCHAR",
                 "split VARCHAR",
             ],

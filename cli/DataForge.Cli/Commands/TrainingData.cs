@@ -41,7 +41,7 @@ public static class TrainingData
             {
                 // Shards with images or audio and no media store found: training would quietly use placeholders only.
                 var index = await ShardReader.ReadIndexAsync(set.Shards, cancellationToken);
-                var mediaTokens = index.TokensByModality.Where(pair => pair.Key is "image" or "audio" && pair.Value > 0).ToList();
+                var mediaTokens = index.TokensByModality.Where(pair => pair.Key is "image" or "audio" or "video" && pair.Value > 0).ToList();
                 if (mediaTokens.Count > 0)
                 {
                     throw new DataForgeException(

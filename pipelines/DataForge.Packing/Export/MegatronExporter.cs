@@ -114,7 +114,7 @@ public static class MegatronExporter
     /// <summary>Names what the format cannot carry, unless the options accept losing it.</summary>
     private static void Refuse(ShardIndex index, MegatronExportOptions options)
     {
-        var media = index.TokensByModality.Where(pair => pair.Key is "image" or "audio" && pair.Value > 0).ToList();
+        var media = index.TokensByModality.Where(pair => pair.Key is "image" or "audio" or "video" && pair.Value > 0).ToList();
         if (media.Count > 0 && !options.KeepPlaceholders)
         {
             throw new UsageException(

@@ -85,7 +85,7 @@ public static class ShardInspector
             FillRatio = total.FillRatio,
             Documents = total.Documents,
             LossTokens = total.LossTokens,
-            TokensByModality = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["audio"] = total.AudioTokens, ["image"] = total.ImageTokens, ["text"] = total.TextTokens },
+            TokensByModality = new SortedDictionary<string, long>(StringComparer.Ordinal) { ["audio"] = total.AudioTokens, ["image"] = total.ImageTokens, ["text"] = total.TextTokens, ["video"] = total.VideoTokens },
             DocumentLengthHistogram = histogram.ToDictionary(pair => pair.Key.ToString(CultureInfo.InvariantCulture), pair => pair.Value),
             Files = [.. perFile.Select(pair => new ShardFileSummary(pair.Key, pair.Value.Rows, pair.Value.FillRatio))],
             Problems = problems,
@@ -159,6 +159,7 @@ public static class ShardInspector
                 {
                     Modality.Image => string.Create(invariant, $"<image {segment.Width}x{segment.Height}>"),
                     Modality.Audio => string.Create(invariant, $"<audio {segment.Seconds:0.00}s>"),
+                    Modality.Video => string.Create(invariant, $"<video {segment.Frames?.Count / 2} patches of {segment.Width}x{segment.Height}{(segment.Media is null ? string.Empty : $", audio {segment.Seconds:0.00}s interleaved")}>"),
                     _ => segment.Loss ? segment.Text : $"⟦{segment.Text}⟧",
                 });
             }

@@ -69,8 +69,9 @@ public sealed class DocumentLayout
                 return new LayoutResult([], PackRejectReasons.PackChatNoAssistant, $"chat template '{_chat.Name}': the sample has no target part, so no assistant turn");
             }
 
-            foreach (var item in items)
+            for (var i = 0; i < items.Count; i++)
             {
+                var item = items[i];
                 switch (item)
                 {
                     case TemplateToken token:
@@ -79,9 +80,14 @@ public sealed class DocumentLayout
                     case TemplateText text:
                         AddText(text, session, textIds, builder);
                         break;
-                    case TemplateMedia medium when AddMedia(medium.Part, builder, media) is { } rejected:
-                        return rejected;
-                    case TemplateMedia:
+                    case TemplateMedia medium:
+                        var chatTrack = TrackOf(medium.Part, i + 1 < items.Count && items[i + 1] is TemplateMedia following ? following.Part : null);
+                        if (AddMedia(medium.Part, chatTrack, builder, media) is { } rejected)
+                        {
+                            return rejected;
+                        }
+
+                        i += chatTrack is null ? 0 : 1;
                         break;
                     default:
                         throw new InvalidOperationException($"a template item of type {item.GetType().Name} is not handled");
@@ -90,17 +96,28 @@ public sealed class DocumentLayout
         }
         else
         {
-            foreach (var part in sample.Parts)
+            var parts = sample.Parts;
+            for (var i = 0; i < parts.Length; i++)
             {
+                var part = parts[i];
                 var loss = !_options.LossOnTargetsOnly || part.Role == Role.Target;
                 hasTarget |= part.Role == Role.Target;
                 if (part is TextPart text)
                 {
                     builder.AddEncoded(session, text.Text, loss, Modality.Text);
+                    continue;
                 }
-                else if (AddMedia(part, builder, media) is { } rejected)
+
+                var track = TrackOf(part, i + 1 < parts.Length ? parts[i + 1] : null);
+                if (AddMedia(part, track, builder, media) is { } rejected)
                 {
                     return rejected;
+                }
+
+                if (track is not null)
+                {
+                    hasTarget |= track.Role == Role.Target;
+                    i++;
                 }
             }
         }
@@ -144,11 +161,56 @@ public sealed class DocumentLayout
         return new LayoutResult(chunks, null, null);
     }
 
-    /// <summary>An image or audio part as its placeholder tokens (never loss); the rejection when it cannot be laid out.</summary>
-    private LayoutResult? AddMedia(Part part, Builder builder, List<string> media)
+    /// <summary>The clip's audio track: the Audio part right after a Video part, when the layout interleaves them.</summary>
+    private AudioPart? TrackOf(Part part, Part? next) =>
+        _options.InterleaveVideoAudio && part is VideoPart && next is AudioPart audio ? audio : null;
+
+    /// <summary>An audio part's placeholder count, or the rejection when its duration gives none or more than a sequence.</summary>
+    private (int Tokens, LayoutResult? Rejected) AudioTokens(AudioPart audio)
+    {
+        // Durations come from sample sets written elsewhere: a NaN cast to int is no tokens at all, 1e308
+        // is billions. Media are never split, so audio longer than a sequence is that document's reject.
+        var exact = Math.Ceiling(audio.DurationSeconds * _options.AudioTokensPerSecond);
+        if (!(exact > 0) || exact > _options.SeqLen)
+        {
+            var valid = double.IsFinite(audio.DurationSeconds) && audio.DurationSeconds > 0;
+            return (0, new LayoutResult([], valid ? PackRejectReasons.PackMediaDocumentTooLong : PackRejectReasons.PackAudioInvalidDuration, string.Create(CultureInfo.InvariantCulture, $"an audio part of {audio.DurationSeconds} s is {exact} tokens at {_options.AudioTokensPerSecond}/s, and seq_len is {_options.SeqLen}")));
+        }
+
+        return ((int)exact, null);
+    }
+
+    /// <summary>A media part as its placeholder tokens (never loss), a clip with its <paramref name="track"/> interleaved; the rejection when it cannot be laid out.</summary>
+    private LayoutResult? AddMedia(Part part, AudioPart? track, Builder builder, List<string> media)
     {
         switch (part)
         {
+            case VideoPart video:
+                var audioTokens = 0;
+                if (track is not null)
+                {
+                    (audioTokens, var rejectedTrack) = AudioTokens(track);
+                    if (rejectedTrack is not null)
+                    {
+                        return rejectedTrack;
+                    }
+                }
+
+                var (clip, reason, message) = VideoTokens.For(video, track, audioTokens, _options);
+                if (clip is null)
+                {
+                    return new LayoutResult([], reason, message);
+                }
+
+                if (builder.Count + clip.Count > _options.SeqLen)
+                {
+                    // Known before a token is added: a long clip is rejected without building its (maybe millions of) tokens.
+                    return new LayoutResult([], PackRejectReasons.PackMediaDocumentTooLong, string.Create(CultureInfo.InvariantCulture, $"a video of {video.Frames.Length} frames is {clip.Count} tokens ({clip.GroupOffsets.Length} patches of {clip.Grid.Rows}x{clip.Grid.Columns}{(track is null ? string.Empty : $", {audioTokens} audio")}), and seq_len is {_options.SeqLen}; media are never split"));
+                }
+
+                builder.AddVideo(clip, _imageStart, _imagePad, _imageEnd, _audioStart, _audioPad, _audioEnd);
+                media.AddRange(clip.Media);
+                return null;
             case ImagePart image:
                 if (ImageGrid.For(image.Width, image.Height, _options.ImagePatch, _options.ImageMinPixels, _options.ImageMaxPixels) is not { } grid)
                 {
@@ -161,16 +223,12 @@ public sealed class DocumentLayout
                 media.Add(image.Media.Sha256);
                 return null;
             case AudioPart audio:
-                // Durations come from sample sets written elsewhere: a NaN cast to int is no tokens at all, 1e308
-                // is billions. Media are never split, so audio longer than a sequence is that document's reject.
-                var exact = Math.Ceiling(audio.DurationSeconds * _options.AudioTokensPerSecond);
-                if (!(exact > 0) || exact > _options.SeqLen)
+                var (frames, rejectedAudio) = AudioTokens(audio);
+                if (rejectedAudio is not null)
                 {
-                    var valid = double.IsFinite(audio.DurationSeconds) && audio.DurationSeconds > 0;
-                    return new LayoutResult([], valid ? PackRejectReasons.PackMediaDocumentTooLong : PackRejectReasons.PackAudioInvalidDuration, string.Create(CultureInfo.InvariantCulture, $"an audio part of {audio.DurationSeconds} s is {exact} tokens at {_options.AudioTokensPerSecond}/s, and seq_len is {_options.SeqLen}"));
+                    return rejectedAudio;
                 }
 
-                var frames = (int)exact;
                 builder.AddSequential(_audioStart, false, Modality.Audio);
                 for (var frame = 0; frame < frames; frame++)
                 {
@@ -314,19 +372,80 @@ public sealed class DocumentLayout
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list)[start..].Fill(value);
         }
 
-        /// <summary>Qwen2-VL get_rope_index: grid tokens at (base, base + row, base + col); text resumes after the larger side.</summary>
-        public void AddGrid(int padId, ImageGrid grid)
+        /// <summary>Positions from here on are held: every token so far was added in sequence, token k at (k, k, k).</summary>
+        private List<(int, int, int)> Rope(long more)
         {
             if (_rope is null)
             {
-                // Every token so far was added in sequence: token k at (k, k, k).
-                _rope = new List<(int, int, int)>(Math.Max(_ids.Capacity, _ids.Count + (grid.Rows * grid.Columns)));
+                _rope = new List<(int, int, int)>((int)Math.Min(int.MaxValue / 2, Math.Max(_ids.Capacity, _ids.Count + more)));
                 for (var k = 0; k < _ids.Count; k++)
                 {
                     _rope.Add((k, k, k));
                 }
             }
 
+            return _rope;
+        }
+
+        /// <summary>
+        /// A clip (<see cref="VideoTokens"/>): <c>&lt;|image_start|&gt;</c> [<c>&lt;|audio_start|&gt;</c>], then chunk by chunk the
+        /// patches' grids at (base + t offset, base + row, base + column) and the audio's tokens at (base + k)×3, then
+        /// [<c>&lt;|audio_end|&gt;</c>] <c>&lt;|image_end|&gt;</c>; text resumes one past the largest position used.
+        /// </summary>
+        public void AddVideo(VideoTokens clip, int imageStart, int imagePad, int imageEnd, int audioStart, int audioPad, int audioEnd)
+        {
+            var rope = Rope(clip.Count);
+            AddSequential(imageStart, false, Modality.Video);
+            if (clip.AudioTokens > 0)
+            {
+                AddSequential(audioStart, false, Modality.Audio);
+            }
+
+            var origin = _next;
+            var largest = Math.Max(clip.Grid.Rows, clip.Grid.Columns) - 1;
+            int group = 0, audio = 0;
+            for (var chunk = 1L; group < clip.GroupOffsets.Length || audio < clip.AudioTokens; chunk++)
+            {
+                var chunkEnd = chunk * clip.ChunkPositions;
+                for (; group < clip.GroupOffsets.Length && clip.GroupOffsets[group] < chunkEnd; group++)
+                {
+                    var t = origin + clip.GroupOffsets[group];
+                    largest = Math.Max(largest, clip.GroupOffsets[group]);
+                    for (var row = 0; row < clip.Grid.Rows; row++)
+                    {
+                        for (var column = 0; column < clip.Grid.Columns; column++)
+                        {
+                            _ids.Add(imagePad);
+                            _loss.Add(false);
+                            _modality.Add(Modality.Video);
+                            rope.Add((t, origin + row, origin + column));
+                        }
+                    }
+                }
+
+                for (; audio < clip.AudioTokens && audio < chunkEnd; audio++)
+                {
+                    _ids.Add(audioPad);
+                    _loss.Add(false);
+                    _modality.Add(Modality.Audio);
+                    rope.Add((origin + audio, origin + audio, origin + audio));
+                    largest = Math.Max(largest, audio);
+                }
+            }
+
+            _next = origin + largest + 1;
+            if (clip.AudioTokens > 0)
+            {
+                AddSequential(audioEnd, false, Modality.Audio);
+            }
+
+            AddSequential(imageEnd, false, Modality.Video);
+        }
+
+        /// <summary>Qwen2-VL get_rope_index: grid tokens at (base, base + row, base + col); text resumes after the larger side.</summary>
+        public void AddGrid(int padId, ImageGrid grid)
+        {
+            var rope = Rope(grid.Rows * grid.Columns);
             for (var row = 0; row < grid.Rows; row++)
             {
                 for (var column = 0; column < grid.Columns; column++)
@@ -334,7 +453,7 @@ public sealed class DocumentLayout
                     _ids.Add(padId);
                     _loss.Add(false);
                     _modality.Add(Modality.Image);
-                    _rope.Add((_next, _next + row, _next + column));
+                    rope.Add((_next, _next + row, _next + column));
                 }
             }
 

@@ -51,6 +51,18 @@ public sealed record PackOptions : IStageOptions
     [Option("Audio placeholder tokens per second (Whisper-style 40 ms frames).")]
     public double AudioTokensPerSecond { get; init; } = 25;
 
+    [Option("Video frames are resized up to at least this many pixels before their tokens are counted (Qwen2-VL's video processor, 128 × 28 × 28).")]
+    public int VideoMinPixels { get; init; } = 128 * 28 * 28;
+
+    [Option("Video frames are resized down to at most this many pixels (Qwen2-VL's video processor, 768 × 28 × 28).")]
+    public int VideoMaxPixels { get; init; } = 768 * 28 * 28;
+
+    [Option("A clip's frames and its audio interleave in chunks of this many seconds (Qwen2.5-Omni's TMRoPE: 2).")]
+    public double VideoChunkSeconds { get; init; } = 2;
+
+    [Option("An Audio part right after a Video part is the clip's track: its tokens interleave with the frames' in time (false: laid out after the video, as any audio).")]
+    public bool InterleaveVideoAudio { get; init; } = true;
+
     [Option("Make each task's rows (per split) divisible by this many training ranks, dropping at most ranks − 1 of its last rows, reported in index.json (one task: at most ranks − 1 in all).")]
     public int Ranks { get; init; } = 1;
 
@@ -112,6 +124,16 @@ public sealed record PackOptions : IStageOptions
         if (AudioTokensPerSecond <= 0)
         {
             yield return "audio_tokens_per_second must be positive";
+        }
+
+        if (VideoMinPixels < ImagePatch * ImagePatch || VideoMaxPixels < VideoMinPixels)
+        {
+            yield return "video bounds must satisfy patch² <= video_min_pixels <= video_max_pixels";
+        }
+
+        if (!(VideoChunkSeconds > 0) || Math.Round(VideoChunkSeconds * AudioTokensPerSecond) < 1)
+        {
+            yield return "video_chunk_seconds must be positive and hold at least one audio token";
         }
     }
 }

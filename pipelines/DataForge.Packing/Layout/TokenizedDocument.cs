@@ -6,6 +6,9 @@ public static class Modality
     public const byte Text = 0;
     public const byte Image = 1;
     public const byte Audio = 2;
+
+    /// <summary>A video frame grid's tokens and the clip's start and end markers (the ids are image placeholders).</summary>
+    public const byte Video = 3;
     public const byte Padding = 255;
 }
 

@@ -163,15 +163,17 @@ public sealed class PackedRowColumns(int seqLen, int padId) : IShardColumns<Pack
             var text = modality.Count(Modality.Text);
             var image = modality.Count(Modality.Image);
             var audio = modality.Count(Modality.Audio);
-            if (text + image + audio != modality.Length)
+            var video = modality.Count(Modality.Video);
+            if (text + image + audio + video != modality.Length)
             {
-                var other = modality[modality.IndexOfAnyExcept(Modality.Text, Modality.Image, Modality.Audio)];
-                throw new InvalidOperationException($"document {document.DocId} has a token of modality {other}, which is not text, image or audio");
+                var other = modality[modality.IndexOfAnyExcept([Modality.Text, Modality.Image, Modality.Audio, Modality.Video])];
+                throw new InvalidOperationException($"document {document.DocId} has a token of modality {other}, which is not text, image, audio or video");
             }
 
             stats.TextTokens += text;
             stats.ImageTokens += image;
             stats.AudioTokens += audio;
+            stats.VideoTokens += video;
             stats.LossTokens += document.Loss.Length - document.Loss.AsSpan().Count(false);
         }
 

@@ -127,12 +127,16 @@ public sealed record LayoutInfo(
     [property: JsonPropertyName("audio_tokens_per_second")] double AudioTokensPerSecond,
     [property: JsonPropertyName("packing")] string Packing,
     [property: JsonPropertyName("packing_window")] int PackingWindow,
-    [property: JsonPropertyName("chat_template")] string ChatTemplate = "none")
+    [property: JsonPropertyName("chat_template")] string ChatTemplate = "none",
+    [property: JsonPropertyName("video_min_pixels")] int VideoMinPixels = 128 * 28 * 28,
+    [property: JsonPropertyName("video_max_pixels")] int VideoMaxPixels = 768 * 28 * 28,
+    [property: JsonPropertyName("video_chunk_seconds")] double VideoChunkSeconds = 2,
+    [property: JsonPropertyName("interleave_video_audio")] bool InterleaveVideoAudio = true)
 {
     /// <summary>
     /// The fields that decide what a row's tokens mean, as one line (how rows were filled, packing and its window, does
     /// not): two shard sets can be mixed or trained together only when these are equal.
     /// </summary>
     public string TokenMeaning() => FormattableString.Invariant(
-        $"loss {Loss}, chat_template {ChatTemplate}, end_of_document {EndOfDocument}, split_long_text {SplitLongText}, ignore_index {IgnoreIndex}, modality_codes {string.Join(",", ModalityCodes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))}, image_patch {ImagePatch}, image_pixels {ImageMinPixels}..{ImageMaxPixels}, audio_tokens_per_second {AudioTokensPerSecond}");
+        $"loss {Loss}, chat_template {ChatTemplate}, end_of_document {EndOfDocument}, split_long_text {SplitLongText}, ignore_index {IgnoreIndex}, modality_codes {string.Join(",", ModalityCodes.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => $"{pair.Key}={pair.Value}"))}, image_patch {ImagePatch}, image_pixels {ImageMinPixels}..{ImageMaxPixels}, audio_tokens_per_second {AudioTokensPerSecond}, video_pixels {VideoMinPixels}..{VideoMaxPixels}, video_chunk_seconds {VideoChunkSeconds}, interleave_video_audio {InterleaveVideoAudio}");
 }

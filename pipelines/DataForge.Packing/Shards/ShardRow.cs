@@ -63,6 +63,6 @@ public sealed class ShardRow
             return $"a token id or label is outside the vocabulary of {vocabSize}";
         }
 
-        return Modality.Any(m => m is not (0 or 1 or 2 or 255)) ? "a modality is not 0 (text), 1 (image), 2 (audio) or 255 (padding)" : null;
+        return Modality.Any(m => m is not (0 or 1 or 2 or 3 or 255)) ? "a modality is not 0 (text), 1 (image), 2 (audio), 3 (video) or 255 (padding)" : null;
     }
 }

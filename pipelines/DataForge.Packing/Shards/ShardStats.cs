@@ -31,6 +31,9 @@ public sealed class ShardStats
     [JsonPropertyName("audio_tokens")]
     public long AudioTokens { get; set; }
 
+    [JsonPropertyName("video_tokens")]
+    public long VideoTokens { get; set; }
+
     [JsonPropertyName("fill_ratio")]
     public double FillRatio => RealTokens + PadTokens == 0 ? 0 : Math.Round((double)RealTokens / (RealTokens + PadTokens), 6);
 
@@ -50,6 +53,9 @@ public sealed class ShardStats
                     break;
                 case Modality.Audio:
                     AudioTokens++;
+                    break;
+                case Modality.Video:
+                    VideoTokens++;
                     break;
                 default:
                     PadTokens++;
@@ -72,6 +78,7 @@ public sealed class ShardStats
         TextTokens += other.TextTokens;
         ImageTokens += other.ImageTokens;
         AudioTokens += other.AudioTokens;
+        VideoTokens += other.VideoTokens;
     }
 }
 

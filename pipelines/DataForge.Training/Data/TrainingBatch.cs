@@ -38,7 +38,7 @@ public sealed class TrainingBatch : IDisposable
     /// <summary>[R] flat indexes of the real (non-padding) tokens: the ones the experts see</summary>
     public Tensor RoutedIndex => Tensors.RoutedIndex;
 
-    /// <summary>[R] the router each routed token uses (its modality, 0..2)</summary>
+    /// <summary>[R] the router each routed token uses (its modality, 0..2; video frames use the image router, 1)</summary>
     public Tensor RouterIndex => Tensors.RouterIndex;
 
     /// <summary>[T] flat indexes of the positions that have a target</summary>
@@ -79,7 +79,7 @@ public sealed class TrainingBatch : IDisposable
         var routers = new List<long>();
         var targetIndex = new List<long>();
         var targetIds = new List<long>();
-        var byModality = new long[3];
+        var byModality = new long[4];
         long real = 0;
         for (var b = 0; b < batch; b++)
         {
@@ -98,11 +98,12 @@ public sealed class TrainingBatch : IDisposable
                 positions[(batch * length) + at] = row.RopeH[i];
                 positions[(2 * batch * length) + at] = row.RopeW[i];
                 modality[at] = row.Modality[i];
-                if (row.Modality[i] is >= 0 and < 3)
+                if (row.Modality[i] is >= 0 and < 4)
                 {
                     byModality[row.Modality[i]]++;
                     routed.Add(at);
-                    routers.Add(row.Modality[i]);
+                    // Video frames are vision: they take the image router (Ming-lite-omni routes text, vision, audio).
+                    routers.Add(row.Modality[i] == 3 ? 1 : row.Modality[i]);
                 }
 
                 var next = i + 1;

@@ -15,7 +15,11 @@ namespace DataForge.Training.Media;
 /// order. A missing or undecodable media object is an error naming it: training on placeholders without their
 /// pixels would silently be another experiment.
 /// </summary>
-public sealed class MediaLoader(IStorage sampleSet, int imagePadId, int audioPadId, string scratchDirectory)
+/// A video clip (modality 3, schemas/packed-shards.md) is read from its first grid token to its image end marker: each
+/// temporal patch's grid takes the next two frames of the media list, the two frames' patches averaged (a temporal
+/// patch embedding with equal weights for Qwen2-VL's 2-frame kernel), at the patch's own t position; the clip's
+/// interleaved audio tokens, in every chunk, are one recording (the media entry after the frames).
+public sealed class MediaLoader(IStorage sampleSet, int imagePadId, int audioPadId, string scratchDirectory, int imageEndId = -1)
 {
     private readonly ConcurrentDictionary<string, string> _paths = new(StringComparer.Ordinal);
 
@@ -23,7 +27,7 @@ public sealed class MediaLoader(IStorage sampleSet, int imagePadId, int audioPad
         sampleSet is not null
         && index.Tokenizer.SpecialTokens.TryGetValue("<|image_pad|>", out var image)
         && index.Tokenizer.SpecialTokens.TryGetValue("<|audio_pad|>", out var audio)
-            ? new MediaLoader(sampleSet, image, audio, scratchDirectory)
+            ? new MediaLoader(sampleSet, image, audio, scratchDirectory, index.Tokenizer.SpecialTokens.GetValueOrDefault("<|image_end|>", -1))
             : null;
 
     public (List<ImageInput> Images, List<AudioInput> Audio) Load(ShardRow row, long rowOffset)
@@ -37,6 +41,12 @@ public sealed class MediaLoader(IStorage sampleSet, int imagePadId, int audioPad
             if (id != imagePadId && id != audioPadId)
             {
                 i++;
+                continue;
+            }
+
+            if (id == imagePadId && row.Modality[i] == DataForge.Packing.Layout.Modality.Video)
+            {
+                i = LoadClip(row, rowOffset, i, ref media, images, audio);
                 continue;
             }
 
@@ -71,6 +81,72 @@ public sealed class MediaLoader(IStorage sampleSet, int imagePadId, int audioPad
         }
 
         return (images, audio);
+    }
+
+    /// <summary>One clip from its first grid token; returns the index after its end marker.</summary>
+    private int LoadClip(ShardRow row, long rowOffset, int first, ref int media, List<ImageInput> images, List<AudioInput> audio)
+    {
+        if (imageEndId < 0)
+        {
+            throw new DataForgeException("the shards hold video tokens but their tokenizer names no <|image_end|>");
+        }
+
+        var grid = new List<int>();
+        var sound = new List<long>();
+        var i = first;
+        for (; i < row.InputIds.Length && !(row.InputIds[i] == imageEndId && row.Modality[i] == DataForge.Packing.Layout.Modality.Video); i++)
+        {
+            if (row.InputIds[i] == imagePadId)
+            {
+                grid.Add(i);
+            }
+            else if (row.InputIds[i] == audioPadId)
+            {
+                sound.Add(rowOffset + i);
+            }
+        }
+
+        // Each patch is a full grid at one t; the first patch's h and w spans give its size (its base is its h minimum).
+        var baseH = row.RopeH[grid[0]];
+        int rows = grid.Max(k => row.RopeH[k]) - baseH + 1, columns = grid.Max(k => row.RopeW[k]) - row.RopeW[grid[0]] + 1;
+        if (grid.Count % (rows * columns) != 0)
+        {
+            throw new DataForgeException($"a video clip's {grid.Count} grid tokens are not whole {rows}x{columns} patches");
+        }
+
+        for (var p = 0; p < grid.Count; p += rows * columns)
+        {
+            if (media + 2 > row.Media.Length)
+            {
+                throw new DataForgeException($"a row's video patches need more frames than its media column holds ({row.Media.Length})");
+            }
+
+            var (a, b) = (row.Media[media++], row.Media[media++]);
+            var patches = Patches(Bytes(a), rows, columns, a);
+            if (b != a)
+            {
+                var second = Patches(Bytes(b), rows, columns, b);
+                for (var k = 0; k < patches.Length; k++)
+                {
+                    patches[k] = (patches[k] + second[k]) / 2;
+                }
+            }
+
+            images.Add(new ImageInput(patches, rows, columns, [.. grid.Skip(p).Take(rows * columns).Select(k => rowOffset + k)]));
+        }
+
+        if (sound.Count > 0)
+        {
+            if (media >= row.Media.Length)
+            {
+                throw new DataForgeException("a video clip's audio tokens have no recording in the row's media column");
+            }
+
+            var (mel, frames) = LogMel.Compute(Samples(row.Media[media++]));
+            audio.Add(new AudioInput(mel, frames, [.. sound]));
+        }
+
+        return Math.Min(row.InputIds.Length, i + 1);
     }
 
     private byte[] Bytes(string sha)

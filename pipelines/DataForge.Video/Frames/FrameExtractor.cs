@@ -73,7 +73,8 @@ public static class FrameExtractor
         return true;
     }
 
-    private static byte[] Encode(byte[] rgba, int width, int height, int quality)
+    /// <summary>RGBA pixels as a JPEG (SkiaSharp's encoder: the same pixels give the same bytes).</summary>
+    internal static byte[] Encode(byte[] rgba, int width, int height, int quality)
     {
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var image = SKImage.FromPixelCopy(info, rgba) ?? throw new InvalidOperationException("SkiaSharp refused a frame's pixels");
