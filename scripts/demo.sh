@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the main job on the bundled samples (samples/pipelines/demo.yaml, then caption tables: captions.yaml, the MM1 mixture:
 # samples/mixtures/mm1.yaml, chats: chat.yaml, then the
-# speech set: asr.yaml) and shows what it wrote.
+# speech set: asr.yaml, then video clips: video.yaml) and shows what it wrote.
 # Needs the .NET SDK (everything else comes from NuGet on the first build) and, for the speech set, ffmpeg:
 # installed here with apt-get when it is missing.
 set -euo pipefail
@@ -42,3 +42,10 @@ if ! command -v ffmpeg >/dev/null 2>&1; then
 fi
 dataforge run samples/pipelines/asr.yaml
 dataforge inspect out/asr --show 2
+# Video: clips with frames sampled on their timeline, the narrated clip's audio interleaved with its frames, the
+# subtitled clip's cues as its target text; then a short training run on those shards (frames through the vision encoder).
+dataforge run samples/pipelines/video.yaml
+dataforge inspect out/video --show 3
+dataforge inspect out/video/shards --decode 0
+rm -rf out/video-run
+dataforge train --shards out/video/shards --out out/video-run --steps 6 --eval-every 3 --checkpoint-every 6

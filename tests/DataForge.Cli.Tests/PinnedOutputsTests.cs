@@ -18,7 +18,7 @@ public sealed class PinnedOutputsTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    public static TheoryData<string> Pipelines => new() { "demo", "images", "text", "seg2edit", "asr", "captions", "chat", "webdataset", "web" };
+    public static TheoryData<string> Pipelines => new() { "demo", "images", "text", "seg2edit", "asr", "captions", "chat", "webdataset", "web", "video" };
 
     [Theory]
     [MemberData(nameof(Pipelines))]

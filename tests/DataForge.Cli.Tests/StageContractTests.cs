@@ -31,7 +31,7 @@ public sealed partial class StageContractTests : IDisposable
     private static readonly IReadOnlyList<RejectReason> Catalogue =
     [
         .. CoreRejectReasons.All, .. DataForge.Core.Stages.ReadTable.TableRejectReasons.All, .. DataForge.Core.Stages.ReadChat.ChatRejectReasons.All, .. DataForge.Core.Stages.ReadWebDataset.WebDatasetRejectReasons.All, .. DataForge.Core.Fetch.FetchRejectReasons.All, .. InterleaveRejectReasons.All, .. CaptionRejectReasons.All,
-        .. PackRejectReasons.All, .. Seg2EditRejectReasons.All, .. AsrRejectReasons.All,
+        .. PackRejectReasons.All, .. Seg2EditRejectReasons.All, .. AsrRejectReasons.All, .. DataForge.Video.VideoRejectReasons.All,
     ];
 
     private readonly TempFolder _temp = new();
@@ -126,11 +126,23 @@ public sealed partial class StageContractTests : IDisposable
         var image = await media.PutAsync(png, "image/png");
         var audio = await media.PutAsync(wav, "audio/wav");
         var probe = ImageProbe.Probe(png, 1 << 30);
+        var jpegs = Directory.GetFiles(Path.Combine(RepositoryRoot.Path, "samples", "images"), "scene-*.jpg").Order(StringComparer.Ordinal).Take(2).ToList();
+        var frames = new List<MediaRef>();
+        foreach (var jpeg in jpegs)
+        {
+            frames.Add(await media.PutAsync(await File.ReadAllBytesAsync(jpeg), "image/jpeg"));
+        }
+
+        var source = await media.PutAsync(await File.ReadAllBytesAsync(Path.Combine(RepositoryRoot.Path, "samples", "video", "narrated.mp4")), "video/mp4");
+        var frameProbe = ImageProbe.Probe(await File.ReadAllBytesAsync(jpegs[0]), 1 << 30);
+        var clip = new VideoPart(source, 0, 1, 25, frameProbe.Width, frameProbe.Height, [0, 0.5], [.. frames], Role.Content);
         Sample[] samples =
         [
             new("text-only", "t", [new TextPart("A paragraph of plain text that is long enough for any filter to keep it.", Role.Target)]),
             new("image-only", "t", [new ImagePart(image, probe.Width, probe.Height, Role.Content)]),
             new("audio-only", "t", [new AudioPart(audio, 2.5, 16_000, Role.Content)]),
+            new("video-only", "t", [clip]),
+            new("video-clip", "t", [clip, new AudioPart(audio, 1.0, 16_000, Role.Content), new TextPart("Subtitles of the clip, for training.", Role.Target)]),
             new("interleaved", "t", [new TextPart("A picture of a scene, then the sound of it.", Role.Context), new ImagePart(image, probe.Width, probe.Height, Role.Content), new AudioPart(audio, 1.5, 16_000, Role.Content), new TextPart("The scene as a caption for training.", Role.Target)]),
         ];
 
