@@ -164,7 +164,7 @@ public sealed class EndToEndTests : IDisposable
         await File.WriteAllTextAsync(pipeline, "inputs: [x]\noutput: out\nstages:\n  - read-text\n  - dedupe\n");
         var result = await CliProcess.RunAsync("run", pipeline);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains(":5:5: unknown stage 'dedupe' (known stages: asr, caption, dedup-exact, filter, interleave, mix, pack, read-chat, read-images, read-samples, read-table, read-text, read-webdataset, seg2edit, write)", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(":5:5: unknown stage 'dedupe' (known stages: asr, caption, dedup-exact, filter, interleave, mix, pack, read-chat, read-images, read-samples, read-table, read-text, read-video, read-webdataset, seg2edit, write)", result.Stderr, StringComparison.Ordinal);
         AssertNoStackTrace(result);
     }
 

@@ -28,6 +28,22 @@ internal static class Clips
         return process.ExitCode == 0 ? output.ToArray() : throw new InvalidOperationException($"ffmpeg {string.Join(' ', arguments)}: {errors.Result}");
     }
 
+    /// <summary>ffprobe's output for a file.</summary>
+    public static byte[] Probe(string path, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("ffprobe") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-v", "error", .. arguments, path])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        using var output = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(output);
+        process.WaitForExit();
+        return output.ToArray();
+    }
+
     /// <summary>25 fps test pattern with a 440 Hz tone, H.264 with B-frames (display order differs from decode order).</summary>
     public static string PatternWithTone(string path, double seconds) => Make(
         path,

@@ -177,6 +177,42 @@ public sealed class ReadVideoTests : IDisposable
     }
 
     [Fact]
+    public async Task Streams_without_timestamps_or_frames_damaged_audio_and_broken_cues_have_their_reasons()
+    {
+        // A raw H.264 elementary stream (ffprobe finds it by content whatever its name): packets without timestamps.
+        var raw = Clips.Make(_temp.Combine("raw.h264"), "-f", "lavfi", "-i", "testsrc=size=64x48:duration=1", "-c:v", "libx264", "-f", "h264");
+        File.Move(raw, _temp.Combine("raw.mpg"));
+
+        // A YUV4MPEG header and no frame: a video stream with nothing in it.
+        await File.WriteAllTextAsync(_temp.Combine("empty.mpg"), "YUV4MPEG2 W16 H16 F25:1 Ip A1:1 C420jpeg\n");
+
+        // One AAC packet of the first clip overwritten: with -xerror the clip's audio fails; the second clip is whole.
+        var damaged = Clips.PatternWithTone(_temp.Combine("damaged.mp4"), 4);
+        var packets = System.Text.Json.JsonDocument.Parse(System.Text.Encoding.UTF8.GetString(Clips.Probe(damaged, "-select_streams", "a:0", "-show_entries", "packet=pos,size", "-of", "json")));
+        var packet = packets.RootElement.GetProperty("packets")[5];
+        var (position, size) = (long.Parse(packet.GetProperty("pos").GetString()!, System.Globalization.CultureInfo.InvariantCulture), int.Parse(packet.GetProperty("size").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        var bytes = await File.ReadAllBytesAsync(damaged);
+        bytes.AsSpan((int)position, size).Fill(0xFF);
+        await File.WriteAllBytesAsync(damaged, bytes);
+        await File.WriteAllTextAsync(_temp.Combine("damaged.srt"), "1\n00:00:02,500 --> 00:00:03,000\nkept\n\n2\nno timing line here\n");
+
+        var (samples, rejects, _) = await RunAsync([_temp.Combine("raw.mpg"), _temp.Combine("empty.mpg"), damaged, _temp.Combine("damaged.srt")], new JsonObject { ["clip_seconds"] = 2 });
+        var reasons = rejects.ToDictionary(reject => Path.GetFileName((string)reject["input"]!), reject => (string)reject["reason"]!);
+        Assert.Equal(
+            new Dictionary<string, string>
+            {
+                ["damaged.mp4#t=0,2"] = "video.audio_undecodable",
+                ["damaged.srt"] = "subtitles.invalid_cue",
+                ["empty.mpg"] = "video.empty",
+                ["raw.mpg"] = "video.no_timestamps",
+            },
+            reasons);
+        var kept = Assert.Single(samples);
+        Assert.Equal("kept", Assert.IsType<TextPart>(kept.Parts[2]).Text);
+        Assert.IsType<AudioPart>(kept.Parts[1]);
+    }
+
+    [Fact]
     public async Task The_same_videos_give_the_same_bytes_with_one_worker_or_four()
     {
         var video = Clips.PatternWithTone(_temp.Combine("pattern.mp4"), 4);

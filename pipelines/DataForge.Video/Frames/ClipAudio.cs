@@ -17,7 +17,8 @@ public static class ClipAudio
         using var pcm = new MemoryStream();
         string[] arguments =
         [
-            "-v", "error", "-ss", start.ToString("0.######", invariant), "-t", duration.ToString("0.######", invariant), "-i", path,
+            // -xerror: a damaged audio packet fails the clip (video.audio_undecodable) instead of leaving a silent gap.
+            "-v", "error", "-xerror", "-ss", start.ToString("0.######", invariant), "-t", duration.ToString("0.######", invariant), "-i", path,
             "-map", "0:a:0", "-vn", "-sn", "-ac", "1", "-ar", sampleRate.ToString(invariant), "-acodec", "pcm_s16le", "-f", "s16le", "pipe:1",
         ];
         try
