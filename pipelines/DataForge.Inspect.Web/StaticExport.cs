@@ -104,12 +104,15 @@ public static class StaticExport
         return (Page(data), media.Count, leftOut);
     }
 
-    /// <summary>Every "media" sha256 a page names (a shard row's segments, a sample's parts), found by walking its JSON.</summary>
+    /// <summary>Every "media" sha256 (and a clip's "frames") a page names (a shard row's segments, a sample's parts), found by walking its JSON.</summary>
     private static IEnumerable<string> MediaOf(JsonNode? node) => node switch
     {
         JsonObject json => json.SelectMany(pair => pair.Key == "media" && pair.Value is JsonValue value && value.TryGetValue<string>(out var sha) && MediaLookup.IsSha256(sha)
             ? [sha]
-            : MediaOf(pair.Value)),
+            : pair.Key == "frames" && pair.Value is JsonArray frames
+                // A clip's sampled frames (its strip), each a JPEG in media/.
+                ? frames.OfType<JsonValue>().Select(frame => frame.TryGetValue<string>(out var sha) ? sha : null).Where(sha => sha is not null && MediaLookup.IsSha256(sha)).Select(sha => sha!)
+                : MediaOf(pair.Value)),
         JsonArray array => array.SelectMany(MediaOf),
         _ => [],
     };

@@ -24,6 +24,9 @@ public sealed class InspectServeTests : IDisposable
         var root = _temp.Combine("work");
         Assert.Equal(0, (await CliProcess.RunAsync("run", "samples/pipelines/demo.yaml", "--output", Path.Combine(root, "demo"))).ExitCode);
         Assert.Equal(0, (await CliProcess.RunAsync("run", "samples/pipelines/asr.yaml", "--output", Path.Combine(root, "asr"))).ExitCode);
+        Assert.Equal(0, (await CliProcess.RunAsync("run", "samples/pipelines/video.yaml", "--output", Path.Combine(root, "video"))).ExitCode);
+        var firstClip = JsonNode.Parse((await CliProcess.RunAsync("inspect", Path.Combine(root, "video"), "--show", "1", "--json")).Stdout)!["samples_shown"]![0]!["parts"]![0]!;
+        Assert.Equal("video", (string?)firstClip["kind"]);
         var train = await CliProcess.RunAsync("train", "--shards", Path.Combine(root, "demo", "shards"), "--out", Path.Combine(root, "demo-run"), "--steps", "4", "--eval-every", "2", "--checkpoint-every", "4", "--threads", "2");
         Assert.True(train.ExitCode == 0, train.Stderr);
 
@@ -41,7 +44,8 @@ public sealed class InspectServeTests : IDisposable
         var expected = new JsonObject
         {
             ["chromium"] = "/usr/bin/chromium",
-            ["targets"] = new JsonObject { ["demo"] = "samples", ["demo/shards"] = "shards", ["demo-run"] = "run", ["asr"] = "samples", ["asr/shards/train"] = "shards" },
+            ["targets"] = new JsonObject { ["demo"] = "samples", ["demo/shards"] = "shards", ["demo-run"] = "run", ["asr"] = "samples", ["asr/shards/train"] = "shards", ["video"] = "samples", ["video/shards"] = "shards" },
+            ["video"] = new JsonObject { ["path"] = "video/shards", ["frames"] = firstClip["frames"]!.AsArray().Count },
             ["images"] = "demo/shards",
             ["audio"] = "asr",
             ["laterId"] = new JsonObject { ["path"] = "asr", ["id"] = laterId },

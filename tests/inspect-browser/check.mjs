@@ -3,7 +3,8 @@
 // search finds a sample by id that is on a later page, the rejects view lists every reason of the manifest, and
 // traversal URLs get 404. Screenshots of each view go to OUT for a person to look at (never compared by pixel).
 // Usage: node check.mjs URL EXPECTED.json OUT   (EXPECTED: {chromium, targets: {path: kind}, images: shards path,
-//        audio: sample set path, rejectReasons: {path: [reason…]}, laterId: {path, id}}); prints one line per check, exit 1 if any failed.
+//        audio: sample set path, rejectReasons: {path: [reason…]}, laterId: {path, id}, video?: {path: shards path, frames}});
+//        prints one line per check, exit 1 if any failed.
 import { chromium } from "playwright-core";
 import fs from "node:fs";
 import http from "node:http";
@@ -68,6 +69,17 @@ try {
   const duration = await page.waitForFunction(() => { const audio = document.querySelector(".media audio"); return audio && audio.duration > 0 ? audio.duration : null; }, null, { timeout: 20000 }).then(handle => handle.jsonValue());
   check(duration > 0, `an audio player reports its duration (${duration} s)`);
 
+  // A clip's strip of frames: every frame of the first clip of the video shards decodes.
+  const stripDecodes = async label => {
+    await page.waitForFunction(n => { const frames = [...document.querySelectorAll(".media.video img.frame")]; return frames.length >= n && frames.slice(0, n).every(img => img.complete); }, expected.video.frames, { timeout: 20000 });
+    const widths = await page.$$eval(".media.video img.frame", nodes => nodes.map(img => img.naturalWidth));
+    check(widths.slice(0, expected.video.frames).every(w => w > 0), `${label}a clip's strip shows its ${expected.video.frames} frames (${widths.length} frames on the page)`);
+  };
+  if (expected.video) {
+    await visit(`#/t/${idOf(expected.video.path)}/rows`, "video", ".media.video");
+    await stripDecodes("");
+  }
+
   // A search finds, by id, a sample that is on a later page.
   const later = expected.laterId;
   await visit(`#/t/${idOf(later.path)}/rows`, "search-before", ".card.sample");
@@ -101,6 +113,10 @@ try {
     await visitFile(`#/t/${idOf(expected.images)}/rows`, "thumbnail", ".media img");
     await page.waitForFunction(() => { const img = document.querySelector(".media img"); return img && img.complete; }, null, { timeout: 20000 });
     check(await page.$eval(".media img", img => img.naturalWidth) > 0 && (await page.$eval(".media img", img => img.src)).startsWith("data:image/"), "file: an inlined thumbnail decodes");
+    if (expected.video) {
+      await visitFile(`#/t/${idOf(expected.video.path)}/rows`, "video", ".media.video");
+      await stripDecodes("file: ");
+    }
     await visitFile(`#/t/${idOf(expected.audio)}/rows`, "audio", ".media audio");
     const fileDuration = await page.waitForFunction(() => { const audio = document.querySelector(".media audio"); return audio && audio.duration > 0 ? audio.duration : null; }, null, { timeout: 20000 }).then(handle => handle.jsonValue());
     check(fileDuration > 0, `file: an inlined audio player reports its duration (${fileDuration} s)`);

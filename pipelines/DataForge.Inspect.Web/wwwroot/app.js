@@ -219,6 +219,21 @@ function mediaUrl(target, sha) {
 }
 
 function mediaBox(target, part) {
+  if (part.modality === "video" || part.kind === "video") {
+    // A clip as a strip of its sampled frames (two per temporal patch in shards), then its audio when it has one.
+    const frames = part.frames || [];
+    const box = el("span", { class: "media video" });
+    const strip = el("span", { class: "strip" });
+    frames.forEach((sha, k) => {
+      const src = mediaUrl(target, sha);
+      strip.append(src ? el("img", { src, alt: `frame ${k} ${sha.slice(0, 12)}`, loading: "lazy", class: "frame" }) : el("span", { class: "frame muted", text: `frame ${k}` }));
+    });
+    box.append(strip);
+    const audio = part.modality === "video" ? mediaUrl(target, part.media) : null;
+    if (audio) box.append(el("audio", { controls: "", preload: "metadata", src: audio }));
+    box.append(el("small", { text: `video ${frames.length} frames · ${part.width}×${part.height}${part.seconds ? ` · ${fmt(part.seconds, 2)} s` : ""}${part.tokens ? ` · ${part.tokens} tokens` : ""}` }));
+    return box;
+  }
   const src = mediaUrl(target, part.media);
   if (part.modality === "image" || part.kind === "image") {
     return el("span", { class: "media image" },
@@ -243,6 +258,7 @@ async function rowsView(target, body, page) {
       el("span", {}, el("span", { class: "swatch", style: "background:var(--noloss)" }), "text without loss ⟦ ⟧"),
       el("span", {}, el("span", { class: "swatch", style: "background:var(--m-image)" }), "image"),
       el("span", {}, el("span", { class: "swatch", style: "background:var(--m-audio)" }), "audio"),
+      el("span", {}, el("span", { class: "swatch", style: "background:var(--m-video, #b7791f)" }), "video (frames)"),
       el("span", {}, el("span", { class: "seg-marker", text: "⟨ ⟩" }), " special tokens")));
     let start = offset;
     if (q) {
