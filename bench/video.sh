@@ -22,14 +22,14 @@ if [ ! -f "$video" ]; then
     -c:v libx264 -preset ultrafast -pix_fmt yuv420p -g 250 -c:a aac -b:a 64k -shortest "$video"
 fi
 dotnet build cli/DataForge.Cli --configuration Release --nologo --verbosity quiet
-dataforge() { dotnet cli/DataForge.Cli/bin/Release/net10.0/dataforge.dll "$@"; }
+dataforge=(dotnet cli/DataForge.Cli/bin/Release/net10.0/dataforge.dll)
 cat "$video" > /dev/null
 frames_per_clip=$((clip * 25))
 step=$(python3 -c "print($frames_per_clip / ($clip * 2))")
 measure() { # label, command...
   local label=$1; shift
   local log="$dir/time-$label.txt"
-  /usr/bin/time -v "$@" > /dev/null 2> "$log" || { tail -5 "$log"; exit 1; }
+  /usr/bin/time -v "$@" > /dev/null 2> "$log" || { tail -5 "$log" >&2; echo "$label failed" >&2; return 1; }
   local wall rss
   wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}' | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
   rss=$(grep "Maximum resident set size" "$log" | awk '{print $NF}')
@@ -38,8 +38,8 @@ measure() { # label, command...
 results=()
 for pass in $(seq 1 "$passes"); do
   rm -rf "$dir/df" "$dir/df-audio" "$dir/ffmpeg"; mkdir -p "$dir/ffmpeg"
-  results+=("$(measure dataforge dataforge read-video "$video" --out "$dir/df" --clip-seconds "$clip" --fps 2 --audio false)")
-  results+=("$(measure dataforge-audio dataforge read-video "$video" --out "$dir/df-audio" --clip-seconds "$clip" --fps 2)")
+  results+=("$(measure dataforge "${dataforge[@]}" read-video "$video" --out "$dir/df" --clip-seconds "$clip" --fps 2 --audio false)")
+  results+=("$(measure dataforge-audio "${dataforge[@]}" read-video "$video" --out "$dir/df-audio" --clip-seconds "$clip" --fps 2)")
   results+=("$(measure ffmpeg ffmpeg -v error -i "$video" -an -vf "select='eq(floor(ceil(mod(n\,$frames_per_clip)/$step)*$step)\,mod(n\,$frames_per_clip))',scale=320:240:flags=bicubic" -fps_mode passthrough -q:v 3 "$dir/ffmpeg/%07d.jpg")")
 done
 clips=$(( seconds / clip ))

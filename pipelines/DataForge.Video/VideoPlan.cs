@@ -6,7 +6,7 @@ using DataForge.Video.Probe;
 namespace DataForge.Video;
 
 /// <summary>One video, probed and planned: its stream, frame clock, stored source, frame size, clips and subtitle cues.</summary>
-internal sealed record VideoPlan(
+public sealed record VideoPlan(
     string LocalPath,
     string Uri,
     string FileName,

@@ -31,7 +31,9 @@ public static class FrameExtractor
             "-v", "error", "-ss", Math.Max(0, seekSeconds).ToString("0.######", invariant), "-copyts", "-i", path,
             "-map", $"0:{stream.Index.ToString(invariant)}", "-an", "-sn",
             "-vf", $"{select},scale={width.ToString(invariant)}:{height.ToString(invariant)}:flags=bicubic,setsar=1",
-            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
+            // -frames:v: ffmpeg stops at the clip's last sampled frame; without it, it decodes on to the end of the file
+            // (the bench found clip k of an hour costing the rest of the hour).
+            "-fps_mode", "passthrough", "-frames:v", pts.Count.ToString(invariant), "-f", "rawvideo", "-pix_fmt", "rgba", "pipe:1",
         ];
         var jpegs = new List<byte[]>(pts.Count);
         var frameBytes = width * height * 4;
