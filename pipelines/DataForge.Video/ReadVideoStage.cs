@@ -84,12 +84,16 @@ public sealed class ReadVideoStage(ReadVideoOptions options) : SourceStage
                 yield break;
             }
 
-            var clips = Enumerable.Range(0, plan.Clips.Count).ToAsyncEnumerable();
-            await foreach (var clip in run.MapOrderedAsync(clips, (index, clipToken) => reader.ClipAsync(plan, index, clipToken)).WithCancellation(token))
+            // Decode groups run in parallel, outcomes in clip order.
+            var groups = VideoReader.DecodeGroups(plan).ToAsyncEnumerable();
+            await foreach (var group in run.MapOrderedAsync(groups, (group, groupToken) => reader.ClipsAsync(plan, group.First, group.Count, groupToken)).WithCancellation(token))
             {
-                yield return clip.Rejection is { } rejected
-                    ? new StageOutcome { Rejections = [rejected] }
-                    : StageOutcome.Of(new Sample(SampleIds.FromSource(clip.Source), clip.Source, clip.Parts, clip.Meta.ToJsonString(DataForgeJson.Compact)));
+                foreach (var clip in group)
+                {
+                    yield return clip.Rejection is { } rejected
+                        ? new StageOutcome { Rejections = [rejected] }
+                        : StageOutcome.Of(new Sample(SampleIds.FromSource(clip.Source), clip.Source, clip.Parts, clip.Meta.ToJsonString(DataForgeJson.Compact)));
+                }
             }
         }
         finally

@@ -20,11 +20,7 @@ public static class FrameExtractor
     {
         var invariant = CultureInfo.InvariantCulture;
         var select = new StringBuilder("select='");
-        for (var k = 0; k < pts.Count; k++)
-        {
-            select.Append(k == 0 ? string.Empty : "+").Append("eq(pts\\,").Append(pts[k].ToString(invariant)).Append(')');
-        }
-
+        AppendSum(select, pts, 0, pts.Count);
         select.Append('\'');
         string[] arguments =
         [
@@ -56,6 +52,27 @@ public static class FrameExtractor
         return jpegs.Count == pts.Count
             ? (jpegs, null)
             : (jpegs, $"ffmpeg decoded {jpegs.Count} of the clip's {pts.Count} sampled frames (the stream ends early or is damaged)");
+    }
+
+    /// <summary>
+    /// eq(pts, P) terms summed as a balanced tree, (a+b)+(c+d): ffmpeg 5.1 parses a flat chain of more than about 100
+    /// terms once, then fails to parse it again when the filter graph is reinitialised on the first frame ("Error
+    /// while parsing expression"), and the clip would have no frames; a tree's depth is log2 of the terms.
+    /// </summary>
+    private static void AppendSum(StringBuilder select, IReadOnlyList<long> pts, int from, int to)
+    {
+        if (to - from == 1)
+        {
+            select.Append("eq(pts\\,").Append(pts[from].ToString(CultureInfo.InvariantCulture)).Append(')');
+            return;
+        }
+
+        var middle = from + ((to - from) / 2);
+        select.Append('(');
+        AppendSum(select, pts, from, middle);
+        select.Append('+');
+        AppendSum(select, pts, middle, to);
+        select.Append(')');
     }
 
     private static async Task<bool> ReadFrameAsync(Stream stdout, byte[] frame, CancellationToken cancellationToken)
