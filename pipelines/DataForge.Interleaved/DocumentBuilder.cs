@@ -20,7 +20,7 @@ namespace DataForge.Interleaved;
 /// is left, no image is left (unless text-only documents are kept), there are too many images, or the same
 /// document was already built.
 /// </summary>
-internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog catalog, StageStats stats, StageContext context)
+internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog catalog, Videos.VideoCatalog videoCatalog, StageStats stats, StageContext context)
 {
     private readonly HashSet<UInt128> _documents = [];
 
@@ -32,11 +32,18 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
         var images = new JsonArray();
         var kept = new List<ulong>();
         var rejections = new List<Rejection>();
+        var videos = new JsonArray();
         foreach (var item in page.Items)
         {
             if (item.Text is { } text)
             {
                 parts.Add(new TextPart(text, Role.Content));
+                continue;
+            }
+
+            if (item.VideoUrl is { } videoUrl)
+            {
+                await AddVideoAsync(videoUrl, item, page.Url, parts, videos, rejections);
                 continue;
             }
 
@@ -63,14 +70,15 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
 
         var textChars = SampleMeasures.TextCharacters(parts);
         var imageCount = images.Count;
+        var mediaCount = imageCount + videos.Count;
         string? reason = null, message = null;
         if (textChars < options.MinTextChars)
         {
             (reason, message) = (InterleaveRejectReasons.DocumentTooLittleText, $"{textChars} characters of text, fewer than min_text_chars {options.MinTextChars}");
         }
-        else if (imageCount == 0 && !options.KeepTextOnly)
+        else if (mediaCount == 0 && !options.KeepTextOnly)
         {
-            (reason, message) = (InterleaveRejectReasons.DocumentNoImage, "no usable image is left and keep_text_only is off");
+            (reason, message) = (InterleaveRejectReasons.DocumentNoImage, "no usable image or video is left and keep_text_only is off");
         }
         else if (imageCount > options.MaxImages)
         {
@@ -96,11 +104,65 @@ internal sealed class DocumentBuilder(InterleaveOptions options, ImageCatalog ca
             ["warc_record_id"] = scratch.RecordId,
             ["images"] = images,
         };
+        if (videos.Count > 0)
+        {
+            meta["videos"] = videos;
+            stats.Add("videos.kept", videos.Count);
+        }
         return new StageOutcome
         {
             Samples = [new Sample(SampleIds.FromSource(scratch.Source), scratch.Source, parts.ToImmutable(), meta.ToJsonString(DataForgeJson.Compact))],
             Rejections = rejections,
         };
+    }
+
+    /// <summary>A page's video as its clips' Video and Audio parts, or the rejects that say why it has none.</summary>
+    private async Task AddVideoAsync(string url, Html.PageItem item, string pageUrl, ImmutableArray<Part>.Builder parts, JsonArray videos, List<Rejection> rejections)
+    {
+        if (!options.Videos)
+        {
+            stats.Add("videos.skipped");
+            return;
+        }
+
+        if (!videoCatalog.TryGet(url, out var video))
+        {
+            stats.Add($"videos.dropped.{InterleaveRejectReasons.VideoNotFound.Code}");
+            rejections.Add(new Rejection(url, InterleaveRejectReasons.VideoNotFound, $"on {pageUrl}: neither in the archives nor beside the page (read-video's containers: {string.Join(", ", Core.Storage.FileFormats.VideoExtensions)})"));
+            return;
+        }
+
+        var reader = new DataForge.Video.VideoReader(options.VideoReading(), context.Media);
+        var (plan, refusal) = await reader.PlanAsync(url, video.Path, Path.GetFileName(new Uri(url).AbsolutePath), video.Mime, [], context.CancellationToken);
+        if (plan is null)
+        {
+            stats.Add($"videos.dropped.{refusal!.Reason}");
+            rejections.Add(refusal with { Message = $"on {pageUrl}: {refusal.Message}" });
+            return;
+        }
+
+        var clips = 0;
+        foreach (var (first, count) in DataForge.Video.VideoReader.DecodeGroups(plan))
+        {
+            foreach (var clip in await reader.ClipsAsync(plan, first, count, context.CancellationToken))
+            {
+                if (clip.Rejection is { } rejected)
+                {
+                    stats.Add($"videos.clips_dropped.{rejected.Reason}");
+                    rejections.Add(rejected with { Message = $"on {pageUrl}: {rejected.Message}" });
+                    continue;
+                }
+
+                // The clip's video and audio; subtitles are read-video's (a page has none beside its video).
+                parts.AddRange(clip.Parts);
+                clips++;
+            }
+        }
+
+        if (clips > 0)
+        {
+            videos.Add(new JsonObject { ["url"] = url, ["alt"] = item.Alt, ["caption"] = item.Caption, ["clips"] = clips });
+        }
     }
 
     private CatalogImage? Accept(string url, string pageUrl, List<ulong> kept, List<Rejection> rejections)

@@ -42,6 +42,18 @@ public sealed record InterleaveOptions : ISourceOptions
     [Option("Images larger than this many pixels are not decoded (decompression bombs).")]
     public long MaxImagePixels { get; init; } = 178_956_970;
 
+    [Option("Read the videos pages show (<video>, <source>) from the archives or beside the page into Video parts with their audio; false: count and skip them.")]
+    public bool Videos { get; init; } = true;
+
+    [Option("A page's video longer than this is split into clips of equal length that fit, seconds.")]
+    public double VideoMaxClipSeconds { get; init; } = 30;
+
+    [Option("Frames sampled per second of a page's video (Qwen2-VL samples 2).")]
+    public double VideoFps { get; init; } = 2;
+
+    [Option("At most this many frames per clip of a page's video.")]
+    public int VideoMaxFrames { get; init; } = 768;
+
     [Option("Fetch images over HTTP(S) that neither the archives nor the disk hold.")]
     public bool Fetch { get; init; }
 
@@ -66,8 +78,26 @@ public sealed record InterleaveOptions : ISourceOptions
     [Option("fetch: the User-Agent header sent.")]
     public string FetchUserAgent { get; init; } = "DataForge/0.1 (+interleave)";
 
+    /// <summary>How a page's videos are read: whole, cut into clips of at most video_max_clip_seconds, no subtitles.</summary>
+    public DataForge.Video.ReadVideoOptions VideoReading() => new()
+    {
+        Clips = "whole",
+        MaxClipSeconds = VideoMaxClipSeconds,
+        ClipSeconds = VideoMaxClipSeconds,
+        MinClipSeconds = Math.Min(1, VideoMaxClipSeconds),
+        Fps = VideoFps,
+        MaxFrames = VideoMaxFrames,
+        MinFrames = Math.Min(4, VideoMaxFrames),
+        MaxSourcePixels = MaxImagePixels,
+    };
+
     public IEnumerable<string> Validate()
     {
+        foreach (var problem in VideoReading().Validate())
+        {
+            yield return $"video options: {problem}";
+        }
+
         if (FetchConcurrency < 1 || FetchTimeoutSeconds <= 0 || FetchMaxBytes < 1 || FetchRetries < 0 || FetchRetryBaseMs < 0)
         {
             yield return "fetch_concurrency, fetch_timeout_seconds and fetch_max_bytes must be positive; fetch_retries and fetch_retry_base_ms not negative";

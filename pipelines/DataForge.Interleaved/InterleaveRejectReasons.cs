@@ -17,7 +17,9 @@ public static class InterleaveRejectReasons
 
     public static readonly RejectReason HtmlTooDeep = new("html.too_deep", "The page nests elements deeper than 1024 levels; it is not parsed.");
 
-    public static readonly RejectReason DocumentNoImage = new("document.no_image", "The document has no image left after filtering (keep_text_only keeps it).");
+    public static readonly RejectReason DocumentNoImage = new("document.no_image", "The document has no image or video left after filtering (keep_text_only keeps it).");
+
+    public static readonly RejectReason VideoNotFound = new("video.not_found", "A page shows a video that neither the archives nor the disk beside it hold (or of an extension read-video does not read).");
 
     public static readonly RejectReason DocumentTooLittleText = new("document.too_little_text", "The document has fewer characters of text than min_text_chars.");
 
@@ -35,5 +37,5 @@ public static class InterleaveRejectReasons
 
 
     /// <summary>Every reason of this catalogue, in declaration order.</summary>
-    public static IReadOnlyList<RejectReason> All { get; } = [WarcInvalidHeader, WarcTruncated, WarcCorrupt, WarcRecordTooLarge, HttpInvalidResponse, HtmlTooDeep, DocumentNoImage, DocumentTooLittleText, DocumentTooManyImages, ImageNotFound, ImageFrequent, ImageNearDuplicate];
+    public static IReadOnlyList<RejectReason> All { get; } = [VideoNotFound, WarcInvalidHeader, WarcTruncated, WarcCorrupt, WarcRecordTooLarge, HttpInvalidResponse, HtmlTooDeep, DocumentNoImage, DocumentTooLittleText, DocumentTooManyImages, ImageNotFound, ImageFrequent, ImageNearDuplicate];
 }

@@ -18,7 +18,9 @@ public sealed class InterleaveStage(InterleaveOptions options) : SourceStage
 {
     public static readonly StageDefinition Definition =
         new StageDefinition<InterleaveOptions>("interleave", "extract interleaved image-text documents from WARC archives and HTML folders", options => new InterleaveStage(options),
-            [.. InterleaveRejectReasons.All, .. Core.Fetch.FetchRejectReasons.All.Where(reason => reason != Core.Fetch.FetchRejectReasons.FetchNotImage), CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.DedupExactDuplicate, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageAspectRatio, .. CoreRejectReasons.ImageProbe]);
+            [.. InterleaveRejectReasons.All, .. Core.Fetch.FetchRejectReasons.All.Where(reason => reason != Core.Fetch.FetchRejectReasons.FetchNotImage), CoreRejectReasons.InputUnsupportedFormat, CoreRejectReasons.InputTooLarge, CoreRejectReasons.DedupExactDuplicate, CoreRejectReasons.ImageTooSmall, CoreRejectReasons.ImageAspectRatio, .. CoreRejectReasons.ImageProbe,
+                DataForge.Video.VideoRejectReasons.VideoUndecodable, DataForge.Video.VideoRejectReasons.VideoNoVideoStream, DataForge.Video.VideoRejectReasons.VideoEmpty, DataForge.Video.VideoRejectReasons.VideoTooLarge,
+                DataForge.Video.VideoRejectReasons.VideoTooManyFrames, DataForge.Video.VideoRejectReasons.VideoNoTimestamps, DataForge.Video.VideoRejectReasons.VideoClipTooShort, DataForge.Video.VideoRejectReasons.VideoAudioUndecodable]);
 
     /// <summary>Both passes see every input file of the task: images are catalogued across pages before any page is built.</summary>
     protected override async IAsyncEnumerable<StageOutcome> ReadAsync(StageRun run)
@@ -29,10 +31,13 @@ public sealed class InterleaveStage(InterleaveOptions options) : SourceStage
         Directory.CreateDirectory(imagesFolder);
         var stats = run.Stats;
         var catalog = new ImageCatalog(imagesFolder, options.MaxImagePixels);
+        var videosFolder = Path.Combine(scratch, "videos");
+        Directory.CreateDirectory(videosFolder);
+        var videos = new Videos.VideoCatalog(videosFolder);
         var spoolPath = Path.Combine(scratch, "pages.jsonl");
         await using (var spool = new StreamWriter(spoolPath, append: false, new UTF8Encoding(false)) { NewLine = "\n" })
         {
-            var reader = new PageReader(catalog, stats, spool, context);
+            var reader = new PageReader(catalog, videos, stats, spool, context);
             foreach (var file in context.Inputs)
             {
                 await reader.ReadAsync(file);
@@ -45,7 +50,7 @@ public sealed class InterleaveStage(InterleaveOptions options) : SourceStage
         }
 
         catalog.CloseCounts();
-        var builder = new DocumentBuilder(options, catalog, stats, context);
+        var builder = new DocumentBuilder(options, catalog, videos, stats, context);
         using (var pages = new StreamReader(spoolPath, Encoding.UTF8))
         {
             while (await pages.ReadLineAsync(context.CancellationToken) is { } line)

@@ -17,7 +17,7 @@ namespace DataForge.Interleaved;
 /// (archive responses, local files a page names, data: URIs) goes into the image catalog, and every image a page
 /// shows is counted. Pages are built only afterwards, when an image that comes later in an archive is known too.
 /// </summary>
-internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamWriter spool, StageContext context)
+internal sealed class PageReader(ImageCatalog catalog, Videos.VideoCatalog videos, StageStats stats, StreamWriter spool, StageContext context)
 {
     private readonly HtmlExtractor _extractor = new();
 
@@ -32,7 +32,7 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
         {
             await ReadHtmlFileAsync(file);
         }
-        else if (kind.Is(FileFormat.Image))
+        else if (kind.Is(FileFormat.Image) || FileFormats.VideoExtensions.Contains(Path.GetExtension(file.Path).ToLowerInvariant()) || kind.Is(FileFormat.Subtitles))
         {
             stats.Add("files.page_assets"); // read when a page shows them
         }
@@ -108,6 +108,11 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
                 stats.Add("responses.images");
                 catalog.Add(url, response.Body);
             }
+            else if (response.MediaType.StartsWith("video/", StringComparison.Ordinal))
+            {
+                stats.Add("responses.videos");
+                videos.Add(url, response.Body, MimeTypes.Extension(response.MediaType) == "bin" ? MimeTypes.OfVideoExtension(Path.GetExtension(new Uri(url, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(url).AbsolutePath : url)) ?? "video/mp4" : response.MediaType);
+            }
             else
             {
                 stats.Add("responses.other_payloads");
@@ -158,6 +163,16 @@ internal sealed class PageReader(ImageCatalog catalog, StageStats stats, StreamW
                         await context.Rejects.RejectAsync(StoragePaths.Join(file.Storage.Uri, path), CoreRejectReasons.InputTooLarge, e.Message, context.CancellationToken);
                     }
                 }
+            }
+        }
+
+        foreach (var url in page.Items.Select(item => item.VideoUrl).OfType<string>().Where(url => url.StartsWith("file:///", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+        {
+            var path = Uri.UnescapeDataString(new Uri(url).AbsolutePath.TrimStart('/'));
+            if (!videos.TryGet(url, out _) && MimeTypes.OfVideoExtension(Path.GetExtension(path)) is { } mime && await file.Storage.ExistsAsync(path, context.CancellationToken))
+            {
+                await using var content = await file.Storage.OpenReadAsync(path, context.CancellationToken);
+                await videos.AddAsync(url, content, mime, context.CancellationToken);
             }
         }
 

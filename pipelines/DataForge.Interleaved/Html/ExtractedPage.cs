@@ -10,9 +10,10 @@ public sealed record ExtractedPage(
     [property: JsonPropertyName("items")] IReadOnlyList<PageItem> Items,
     [property: JsonPropertyName("removed")] IReadOnlyDictionary<string, int>? Removed = null);
 
-/// <summary>A text block run (<see cref="Text"/>) or an image (<see cref="ImageUrl"/>), exactly one of them set.</summary>
+/// <summary>A text block run (<see cref="Text"/>), an image (<see cref="ImageUrl"/>) or a video (<see cref="VideoUrl"/>), exactly one of them set.</summary>
 public sealed record PageItem(
     [property: JsonPropertyName("text")] string? Text,
     [property: JsonPropertyName("image_url")] string? ImageUrl = null,
     [property: JsonPropertyName("alt")] string? Alt = null,
-    [property: JsonPropertyName("caption")] string? Caption = null);
+    [property: JsonPropertyName("caption")] string? Caption = null,
+    [property: JsonPropertyName("video_url")] string? VideoUrl = null);

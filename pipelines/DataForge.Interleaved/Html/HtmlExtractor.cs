@@ -14,10 +14,11 @@ namespace DataForge.Interleaved.Html;
 /// </summary>
 public sealed partial class HtmlExtractor
 {
+    // <video> is content since issue 24 (read into Video parts); <audio> without a picture stays out.
     private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase)
     {
         "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "button", "select",
-        "input", "textarea", "iframe", "object", "embed", "svg", "canvas", "video", "audio", "map", "dialog",
+        "input", "textarea", "iframe", "object", "embed", "svg", "canvas", "audio", "map", "dialog",
     };
 
     private static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
@@ -113,6 +114,9 @@ public sealed partial class HtmlExtractor
                 case IHtmlImageElement image:
                     Image(image);
                     return;
+                case IHtmlVideoElement video:
+                    Video(video);
+                    return;
                 case IElement { LocalName: "br" }:
                     _line.Append('\n');
                     return;
@@ -163,6 +167,38 @@ public sealed partial class HtmlExtractor
             }
 
             _line.Clear();
+        }
+
+        /// <summary>
+        /// A &lt;video&gt;: its src, else its first &lt;source&gt; whose type is a video type or absent (HTML's resource
+        /// selection order). Its title or aria-label stands as alt text, a figure's figcaption as caption.
+        /// </summary>
+        private void Video(IHtmlVideoElement video)
+        {
+            var source = video.GetAttribute("src");
+            if (string.IsNullOrWhiteSpace(source))
+            {
+                source = video.Children.OfType<IHtmlSourceElement>()
+                    .Where(candidate => string.IsNullOrWhiteSpace(candidate.Type) || candidate.Type.StartsWith("video/", StringComparison.OrdinalIgnoreCase))
+                    .Select(candidate => candidate.GetAttribute("src"))
+                    .FirstOrDefault(src => !string.IsNullOrWhiteSpace(src));
+            }
+
+            var url = string.IsNullOrWhiteSpace(source) ? null : ImageUrls.Resolve(source, baseUrl);
+            if (url is null || url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+            {
+                Count("videos.no_usable_url");
+                return;
+            }
+
+            FlushText();
+            var caption = video.Closest("figure")?.QuerySelector("figcaption")?.TextContent;
+            var alt = video.GetAttribute("title") ?? video.GetAttribute("aria-label");
+            Items.Add(new PageItem(
+                null,
+                Alt: string.IsNullOrWhiteSpace(alt) ? null : Normalize(alt),
+                Caption: string.IsNullOrWhiteSpace(caption) ? null : Normalize(caption),
+                VideoUrl: url));
         }
 
         private void Image(IHtmlImageElement image)
