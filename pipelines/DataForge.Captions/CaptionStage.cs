@@ -13,12 +13,14 @@ namespace DataForge.Captions;
 /// <summary>
 /// Captions every image of every sample: for each image, captioner, kind and language a caption sample
 /// <c>[Image(content), Text(target)]</c> with meta <c>{captioner, model, kind, lang, sample_id, image_index}</c>; captions
-/// that fail the quality checks are rejected with the reason. Images are analysed in parallel, output in input order.
+/// that fail the quality checks are rejected with the reason. Each video clip likewise gets
+/// <c>[Video(content), Audio(content)?, Text(target)]</c> with <c>clip_index</c> (template from its sampled frames; openai
+/// with the frames as images of one request). Images are analysed in parallel, output in input order.
 /// </summary>
 public sealed class CaptionStage(CaptionOptions options) : MapStage
 {
     public static readonly StageDefinition Definition =
-        new StageDefinition<CaptionOptions>("caption", "add captions to every image (template: colours, layout, alt text, annotations)", options => new CaptionStage(options),
+        new StageDefinition<CaptionOptions>("caption", "add captions to every image and video clip (template: colours, layout, alt text, annotations; clips: colours, motion, cuts, sound)", options => new CaptionStage(options),
             [.. CaptionRejectReasons.All, CoreRejectReasons.ImageCorrupt]);
 
     private OpenAiCaptioner? _remote;
@@ -91,8 +93,16 @@ public sealed class CaptionStage(CaptionOptions options) : MapStage
         var imageMeta = sample.MetaObject()["images"] as JsonArray;
         var categories = (sample.MetaObject()["categories"] as JsonArray)?.Select(node => node?.GetValue<string>()).OfType<string>().ToList() ?? [];
         var imageIndex = -1;
+        var clipIndex = -1;
         for (var partIndex = 0; partIndex < sample.Parts.Length; partIndex++)
         {
+            if (sample.Parts[partIndex] is VideoPart video)
+            {
+                var track = partIndex + 1 < sample.Parts.Length ? sample.Parts[partIndex + 1] as AudioPart : null;
+                await CaptionClipAsync(sample, video, track, ++clipIndex, captions, rejects, context, cancellationToken);
+                continue;
+            }
+
             if (sample.Parts[partIndex] is not ImagePart image)
             {
                 continue;
@@ -194,6 +204,101 @@ public sealed class CaptionStage(CaptionOptions options) : MapStage
         return (sample, captions, rejects);
     }
 
+    /// <summary>
+    /// A clip's captions, one sample per captioner, kind and language: <c>[Video(content), Audio(content)?, Text(target)]</c>
+    /// with meta <c>{captioner, model, kind, lang, sample_id, clip_index}</c>. template describes colours, motion, a cut and
+    /// sound from the sampled frames; openai sends the frames as images in one request; fusion needs an image's alt text,
+    /// which a clip has not, and is counted, as for images without one.
+    /// </summary>
+    private async Task CaptionClipAsync(Sample sample, VideoPart video, AudioPart? track, int clipIndex, List<Sample> captions, List<(string, string, string)> rejects, StageContext context, CancellationToken cancellationToken)
+    {
+        var frames = new List<(byte[] Bytes, string Sha256)>();
+        foreach (var frame in video.Frames)
+        {
+            await using var stream = await context.Media.OpenAsync(frame, cancellationToken);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken);
+            frames.Add((buffer.ToArray(), frame.Sha256));
+        }
+
+        ClipAnalysis analysis;
+        try
+        {
+            analysis = ClipAnalysis.Analyse([.. frames.Select(frame => frame.Bytes)], video.FrameTimes, video.DurationSeconds, track is not null);
+        }
+        catch (InvalidDataException e)
+        {
+            rejects.Add((CoreRejectReasons.ImageCorrupt, e.Message, $"{sample.Id}/clip{clipIndex}"));
+            return;
+        }
+
+        foreach (var captioner in options.Captioners)
+        {
+            if (captioner == "fusion")
+            {
+                Interlocked.Increment(ref _fusionWithoutAlt);
+                continue;
+            }
+
+            foreach (var kind in options.Kinds)
+            {
+                foreach (var language in options.Languages)
+                {
+                    var where = $"{sample.Id}/clip{clipIndex}/{captioner}/{kind}/{language}";
+                    string caption, model = TemplateCaptioner.Model;
+                    if (captioner == "openai")
+                    {
+                        await _inFlight!.WaitAsync(cancellationToken);
+                        RemoteCaption answer;
+                        try
+                        {
+                            answer = await _remote!.CaptionClipAsync(frames, video.DurationSeconds, kind, language, cancellationToken);
+                        }
+                        finally
+                        {
+                            _inFlight.Release();
+                        }
+
+                        Interlocked.Increment(ref answer.FromCache ? ref _cacheHits : ref _requests);
+                        Interlocked.Add(ref _inputTokens, answer.InputTokens);
+                        Interlocked.Add(ref _outputTokens, answer.OutputTokens);
+                        if (answer.Text is null)
+                        {
+                            rejects.Add((answer.Reason!, answer.Message!, where));
+                            continue;
+                        }
+
+                        (caption, model) = (answer.Text, options.Model!);
+                    }
+                    else
+                    {
+                        caption = TemplateCaptioner.Caption(analysis, kind, language);
+                    }
+
+                    if (CaptionFilters.Check(caption, language, options.MinCaptionChars) is { } problem)
+                    {
+                        rejects.Add((problem.Reason, problem.Message, where));
+                        continue;
+                    }
+
+                    var meta = new JsonObject
+                    {
+                        ["captioner"] = captioner,
+                        ["model"] = model,
+                        ["kind"] = kind,
+                        ["lang"] = language,
+                        ["sample_id"] = sample.Id,
+                        ["clip_index"] = clipIndex,
+                    };
+                    Part[] parts = track is null
+                        ? [video with { Role = Role.Content }, new TextPart(caption, Role.Target)]
+                        : [video with { Role = Role.Content }, track with { Role = Role.Content }, new TextPart(caption, Role.Target)];
+                    captions.Add(new Sample(SampleIds.FromSource(where), sample.Source, [.. parts], meta.ToJsonString(DataForgeJson.Compact)));
+                }
+            }
+        }
+    }
+
     private async Task<RemoteCaption> AskAsync(byte[] bytes, ImagePart image, string kind, string language, string? altText, CancellationToken cancellationToken)
     {
         await _inFlight!.WaitAsync(cancellationToken);
@@ -244,15 +349,32 @@ public sealed class CaptionStage(CaptionOptions options) : MapStage
     /// <summary>The input sample with each image's first caption placed right after it, as context.</summary>
     private static Sample Insert(Sample original, List<Sample> captions)
     {
-        var byImage = captions.GroupBy(caption => caption.MetaObject()["image_index"]!.GetValue<int>()).ToDictionary(group => group.Key, group => group.First());
+        Dictionary<int, Sample> First(string key) => captions.Where(caption => caption.MetaObject()[key] is not null)
+            .GroupBy(caption => caption.MetaObject()[key]!.GetValue<int>()).ToDictionary(group => group.Key, group => group.First());
+        var byImage = First("image_index");
+        var byClip = First("clip_index");
         var parts = ImmutableArray.CreateBuilder<Part>();
-        var imageIndex = -1;
-        foreach (var part in original.Parts)
+        int imageIndex = -1, clipIndex = -1;
+        for (var k = 0; k < original.Parts.Length; k++)
         {
+            var part = original.Parts[k];
             parts.Add(part);
-            if (part is ImagePart && byImage.TryGetValue(++imageIndex, out var caption))
+            if (part is VideoPart && k + 1 < original.Parts.Length && original.Parts[k + 1] is AudioPart track)
             {
-                parts.Add(new TextPart(((TextPart)caption.Parts[1]).Text, Role.Context));
+                // A clip's caption follows its audio track, which belongs to it.
+                parts.Add(track);
+                k++;
+            }
+
+            var caption = part switch
+            {
+                ImagePart when byImage.TryGetValue(++imageIndex, out var found) => found,
+                VideoPart when byClip.TryGetValue(++clipIndex, out var found) => found,
+                _ => null,
+            };
+            if (caption is not null)
+            {
+                parts.Add(new TextPart(((TextPart)caption.Parts[^1]).Text, Role.Context));
             }
         }
 

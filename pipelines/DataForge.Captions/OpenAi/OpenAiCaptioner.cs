@@ -60,6 +60,18 @@ public sealed class OpenAiCaptioner
         return await AskCachedAsync(key, [message], cancellationToken);
     }
 
+    /// <summary>A clip: its sampled frames as images in one request, in order, after a prompt that says they are frames of one video.</summary>
+    public async Task<RemoteCaption> CaptionClipAsync(IReadOnlyList<(byte[] Bytes, string Sha256)> frames, double seconds, string kind, string language, CancellationToken cancellationToken)
+    {
+        var prompt = language == "zh"
+            ? $"下面是一段{seconds:0.#}秒视频中按时间顺序抽取的{frames.Count}帧。" + Prompt(kind, language).Replace("图片", "视频", StringComparison.Ordinal)
+            : $"These are {frames.Count} frames sampled in order from a {seconds:0.#}-second video clip. " + Prompt(kind, language).Replace("image", "video clip", StringComparison.Ordinal);
+        var key = Hashes.Sha256Hex($"clip\n{string.Join(',', frames.Select(frame => frame.Sha256))}\n{_settings.Model}\n{prompt}\n{_settings.MaxTokens}\n{_settings.Temperature}");
+        var content = new List<ChatMessageContentPart> { ChatMessageContentPart.CreateTextPart(prompt) };
+        content.AddRange(frames.Select(frame => ChatMessageContentPart.CreateImagePart(BinaryData.FromBytes(frame.Bytes), "image/jpeg")));
+        return await AskCachedAsync(key, [new UserChatMessage(content)], cancellationToken);
+    }
+
     private async Task<RemoteCaption> AskCachedAsync(string key, List<ChatMessage> messages, CancellationToken cancellationToken)
     {
         var cachePath = $"{key[..2]}/{key}.json";

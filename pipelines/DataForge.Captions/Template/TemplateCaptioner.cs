@@ -38,6 +38,23 @@ public static class TemplateCaptioner
             : $"{char.ToUpperInvariant(alt[0])}{alt[1..]}, in a {analysis.Orientation} image mostly in {JoinEnglish(Named(analysis).Select(colour => colour.English))}.";
     }
 
+    /// <summary>A clip's caption: its length, shape, main colours, motion, a cut, sound (short and dense, en and zh).</summary>
+    public static string Caption(ClipAnalysis clip, string kind, string language)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        var named = clip.Colours.Where(colour => colour.Share >= NamedShare).Take(3).ToList();
+        named = named.Count > 0 ? named : [.. clip.Colours.Take(1)];
+        var seconds = Math.Round(clip.Seconds, 1).ToString("0.#", invariant);
+        return (kind, language) switch
+        {
+            ("short", "en") => $"A {seconds}-second {clip.Orientation} video clip in {JoinEnglish(named.Select(colour => colour.English))}, with {clip.MotionEnglish}.",
+            ("dense", "en") => string.Create(invariant, $"A {seconds}-second {clip.Orientation} video clip of {clip.Width}×{clip.Height} frames, mostly {JoinEnglish(named.Select(colour => $"{colour.English} ({colour.Share:P0})"))}, with {clip.MotionEnglish}{(clip.CutSeconds is { } cut ? $"; the shot changes at {cut:0.#} s" : string.Empty)}. {(clip.HasAudio ? "It has sound." : "It is silent.")}"),
+            ("short", "zh") => $"一段{seconds}秒的{(clip.Orientation == "portrait" ? "竖屏" : clip.Orientation == "square" ? "方形" : "横屏")}视频，以{string.Join("和", named.Select(colour => colour.Chinese))}为主，{clip.MotionChinese}。",
+            ("dense", "zh") => string.Create(invariant, $"一段{seconds}秒、{clip.Width}×{clip.Height}的视频，主要颜色为{string.Join("、", named.Select(colour => $"{colour.Chinese}（{colour.Share:P0}）"))}，{clip.MotionChinese}{(clip.CutSeconds is { } cut ? $"，在{cut:0.#}秒处切换镜头" : string.Empty)}。{(clip.HasAudio ? "有声音。" : "没有声音。")}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), $"{kind}/{language}", "kinds are short and dense, languages en and zh"),
+        };
+    }
+
     private static List<ColourShare> Named(ImageAnalysis analysis)
     {
         var named = analysis.Colours.Where(colour => colour.Share >= NamedShare).Take(3).ToList();
