@@ -48,14 +48,10 @@ public sealed class VideoReader(ReadVideoOptions options, MediaStore media)
             return (null, new Rejection(uri, VideoRejectReasons.VideoTooLarge, string.Create(CultureInfo.InvariantCulture, $"{info.Width}x{info.Height} frames are over max_source_pixels {options.MaxSourcePixels}")));
         }
 
-        var (clock, clockProblem, tooMany) = await FrameClock.ReadAsync(local, info, options.MaxSourceFrames, cancellationToken);
+        var (clock, clockReason, clockProblem) = await FrameClock.ReadAsync(local, info, options.MaxSourceFrames, cancellationToken);
         if (clock is null)
         {
-            var reason = tooMany ? VideoRejectReasons.VideoTooManyFrames
-                : clockProblem!.Contains("no timestamp", StringComparison.Ordinal) ? VideoRejectReasons.VideoNoTimestamps
-                : clockProblem.StartsWith("the video stream has no", StringComparison.Ordinal) ? VideoRejectReasons.VideoEmpty
-                : VideoRejectReasons.VideoUndecodable;
-            return (null, new Rejection(uri, reason, clockProblem!));
+            return (null, new Rejection(uri, clockReason!, clockProblem!));
         }
 
         // The video ends one frame after its last frame starts: as long as the gap before it (variable rates end at

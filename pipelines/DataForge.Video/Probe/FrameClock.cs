@@ -34,12 +34,12 @@ public sealed record FrameClock(long[] Pts, double TimeBase)
         return low;
     }
 
-    /// <summary>The clock, or why it cannot be read: a packet without a timestamp, or more frames than <paramref name="maxFrames"/>.</summary>
-    public static async Task<(FrameClock? Clock, string? Problem, bool TooMany)> ReadAsync(string path, VideoStreamInfo stream, long maxFrames, CancellationToken cancellationToken)
+    /// <summary>The clock, or why it cannot be read (the reject reason and its message): a packet without a timestamp, more frames than <paramref name="maxFrames"/>, none.</summary>
+    public static async Task<(FrameClock? Clock, DataForge.Core.Stages.Contract.RejectReason? Reason, string? Problem)> ReadAsync(string path, VideoStreamInfo stream, long maxFrames, CancellationToken cancellationToken)
     {
         var pts = new List<long>();
         string? problem = null;
-        var tooMany = false;
+        DataForge.Core.Stages.Contract.RejectReason? reason = null;
         try
         {
             string[] arguments = ["-v", "error", "-select_streams", stream.Index.ToString(CultureInfo.InvariantCulture), "-show_entries", "packet=pts", "-of", "csv=p=0", path];
@@ -56,13 +56,14 @@ public sealed record FrameClock(long[] Pts, double TimeBase)
 
                     if (!long.TryParse(line, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
                     {
+                        reason ??= VideoRejectReasons.VideoNoTimestamps;
                         problem ??= $"packet {pts.Count} of the video stream has no timestamp ('{line}'); frames cannot be placed on the timeline";
                         continue;
                     }
 
                     if (pts.Count >= maxFrames)
                     {
-                        tooMany = true;
+                        reason = VideoRejectReasons.VideoTooManyFrames;
                         problem = $"the video stream has more than {maxFrames} frames (max_source_frames)";
                         return;
                     }
@@ -73,26 +74,26 @@ public sealed record FrameClock(long[] Pts, double TimeBase)
         }
         catch (FfmpegFailedException e)
         {
-            return (null, e.Message.Replace("ffmpeg: ", "ffprobe: ", StringComparison.Ordinal).Replace(path + ": ", string.Empty, StringComparison.Ordinal), false);
+            return (null, VideoRejectReasons.VideoUndecodable, e.Message.Replace("ffmpeg: ", "ffprobe: ", StringComparison.Ordinal).Replace(path + ": ", string.Empty, StringComparison.Ordinal));
         }
 
         if (problem is not null)
         {
-            return (null, problem, tooMany);
+            return (null, reason, problem);
         }
 
         if (pts.Count == 0)
         {
-            return (null, "the video stream has no frames", false);
+            return (null, VideoRejectReasons.VideoEmpty, "the video stream has no frames");
         }
 
         if (!(stream.TimeBase > 0))
         {
-            return (null, "the video stream has no time base", false);
+            return (null, VideoRejectReasons.VideoEmpty, "the video stream has no time base");
         }
 
         var sorted = pts.ToArray();
         Array.Sort(sorted);
-        return (new FrameClock(sorted, stream.TimeBase), null, false);
+        return (new FrameClock(sorted, stream.TimeBase), null, null);
     }
 }
